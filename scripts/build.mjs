@@ -1,0 +1,22 @@
+// Bundles every program the extension ships. Entry points that do not exist yet are skipped so the
+// build works while parts of the product are still being written.
+import * as esbuild from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
+const targets = [
+  { entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] },
+  { entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
+  { entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js' },
+  // tfjs backends are native or large; the trainer resolves them at run time from the workspace first.
+  { entryPoints: ['server/src/trainer/main.ts'], outfile: 'dist/trainer.js', external: ['@tensorflow/*', 'esbuild'] },
+  { entryPoints: ['webview/src/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2020' },
+];
+
+for (const t of targets) {
+  if (!existsSync(t.entryPoints[0])) continue;
+  const opts = { ...common, ...t };
+  if (watch) await (await esbuild.context(opts)).watch();
+  else await esbuild.build(opts);
+}

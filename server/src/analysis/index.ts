@@ -1,0 +1,3 @@
+// Public surface of the analysis core. Hosts import only from here.
+export * from './types';
+export { analyze } from './analyze';
