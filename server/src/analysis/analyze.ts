@@ -1,6 +1,76 @@
-import type { AnalysisHost, AnalysisResult, AnalyzeOptions } from './types';
+import * as ts from 'typescript';
+import type { AnalysisHost, AnalysisResult, AnalyzeOptions, EntryInfo } from './types';
+import { BudgetExceeded, Interpreter, UserThrow } from './interp/interpreter';
+import { ModelRecord } from './graph';
+import { Fn } from './values';
+import { rangeOf } from './text';
+import { modelInfo } from './report/models';
+import { collectSites } from './report/sites';
+import { runRules } from './rules';
+import { verifyFixes } from './fixes/verify';
 
-// Placeholder while the interpreter lands: returns an empty, well-formed result.
-export function analyze(file: string, text: string, _host?: AnalysisHost, _options?: AnalyzeOptions): AnalysisResult {
-  return { file, findings: [], models: [], sites: [], entries: [], notes: [], usesTfjs: /@tensorflow\/tfjs/.test(text) };
+const DEFAULT_MAX_STEPS = 400_000;
+const TFJS_USE = /@tensorflow\/tfjs|\btf\.(layers|model|sequential|input)\b/;
+
+/**
+ * Analyses one file (and the relative modules it imports, read through `host`): runs its top level and
+ * every exported function without required parameters symbolically, then applies the ResNet rules.
+ * Never throws on user code: whatever it could not follow is reported in `notes`.
+ */
+export function analyze(file: string, text: string, host?: AnalysisHost, options: AnalyzeOptions & { verify?: boolean } = {}): AnalysisResult {
+  const result: AnalysisResult = { file, findings: [], models: [], sites: [], entries: [], notes: [], usesTfjs: TFJS_USE.test(text) };
+  if (!result.usesTfjs) return result;
+  const overlay: AnalysisHost = { readFile: (p) => (p === file ? text : host?.readFile(p)) };
+  const it = new Interpreter(overlay, options.maxSteps ?? DEFAULT_MAX_STEPS);
+  try {
+    const mod = it.loadModule(file, text);
+    guard(it, 'top level', () => it.runModule(mod));
+    for (const name of [...mod.exportOrder]) {
+      const v = mod.exports.get(name);
+      if (!(v instanceof Fn) || requiredParams(v.node) > 0) continue;
+      it.currentEntry = name;
+      const before = it.graph.models.length;
+      let returned: unknown;
+      guard(it, name, () => { returned = it.call(v, [], undefined, v.node as unknown as ts.CallExpression); });
+      it.currentEntry = undefined;
+      for (const m of it.graph.models.slice(before)) m.entry ??= name;
+      if (returned instanceof ModelRecord) {
+        result.entries.push(entryInfo(name, v, mod.file));
+        if (returned.name.startsWith('model@')) returned.name = name;
+      }
+    }
+    result.models = it.graph.models.map(modelInfo);
+    result.sites = collectSites(it.graph, it.tensorVars);
+    result.findings = runRules(it.graph, (f) => it.modules.get(f)?.sf);
+    if (options.verify !== false) verifyFixes(result, file, text, overlay, options);
+  } catch (e) {
+    // A defect of the analyzer itself: keep whatever was computed and say what happened.
+    result.notes.push(`internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+  }
+  result.notes.push(...new Set(it.notes));
+  return result;
+}
+
+function guard(it: Interpreter, what: string, f: () => void): void {
+  it.resetBudget();
+  it.stack = [];
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof BudgetExceeded) it.notes.push(`${what}: step budget exceeded (huge loop or deep recursion); results are partial`);
+    else if (e instanceof UserThrow) it.notes.push(`${what}: the code throws; results up to the throw are kept`);
+    else if (e instanceof RangeError) it.notes.push(`${what}: too deeply nested to follow`);
+    else throw e;
+  }
+}
+
+function requiredParams(fn: ts.FunctionLikeDeclaration): number {
+  return fn.parameters.filter((p) => !p.initializer && !p.questionToken && !p.dotDotDotToken &&
+    !(ts.isIdentifier(p.name) && p.name.text === 'this')).length;
+}
+
+function entryInfo(name: string, fn: Fn, file: string): EntryInfo {
+  const sf = fn.node.getSourceFile();
+  const target = fn.node.name ?? (ts.isVariableDeclaration(fn.node.parent) ? fn.node.parent.name : fn.node);
+  return { name, file, range: rangeOf(sf, target), requiredParams: requiredParams(fn.node) };
 }

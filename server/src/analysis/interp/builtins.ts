@@ -1,0 +1,143 @@
+import { ClassValue, Fn, Native, Obj, UNKNOWN, type Value, truthy } from '../values';
+import type { Interpreter } from './interpreter';
+
+const num = (v: Value): number | undefined => (typeof v === 'number' ? v : undefined);
+
+function mathFn(f: (...xs: number[]) => number): Native {
+  return new Native('Math', (args) => {
+    const xs = args.map(num);
+    return xs.every((x) => x !== undefined) ? f(...(xs as number[])) : UNKNOWN;
+  });
+}
+
+function namespace(name: string, members: Record<string, Value>): Native {
+  return new Native(name, undefined, (p) => (p in members ? members[p] : UNKNOWN));
+}
+
+/** The globals user model code commonly touches. Everything else resolves to UNKNOWN. */
+export function builtinGlobals(): [string, Value][] {
+  const math: Record<string, Value> = { PI: Math.PI, E: Math.E, SQRT2: Math.SQRT2 };
+  for (const k of ['abs', 'ceil', 'floor', 'round', 'trunc', 'sqrt', 'log', 'log2', 'log10', 'exp', 'sign', 'pow', 'max', 'min', 'hypot'] as const) {
+    math[k] = mathFn(Math[k] as (...xs: number[]) => number);
+  }
+  const arrayFrom = new Native('Array.from', (args, call) => {
+    const [src, fn] = args;
+    let items: Value[] | undefined;
+    if (Array.isArray(src)) items = [...src];
+    else if (src instanceof Obj && typeof src.props.get('length') === 'number') items = new Array(src.props.get('length') as number).fill(undefined);
+    if (!items || items.length > 100_000) return UNKNOWN;
+    return fn === undefined ? items : items.map((v, i) => call.invoke(fn, [v, i]));
+  });
+  const objectNs = namespace('Object', {
+    keys: new Native('Object.keys', ([o]) => (o instanceof Obj ? [...o.props.keys()] : UNKNOWN)),
+    values: new Native('Object.values', ([o]) => (o instanceof Obj ? [...o.props.values()] : UNKNOWN)),
+    entries: new Native('Object.entries', ([o]) => (o instanceof Obj ? [...o.props].map(([k, v]) => [k, v]) : UNKNOWN)),
+    assign: new Native('Object.assign', ([t, ...srcs]) => {
+      if (!(t instanceof Obj)) return UNKNOWN;
+      for (const s of srcs) if (s instanceof Obj) for (const [k, v] of s.props) t.props.set(k, v);
+      return t;
+    }),
+    freeze: new Native('Object.freeze', ([o]) => o),
+  });
+  const identity = (name: string) => new Native(name, ([v]) => v);
+  const globals: [string, Value][] = [
+    ['Math', namespace('Math', math)],
+    ['Array', namespace('Array', {
+      from: arrayFrom,
+      isArray: new Native('Array.isArray', ([v]) => (v === UNKNOWN ? UNKNOWN : Array.isArray(v))),
+      of: new Native('Array.of', (args) => [...args]),
+    })],
+    ['Object', objectNs],
+    ['Number', new Native('Number', ([v]) => (v === UNKNOWN ? UNKNOWN : typeof v === 'object' && v !== null ? UNKNOWN : Number(v)), (p) =>
+      p === 'isInteger' ? new Native('Number.isInteger', ([v]) => (typeof v === 'number' ? Number.isInteger(v) : UNKNOWN)) : UNKNOWN)],
+    ['String', new Native('String', ([v]) => (v === UNKNOWN || (typeof v === 'object' && v !== null) ? UNKNOWN : String(v)))],
+    ['Boolean', new Native('Boolean', ([v]) => truthy(v))],
+    ['parseInt', new Native('parseInt', ([v, r]) => (typeof v === 'string' || typeof v === 'number' ? parseInt(String(v), num(r)) : UNKNOWN))],
+    ['parseFloat', new Native('parseFloat', ([v]) => (typeof v === 'string' || typeof v === 'number' ? parseFloat(String(v)) : UNKNOWN))],
+    ['console', namespace('console', { log: identity('log'), warn: identity('warn'), error: identity('error'), info: identity('info') })],
+    ['Infinity', Infinity],
+    ['NaN', NaN],
+    ['Symbol', UNKNOWN],
+    ['process', UNKNOWN],
+    ['Error', new Native('Error', () => new Obj())],
+    ['JSON', UNKNOWN],
+    ['Promise', UNKNOWN],
+    ['globalThis', UNKNOWN],
+  ];
+  return globals;
+}
+
+/** Members of primitives and arrays: only the pure ones. */
+export function primitiveMember(it: Interpreter, recv: Value, key: string): Value {
+  if (Array.isArray(recv)) return arrayMethod(it, recv, key);
+  if (typeof recv === 'string') {
+    if (key === 'length') return recv.length;
+    const fn = (String.prototype as unknown as Record<string, unknown>)[key];
+    if (typeof fn !== 'function' || !PURE_STRING_METHODS.has(key)) return UNKNOWN;
+    return new Native(`String.${key}`, (args) => {
+      if (args.some((a) => a === UNKNOWN || (typeof a === 'object' && a !== null))) return UNKNOWN;
+      const r = (fn as (...a: unknown[]) => unknown).apply(recv, args);
+      return Array.isArray(r) ? [...r] : (r as Value);
+    });
+  }
+  if (typeof recv === 'number') {
+    if (key === 'toString' || key === 'toFixed') return new Native(`Number.${key}`, ([d]) => (key === 'toFixed' ? recv.toFixed(num(d) ?? 0) : recv.toString(num(d))));
+  }
+  if (recv instanceof Obj && key === 'hasOwnProperty') return new Native('hasOwnProperty', ([k]) => (typeof k === 'string' ? recv.props.has(k) : UNKNOWN));
+  return UNKNOWN;
+}
+
+const PURE_STRING_METHODS = new Set(['toUpperCase', 'toLowerCase', 'padStart', 'padEnd', 'slice', 'substring', 'split', 'includes', 'startsWith', 'endsWith', 'indexOf', 'trim', 'repeat', 'concat', 'replace', 'charAt', 'at']);
+
+function arrayMethod(it: Interpreter, arr: Value[], key: string): Value {
+  const cb = (name: string, body: (fn: Value, invoke: (f: Value, a: Value[]) => Value, rest: Value[]) => Value) =>
+    new Native(`Array.${name}`, ([fn, ...rest], call) => body(fn, call.invoke, rest));
+  switch (key) {
+    case 'push': return new Native('push', (args) => { arr.push(...args); return arr.length; });
+    case 'pop': return new Native('pop', () => arr.pop());
+    case 'shift': return new Native('shift', () => arr.shift());
+    case 'unshift': return new Native('unshift', (args) => { arr.unshift(...args); return arr.length; });
+    case 'slice': return new Native('slice', ([a, b]) => arr.slice(num(a), num(b)));
+    case 'concat': return new Native('concat', (args) => { const out = [...arr]; for (const a of args) Array.isArray(a) ? out.push(...a) : out.push(a); return out; });
+    case 'reverse': return new Native('reverse', () => arr.reverse());
+    case 'indexOf': return new Native('indexOf', ([v]) => arr.indexOf(v));
+    case 'includes': return new Native('includes', ([v]) => (v === UNKNOWN || arr.includes(UNKNOWN) ? UNKNOWN : arr.includes(v)));
+    case 'join': return new Native('join', ([sep]) => (arr.some((v) => v === UNKNOWN || (typeof v === 'object' && v !== null)) ? UNKNOWN : arr.join(typeof sep === 'string' ? sep : ',')));
+    case 'at': return new Native('at', ([i]) => (typeof i === 'number' ? arr.at(i) : UNKNOWN));
+    case 'fill': return new Native('fill', ([v]) => arr.fill(v));
+    case 'keys': return new Native('keys', () => arr.map((_, i) => i));
+    case 'entries': return new Native('entries', () => arr.map((v, i) => [i, v]));
+    case 'flat': return new Native('flat', () => arr.flat() as Value[]);
+    case 'forEach': return cb('forEach', (fn, inv) => { arr.forEach((v, i) => inv(fn, [v, i, arr])); return undefined; });
+    case 'map': return cb('map', (fn, inv) => arr.map((v, i) => inv(fn, [v, i, arr])));
+    case 'filter': return cb('filter', (fn, inv) => {
+      const out: Value[] = [];
+      for (let i = 0; i < arr.length; i++) {
+        const t = truthy(inv(fn, [arr[i], i, arr]));
+        if (t === UNKNOWN) return UNKNOWN;
+        if (t) out.push(arr[i]);
+      }
+      return out;
+    });
+    case 'find': case 'some': case 'every': case 'findIndex': return cb(key, (fn, inv) => {
+      for (let i = 0; i < arr.length; i++) {
+        const t = truthy(inv(fn, [arr[i], i, arr]));
+        if (t === UNKNOWN) return UNKNOWN;
+        if (key === 'every' && !t) return false;
+        if (t && key !== 'every') return key === 'find' ? arr[i] : key === 'findIndex' ? i : true;
+      }
+      return key === 'every' ? true : key === 'find' ? undefined : key === 'findIndex' ? -1 : false;
+    });
+    case 'reduce': return cb('reduce', (fn, inv, rest) => {
+      let i = 0;
+      let acc: Value;
+      if (rest.length > 0) acc = rest[0];
+      else { if (arr.length === 0) return UNKNOWN; acc = arr[0]; i = 1; }
+      for (; i < arr.length; i++) acc = inv(fn, [acc, arr[i], i, arr]);
+      return acc;
+    });
+    default: return UNKNOWN;
+  }
+}
+
+export const isCallable = (v: Value): boolean => v instanceof Fn || v instanceof Native || v instanceof ClassValue;

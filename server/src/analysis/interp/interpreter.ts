@@ -1,0 +1,927 @@
+import * as ts from 'typescript';
+import type { AnalysisHost } from '../types';
+import { Graph, type CallFrame, type SourceRef, TensorNode, LayerInstance, ModelRecord } from '../graph';
+import { ClassValue, Fn, Native, Obj, UNKNOWN, type Value, truthy } from '../values';
+import { Scope } from './scope';
+import { ModuleRecord, candidatePaths, isTfjsSpecifier, parse } from './modules';
+import { binaryOp, unaryOp } from './operators';
+import { builtinGlobals, primitiveMember } from './builtins';
+import { TfApi } from './tfjs';
+import { assignedNames, receiverNames } from './havoc';
+import { boundNames, containsReturn, hasExport, isDefault, isParameterPropertyModifier, isStatic, propText, skipOuter } from './ast';
+
+/** The user's program threw: ends the current entry point, like it would end the real run. */
+export class UserThrow extends Error { constructor() { super('user code threw'); } }
+/** The step budget ran out (a huge loop, deep recursion): ends the current entry point. */
+export class BudgetExceeded extends Error { constructor() { super('step budget exceeded'); } }
+
+type Completion =
+  | undefined
+  | { kind: 'return'; value: Value }
+  | { kind: 'break'; label?: string }
+  | { kind: 'continue'; label?: string };
+
+const MAX_CALL_DEPTH = 60;
+
+/**
+ * Runs the user's model-building code symbolically: every value the program could compute without I/O is
+ * computed, everything else is UNKNOWN, and tfjs calls build a Graph instead of tensors. Never executes
+ * user code for real.
+ */
+export class Interpreter {
+  readonly graph = new Graph();
+  readonly notes: string[] = [];
+  readonly modules = new Map<string, ModuleRecord>();
+  readonly tf: TfApi;
+  readonly globals: Scope;
+  /** Helper calls currently running, outermost first. */
+  stack: CallFrame[] = [];
+  /** Name of the entry point being run, for attributing models to builders. */
+  currentEntry: string | undefined;
+  /** Variables that hold a symbolic tensor, for hovers and inlay hints. */
+  readonly tensorVars: { at: SourceRef; name: string; tensor: TensorNode }[] = [];
+  private steps = 0;
+  private stepLimit = 0;
+
+  constructor(private readonly host: AnalysisHost, private readonly maxSteps: number) {
+    this.globals = new Scope(undefined);
+    this.tf = new TfApi(this);
+    for (const [name, v] of builtinGlobals()) this.globals.declare(name, v);
+  }
+
+  // ---------------------------------------------------------------- modules and entry points
+
+  loadModule(file: string, text: string): ModuleRecord {
+    const existing = this.modules.get(file);
+    if (existing) return existing;
+    const mod = new ModuleRecord(file, parse(file, text), this.globals);
+    this.modules.set(file, mod);
+    return mod;
+  }
+
+  /** Runs a module's top level once; a cycle sees the partially initialised exports, as in JS. */
+  runModule(mod: ModuleRecord): void {
+    if (mod.state !== 'new') return;
+    mod.state = 'running';
+    try {
+      this.hoist(mod.sf.statements, mod.scope, mod);
+      for (const st of mod.sf.statements) {
+        const c = this.execStmt(st, mod.scope, mod);
+        if (c) break;
+      }
+    } finally {
+      mod.state = 'done';
+    }
+  }
+
+  resetBudget(): void { this.steps = 0; this.stepLimit = this.maxSteps; }
+
+  private tick(): void {
+    if (++this.steps > this.stepLimit) throw new BudgetExceeded();
+  }
+
+  resolveImport(fromFile: string, spec: string): ModuleRecord | undefined {
+    for (const candidate of candidatePaths(fromFile, spec)) {
+      const cached = this.modules.get(candidate);
+      if (cached) return cached;
+      let text: string | undefined;
+      try { text = this.host.readFile(candidate); } catch { text = undefined; }
+      if (text !== undefined) {
+        const mod = this.loadModule(candidate, text);
+        this.runModule(mod);
+        return mod;
+      }
+    }
+    this.notes.push(`could not resolve '${spec}' from ${fromFile}`);
+    return undefined;
+  }
+
+  /** The value a module specifier evaluates to (tfjs namespace, a user module's exports, or UNKNOWN). */
+  private moduleNamespace(spec: string, mod: ModuleRecord): { get(name: string): Value; ns: Value } {
+    if (isTfjsSpecifier(spec)) return { get: (n) => this.tf.namespaceMember(n), ns: this.tf.namespace };
+    if (spec.startsWith('.')) {
+      const target = this.resolveImport(mod.file, spec);
+      if (target) {
+        const obj = new Obj();
+        for (const [k, v] of target.exports) obj.props.set(k, v);
+        return { get: (n) => (target.exports.has(n) ? target.exports.get(n) : UNKNOWN), ns: obj };
+      }
+    }
+    return { get: () => UNKNOWN, ns: UNKNOWN };
+  }
+
+  private hoist(statements: readonly ts.Statement[], scope: Scope, mod: ModuleRecord): void {
+    for (const st of statements) {
+      if (ts.isFunctionDeclaration(st) && st.name && st.body) {
+        const fn = new Fn(st, scope, mod, undefined);
+        scope.declare(st.name.text, fn);
+        if (hasExport(st)) this.exportBinding(mod, isDefault(st) ? 'default' : st.name.text, fn);
+      }
+    }
+  }
+
+  private exportBinding(mod: ModuleRecord, name: string, v: Value): void {
+    if (!mod.exports.has(name)) mod.exportOrder.push(name);
+    mod.exports.set(name, v);
+  }
+
+  // ---------------------------------------------------------------- statements
+
+  execBlock(statements: readonly ts.Statement[], scope: Scope, mod: ModuleRecord): Completion {
+    this.hoist(statements, scope, mod);
+    for (const st of statements) {
+      const c = this.execStmt(st, scope, mod);
+      if (c) return c;
+    }
+    return undefined;
+  }
+
+  execStmt(node: ts.Statement, scope: Scope, mod: ModuleRecord): Completion {
+    this.tick();
+    switch (node.kind) {
+      case ts.SyntaxKind.VariableStatement: {
+        const st = node as ts.VariableStatement;
+        const exported = hasExport(st);
+        for (const d of st.declarationList.declarations) {
+          const v = d.initializer ? this.evalExpr(d.initializer, scope, mod) : undefined;
+          this.bindPattern(d.name, v, scope, mod, true);
+          if (ts.isIdentifier(d.name) && v instanceof TensorNode) {
+            this.tensorVars.push({ at: { file: mod.file, sf: mod.sf, node: d.name }, name: d.name.text, tensor: v });
+          }
+          if (v instanceof ModelRecord && ts.isIdentifier(d.name) && v.name.startsWith('model@')) v.name = d.name.text;
+          if (exported) for (const n of boundNames(d.name)) this.exportBinding(mod, n, scope.get(n));
+        }
+        return undefined;
+      }
+      case ts.SyntaxKind.FunctionDeclaration:
+        return undefined; // hoisted
+      case ts.SyntaxKind.ClassDeclaration: {
+        const cd = node as ts.ClassDeclaration;
+        const cls = this.makeClass(cd, scope, mod);
+        if (cd.name) scope.declare(cd.name.text, cls);
+        if (hasExport(cd)) this.exportBinding(mod, isDefault(cd) ? 'default' : cls.name, cls);
+        return undefined;
+      }
+      case ts.SyntaxKind.ExpressionStatement:
+        this.evalExpr((node as ts.ExpressionStatement).expression, scope, mod);
+        return undefined;
+      case ts.SyntaxKind.ReturnStatement: {
+        const e = (node as ts.ReturnStatement).expression;
+        return { kind: 'return', value: e ? this.evalExpr(e, scope, mod) : undefined };
+      }
+      case ts.SyntaxKind.Block:
+        return this.execBlock((node as ts.Block).statements, new Scope(scope), mod);
+      case ts.SyntaxKind.IfStatement:
+        return this.execIf(node as ts.IfStatement, scope, mod);
+      case ts.SyntaxKind.ForStatement:
+        return this.execFor(node as ts.ForStatement, scope, mod);
+      case ts.SyntaxKind.ForOfStatement:
+      case ts.SyntaxKind.ForInStatement:
+        return this.execForEach(node as ts.ForOfStatement | ts.ForInStatement, scope, mod);
+      case ts.SyntaxKind.WhileStatement:
+      case ts.SyntaxKind.DoStatement:
+        return this.execWhile(node as ts.WhileStatement | ts.DoStatement, scope, mod);
+      case ts.SyntaxKind.SwitchStatement:
+        return this.execSwitch(node as ts.SwitchStatement, scope, mod);
+      case ts.SyntaxKind.BreakStatement:
+        return { kind: 'break', label: (node as ts.BreakStatement).label?.text };
+      case ts.SyntaxKind.ContinueStatement:
+        return { kind: 'continue', label: (node as ts.ContinueStatement).label?.text };
+      case ts.SyntaxKind.LabeledStatement: {
+        const ls = node as ts.LabeledStatement;
+        const c = this.execStmt(ls.statement, scope, mod);
+        if (c && c.kind === 'break' && c.label === ls.label.text) return undefined;
+        return c;
+      }
+      case ts.SyntaxKind.ThrowStatement:
+        this.evalExpr((node as ts.ThrowStatement).expression, scope, mod);
+        throw new UserThrow();
+      case ts.SyntaxKind.TryStatement:
+        return this.execTry(node as ts.TryStatement, scope, mod);
+      case ts.SyntaxKind.ImportDeclaration:
+        this.execImport(node as ts.ImportDeclaration, scope, mod);
+        return undefined;
+      case ts.SyntaxKind.ImportEqualsDeclaration: {
+        const ie = node as ts.ImportEqualsDeclaration;
+        if (ts.isExternalModuleReference(ie.moduleReference) && ts.isStringLiteral(ie.moduleReference.expression)) {
+          scope.declare(ie.name.text, this.moduleNamespace(ie.moduleReference.expression.text, mod).ns);
+        }
+        return undefined;
+      }
+      case ts.SyntaxKind.ExportDeclaration:
+        this.execExportDecl(node as ts.ExportDeclaration, scope, mod);
+        return undefined;
+      case ts.SyntaxKind.ExportAssignment:
+        this.exportBinding(mod, 'default', this.evalExpr((node as ts.ExportAssignment).expression, scope, mod));
+        return undefined;
+      default:
+        // Types, interfaces, enums we don't model, empty statements, debugger...
+        return undefined;
+    }
+  }
+
+  private execImport(node: ts.ImportDeclaration, scope: Scope, mod: ModuleRecord): void {
+    if (!ts.isStringLiteral(node.moduleSpecifier) || !node.importClause) return;
+    const clause = node.importClause;
+    if (clause.isTypeOnly) return;
+    const src = this.moduleNamespace(node.moduleSpecifier.text, mod);
+    if (clause.name) {
+      // A default import of tfjs (esModuleInterop) is the namespace itself.
+      scope.declare(clause.name.text, isTfjsSpecifier(node.moduleSpecifier.text) ? src.ns : src.get('default'));
+    }
+    const nb = clause.namedBindings;
+    if (!nb) return;
+    if (ts.isNamespaceImport(nb)) scope.declare(nb.name.text, src.ns);
+    else for (const el of nb.elements) scope.declare(el.name.text, src.get((el.propertyName ?? el.name).text));
+  }
+
+  private execExportDecl(node: ts.ExportDeclaration, scope: Scope, mod: ModuleRecord): void {
+    if (node.isTypeOnly) return;
+    const src = node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)
+      ? this.moduleNamespace(node.moduleSpecifier.text, mod) : undefined;
+    const clause = node.exportClause;
+    if (!clause) {
+      if (src && src.ns instanceof Obj) for (const [k, v] of src.ns.props) this.exportBinding(mod, k, v);
+      return;
+    }
+    if (ts.isNamespaceExport(clause)) { this.exportBinding(mod, clause.name.text, src ? src.ns : UNKNOWN); return; }
+    for (const el of clause.elements) {
+      const local = (el.propertyName ?? el.name).text;
+      this.exportBinding(mod, el.name.text, src ? src.get(local) : (scope.has(local) ? scope.get(local) : UNKNOWN));
+    }
+  }
+
+  private execIf(node: ts.IfStatement, scope: Scope, mod: ModuleRecord): Completion {
+    const t = truthy(this.evalExpr(node.expression, scope, mod));
+    if (t === UNKNOWN) return this.skipUncertain([node.thenStatement, node.elseStatement], scope, mod);
+    if (t) return this.execStmt(node.thenStatement, new Scope(scope), mod);
+    if (node.elseStatement) return this.execStmt(node.elseStatement, new Scope(scope), mod);
+    return undefined;
+  }
+
+  /**
+   * Code that may or may not run (unknown condition): rather than guess, forget every variable it
+   * assigns or mutates, and mark models it touches as incomplete. A return inside makes the result unknown.
+   */
+  private skipUncertain(nodes: (ts.Node | undefined)[], scope: Scope, _mod: ModuleRecord): Completion {
+    let returns = false;
+    for (const n of nodes) {
+      if (!n) continue;
+      for (const name of assignedNames(n)) scope.havoc(name);
+      for (const name of receiverNames(n)) {
+        const v = scope.get(name);
+        if (v instanceof ModelRecord) v.incomplete = true;
+        else if (Array.isArray(v) || v instanceof Obj) scope.havoc(name);
+      }
+      if (containsReturn(n)) returns = true;
+    }
+    this.notes.push('a branch or loop with an unknown condition was not followed');
+    return returns ? { kind: 'return', value: UNKNOWN } : undefined;
+  }
+
+  private execFor(node: ts.ForStatement, outer: Scope, mod: ModuleRecord): Completion {
+    const scope = new Scope(outer);
+    if (node.initializer) {
+      if (ts.isVariableDeclarationList(node.initializer)) {
+        for (const d of node.initializer.declarations) {
+          this.bindPattern(d.name, d.initializer ? this.evalExpr(d.initializer, scope, mod) : undefined, scope, mod, true);
+        }
+      } else this.evalExpr(node.initializer, scope, mod);
+    }
+    for (;;) {
+      if (node.condition) {
+        const t = truthy(this.evalExpr(node.condition, scope, mod));
+        if (t === UNKNOWN) return this.skipUncertain([node.statement, node.incrementor], scope, mod);
+        if (!t) return undefined;
+      }
+      // Each iteration gets its own copy of the loop variables, as `let` does in JS (closures see it).
+      const iter = new Scope(scope);
+      const c = this.execStmt(node.statement, iter, mod);
+      if (c) {
+        if (c.kind === 'break' && !c.label) return undefined;
+        if (!(c.kind === 'continue' && !c.label)) return c;
+      }
+      if (node.incrementor) this.evalExpr(node.incrementor, scope, mod);
+    }
+  }
+
+  private execForEach(node: ts.ForOfStatement | ts.ForInStatement, outer: Scope, mod: ModuleRecord): Completion {
+    const coll = this.evalExpr(node.expression, outer, mod);
+    let items: Value[] | undefined;
+    if (ts.isForOfStatement(node)) {
+      if (Array.isArray(coll)) items = [...coll];
+      else if (typeof coll === 'string') items = [...coll];
+    } else if (coll instanceof Obj) items = [...coll.props.keys()];
+    else if (Array.isArray(coll)) items = coll.map((_, i) => String(i));
+    if (!items) return this.skipUncertain([node.statement, node.initializer], outer, mod);
+    for (const item of items) {
+      const scope = new Scope(outer);
+      if (ts.isVariableDeclarationList(node.initializer)) {
+        this.bindPattern(node.initializer.declarations[0].name, item, scope, mod, true);
+      } else this.assignTo(node.initializer, item, scope, mod);
+      const c = this.execStmt(node.statement, scope, mod);
+      if (c) {
+        if (c.kind === 'break' && !c.label) return undefined;
+        if (!(c.kind === 'continue' && !c.label)) return c;
+      }
+    }
+    return undefined;
+  }
+
+  private execWhile(node: ts.WhileStatement | ts.DoStatement, scope: Scope, mod: ModuleRecord): Completion {
+    let first = ts.isDoStatement(node);
+    for (;;) {
+      if (!first) {
+        const t = truthy(this.evalExpr(node.expression, scope, mod));
+        if (t === UNKNOWN) return this.skipUncertain([node.statement], scope, mod);
+        if (!t) return undefined;
+      }
+      first = false;
+      const c = this.execStmt(node.statement, new Scope(scope), mod);
+      if (c) {
+        if (c.kind === 'break' && !c.label) return undefined;
+        if (!(c.kind === 'continue' && !c.label)) return c;
+      }
+    }
+  }
+
+  private execSwitch(node: ts.SwitchStatement, outer: Scope, mod: ModuleRecord): Completion {
+    const v = this.evalExpr(node.expression, outer, mod);
+    const scope = new Scope(outer);
+    const clauses = node.caseBlock.clauses;
+    let start = -1;
+    if (v !== UNKNOWN) {
+      for (let i = 0; i < clauses.length && start < 0; i++) {
+        const cl = clauses[i];
+        if (!ts.isCaseClause(cl)) continue;
+        const cv = this.evalExpr(cl.expression, scope, mod);
+        if (cv === UNKNOWN) return this.skipUncertain([node.caseBlock], outer, mod);
+        if (cv === v) start = i;
+      }
+      if (start < 0) start = clauses.findIndex((c) => ts.isDefaultClause(c));
+    } else return this.skipUncertain([node.caseBlock], outer, mod);
+    if (start < 0) return undefined;
+    for (let i = start; i < clauses.length; i++) {
+      const c = this.execBlock(clauses[i].statements, scope, mod);
+      if (c) {
+        if (c.kind === 'break' && !c.label) return undefined;
+        return c;
+      }
+    }
+    return undefined;
+  }
+
+  private execTry(node: ts.TryStatement, scope: Scope, mod: ModuleRecord): Completion {
+    let result: Completion;
+    try {
+      result = this.execStmt(node.tryBlock, scope, mod);
+    } catch (e) {
+      if (!(e instanceof UserThrow) || !node.catchClause) throw e;
+      const cs = new Scope(scope);
+      const decl = node.catchClause.variableDeclaration;
+      if (decl) this.bindPattern(decl.name, UNKNOWN, cs, mod, true);
+      result = this.execStmt(node.catchClause.block, cs, mod);
+    } finally {
+      // A finally block runs however the try ended; its own abrupt completion wins.
+    }
+    if (node.finallyBlock) {
+      const f = this.execStmt(node.finallyBlock, scope, mod);
+      if (f) return f;
+    }
+    return result;
+  }
+
+  // ---------------------------------------------------------------- bindings
+
+  bindPattern(name: ts.BindingName, value: Value, scope: Scope, mod: ModuleRecord, declare: boolean): void {
+    const put = (n: string, v: Value) => (declare ? scope.declare(n, v) : scope.set(n, v));
+    if (ts.isIdentifier(name)) { put(name.text, value); return; }
+    if (ts.isObjectBindingPattern(name)) {
+      const used: string[] = [];
+      for (const el of name.elements) {
+        if (el.dotDotDotToken) {
+          const rest = new Obj();
+          if (value instanceof Obj) for (const [k, v] of value.props) if (!used.includes(k)) rest.props.set(k, v);
+          this.bindPattern(el.name, value === UNKNOWN ? UNKNOWN : rest, scope, mod, declare);
+          continue;
+        }
+        const key = el.propertyName ? this.propertyName(el.propertyName, scope, mod) : (el.name as ts.Identifier).text;
+        if (key === UNKNOWN) { this.bindPattern(el.name, UNKNOWN, scope, mod, declare); continue; }
+        used.push(String(key));
+        let v = this.getMember(value, String(key));
+        if (v === undefined && el.initializer) v = this.evalExpr(el.initializer, scope, mod);
+        this.bindPattern(el.name, v, scope, mod, declare);
+      }
+      return;
+    }
+    // Array binding pattern
+    name.elements.forEach((el, i) => {
+      if (ts.isOmittedExpression(el)) return;
+      let v: Value;
+      if (el.dotDotDotToken) v = Array.isArray(value) ? value.slice(i) : UNKNOWN;
+      else v = Array.isArray(value) ? value[i] : value === UNKNOWN ? UNKNOWN : this.getMember(value, String(i));
+      if (v === undefined && el.initializer) v = this.evalExpr(el.initializer, scope, mod);
+      this.bindPattern(el.name, v, scope, mod, declare);
+    });
+  }
+
+  private propertyName(n: ts.PropertyName, scope: Scope, mod: ModuleRecord): string | typeof UNKNOWN {
+    if (ts.isIdentifier(n) || ts.isStringLiteral(n) || ts.isNumericLiteral(n) || ts.isPrivateIdentifier(n)) return n.text;
+    if (ts.isComputedPropertyName(n)) {
+      const v = this.evalExpr(n.expression, scope, mod);
+      return v === UNKNOWN ? UNKNOWN : String(v);
+    }
+    return UNKNOWN;
+  }
+
+  /** Assignment to an arbitrary target expression (identifier, member, destructuring literal). */
+  assignTo(target: ts.Node, value: Value, scope: Scope, mod: ModuleRecord): void {
+    target = skipOuter(target);
+    if (ts.isIdentifier(target)) {
+      scope.set(target.text, value);
+      if (value instanceof TensorNode) this.tensorVars.push({ at: { file: mod.file, sf: mod.sf, node: target }, name: target.text, tensor: value });
+      return;
+    }
+    if (ts.isPropertyAccessExpression(target)) {
+      this.setMember(this.evalExpr(target.expression, scope, mod), target.name.text, value);
+      return;
+    }
+    if (ts.isElementAccessExpression(target)) {
+      const obj = this.evalExpr(target.expression, scope, mod);
+      const key = this.evalExpr(target.argumentExpression, scope, mod);
+      if (key === UNKNOWN) { this.havocValue(obj); return; }
+      this.setMember(obj, String(key), value);
+      return;
+    }
+    if (ts.isArrayLiteralExpression(target)) {
+      target.elements.forEach((el, i) => {
+        if (ts.isOmittedExpression(el)) return;
+        if (ts.isSpreadElement(el)) this.assignTo(el.expression, Array.isArray(value) ? value.slice(i) : UNKNOWN, scope, mod);
+        else this.assignTo(el, Array.isArray(value) ? value[i] : UNKNOWN, scope, mod);
+      });
+      return;
+    }
+    if (ts.isObjectLiteralExpression(target)) {
+      for (const p of target.properties) {
+        if (ts.isShorthandPropertyAssignment(p)) this.assignTo(p.name, this.getMember(value, p.name.text), scope, mod);
+        else if (ts.isPropertyAssignment(p)) {
+          const k = this.propertyName(p.name, scope, mod);
+          this.assignTo(p.initializer, k === UNKNOWN ? UNKNOWN : this.getMember(value, k), scope, mod);
+        }
+      }
+    }
+  }
+
+  private havocValue(v: Value): void {
+    if (Array.isArray(v)) v.fill(UNKNOWN);
+    else if (v instanceof Obj) for (const k of v.props.keys()) v.props.set(k, UNKNOWN);
+  }
+
+  // ---------------------------------------------------------------- members
+
+  getMember(obj: Value, key: string): Value {
+    if (obj === UNKNOWN) return UNKNOWN;
+    if (obj === null || obj === undefined) return UNKNOWN; // would throw at run time; stay quiet
+    if (Array.isArray(obj)) {
+      if (key === 'length') return obj.length;
+      if (/^\d+$/.test(key)) return obj[Number(key)];
+      return primitiveMember(this, obj, key);
+    }
+    if (obj instanceof Obj) {
+      if (obj.props.has(key)) return obj.props.get(key);
+      for (let c: Value = obj.cls; c instanceof ClassValue; c = c.superClass) {
+        const m = this.findMethod(c, key);
+        if (m) return m;
+      }
+      if (obj.cls) return UNKNOWN; // inherited from a base we don't model (e.g. tf.layers.Layer)
+      return primitiveMember(this, obj, key);
+    }
+    if (obj instanceof ClassValue) {
+      for (let c: Value = obj; c instanceof ClassValue; c = c.superClass) {
+        if (c.statics.has(key)) return c.statics.get(key);
+      }
+      return UNKNOWN;
+    }
+    if (obj instanceof Native) return obj.getImpl ? obj.getImpl(key) : UNKNOWN;
+    if (obj instanceof TensorNode || obj instanceof LayerInstance || obj instanceof ModelRecord) return this.tf.member(obj, key);
+    if (obj instanceof Fn) return key === 'name' ? obj.name : UNKNOWN;
+    return primitiveMember(this, obj, key);
+  }
+
+  private findMethod(cls: ClassValue, key: string): Value | undefined {
+    for (const m of cls.node.members) {
+      if (ts.isMethodDeclaration(m) && !isStatic(m) && m.name && propText(m.name) === key && m.body) {
+        return new Fn(m, cls.scope, cls.mod, undefined, cls);
+      }
+    }
+    return undefined;
+  }
+
+  setMember(obj: Value, key: string, value: Value): void {
+    if (Array.isArray(obj)) {
+      if (key === 'length' && typeof value === 'number') obj.length = value;
+      else if (/^\d+$/.test(key)) obj[Number(key)] = value;
+      return;
+    }
+    if (obj instanceof Obj) obj.props.set(key, value);
+    else if (obj instanceof ClassValue) obj.statics.set(key, value);
+  }
+
+  // ---------------------------------------------------------------- classes and calls
+
+  private makeClass(node: ts.ClassLikeDeclaration, scope: Scope, mod: ModuleRecord): ClassValue {
+    const ext = node.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
+    const superClass = ext ? this.evalExpr(ext.expression, scope, mod) : undefined;
+    const cls = new ClassValue(node, scope, mod, superClass);
+    for (const m of node.members) {
+      if (!isStatic(m) || !m.name) continue;
+      const key = propText(m.name);
+      if (key === undefined) continue;
+      if (ts.isPropertyDeclaration(m)) cls.statics.set(key, m.initializer ? this.evalExpr(m.initializer, scope, mod) : undefined);
+      else if (ts.isMethodDeclaration(m) && m.body) cls.statics.set(key, new Fn(m, scope, mod, undefined, cls));
+    }
+    return cls;
+  }
+
+  /** True when a class derives (directly or not) from tf.layers.Layer. */
+  isLayerClass(cls: ClassValue): boolean {
+    for (let c: Value = cls.superClass; c; c = c instanceof ClassValue ? c.superClass : undefined) {
+      if (c instanceof Native) return c.isLayerBase;
+      if (!(c instanceof ClassValue)) return false;
+    }
+    return false;
+  }
+
+  construct(callee: Value, args: Value[], node: ts.NewExpression | ts.CallExpression): Value {
+    if (callee instanceof Native) return callee.callImpl ? callee.callImpl(args, { node, thisValue: undefined, invoke: (f, a) => this.call(f, a, undefined, node) }) : UNKNOWN;
+    if (!(callee instanceof ClassValue)) return UNKNOWN;
+    const inst = new Obj(callee);
+    this.initInstance(callee, inst, args, node);
+    if (this.isLayerClass(callee)) return this.tf.customLayer(callee, inst, node);
+    return inst;
+  }
+
+  private initInstance(cls: ClassValue, inst: Obj, args: Value[], node: ts.Node): void {
+    const ctor = cls.node.members.find((m): m is ts.ConstructorDeclaration => ts.isConstructorDeclaration(m) && !!m.body);
+    const initFields = () => {
+      const s = new Scope(cls.scope, inst);
+      for (const m of cls.node.members) {
+        if (ts.isPropertyDeclaration(m) && !isStatic(m) && m.name) {
+          const key = propText(m.name);
+          if (key !== undefined) inst.props.set(key, m.initializer ? this.evalExpr(m.initializer, s, cls.mod) : undefined);
+        }
+      }
+    };
+    if (!ctor) {
+      // Implicit constructor: the base class initialises first, with the same arguments.
+      if (cls.superClass instanceof ClassValue) this.initInstance(cls.superClass, inst, args, node);
+      initFields();
+      return;
+    }
+    const scope = new Scope(cls.scope, inst);
+    this.bindParams(ctor, args, scope, cls.mod);
+    for (const p of ctor.parameters) {
+      if (ts.isIdentifier(p.name) && p.modifiers?.some((m) => isParameterPropertyModifier(m.kind))) {
+        inst.props.set(p.name.text, scope.get(p.name.text));
+      }
+    }
+    let fieldsDone = !cls.superClass;
+    if (fieldsDone) initFields();
+    // super(...) is where fields get initialised in a derived class.
+    const onSuper = (superArgs: Value[]) => {
+      if (cls.superClass instanceof ClassValue) this.initInstance(cls.superClass, inst, superArgs, node);
+      if (!fieldsDone) { fieldsDone = true; initFields(); }
+    };
+    scope.declare('%super', new Native('super', (a) => { onSuper(a); return undefined; }));
+    this.enter(`new ${cls.name}`, cls.mod, node, () => this.execBlock(ctor.body!.statements, scope, cls.mod));
+    if (!fieldsDone) initFields();
+  }
+
+  private bindParams(fn: ts.SignatureDeclarationBase, args: Value[], scope: Scope, mod: ModuleRecord): void {
+    fn.parameters.forEach((p, i) => {
+      if (ts.isIdentifier(p.name) && p.name.text === 'this') return;
+      let v: Value;
+      if (p.dotDotDotToken) v = args.slice(i);
+      else {
+        v = args[i];
+        if (v === undefined && p.initializer) v = this.evalExpr(p.initializer, scope, mod);
+      }
+      this.bindPattern(p.name, v, scope, mod, true);
+    });
+  }
+
+  call(callee: Value, args: Value[], thisValue: Value, node: ts.CallExpression | ts.NewExpression): Value {
+    if (callee instanceof Native) {
+      if (!callee.callImpl) return UNKNOWN;
+      return callee.callImpl(args, { node, thisValue, invoke: (f, a) => this.call(f, a, undefined, node) });
+    }
+    if (callee instanceof Fn) return this.callFn(callee, args, thisValue, node);
+    return UNKNOWN;
+  }
+
+  private callFn(fn: Fn, args: Value[], thisValue: Value, node: ts.Node): Value {
+    const body = fn.node.body;
+    if (!body) return UNKNOWN;
+    if (this.stack.length >= MAX_CALL_DEPTH) {
+      this.notes.push(`call depth limit reached in ${fn.name} (recursion?)`);
+      return UNKNOWN;
+    }
+    const isArrow = ts.isArrowFunction(fn.node);
+    const scope = new Scope(fn.scope, isArrow ? undefined : thisValue ?? UNKNOWN);
+    if (fn.homeClass && fn.homeClass.superClass instanceof ClassValue) {
+      const sup = fn.homeClass.superClass;
+      scope.declare('%superMethods', sup);
+    }
+    return this.enter(fn.name, fn.mod, node, () => {
+      this.bindParams(fn.node, args, scope, fn.mod);
+      if (!ts.isBlock(body)) return this.evalExpr(body, scope, fn.mod);
+      const c = this.execBlock(body.statements, scope, fn.mod);
+      return c && c.kind === 'return' ? c.value : undefined;
+    });
+  }
+
+  private enter<T>(callee: string, mod: ModuleRecord, node: ts.Node, f: () => T): T {
+    const callerFile = this.currentFileOf(node) ?? mod;
+    this.stack.push({ callee, at: { file: callerFile.file, sf: callerFile.sf, node } });
+    try { return f(); } finally { this.stack.pop(); }
+  }
+
+  private currentFileOf(node: ts.Node): ModuleRecord | undefined {
+    const sf = node.getSourceFile();
+    return this.modules.get(sf.fileName);
+  }
+
+  ref(node: ts.Node, mod: ModuleRecord): SourceRef { return { file: mod.file, sf: mod.sf, node }; }
+
+  // ---------------------------------------------------------------- expressions
+
+  evalExpr(node: ts.Expression, scope: Scope, mod: ModuleRecord): Value {
+    this.tick();
+    switch (node.kind) {
+      case ts.SyntaxKind.NumericLiteral: return Number((node as ts.NumericLiteral).text);
+      case ts.SyntaxKind.StringLiteral:
+      case ts.SyntaxKind.NoSubstitutionTemplateLiteral: return (node as ts.StringLiteral).text;
+      case ts.SyntaxKind.TrueKeyword: return true;
+      case ts.SyntaxKind.FalseKeyword: return false;
+      case ts.SyntaxKind.NullKeyword: return null;
+      case ts.SyntaxKind.ThisKeyword: return scope.findThis();
+      case ts.SyntaxKind.Identifier: return this.evalIdentifier(node as ts.Identifier, scope);
+      case ts.SyntaxKind.TemplateExpression: {
+        const te = node as ts.TemplateExpression;
+        let s = te.head.text;
+        for (const span of te.templateSpans) {
+          const v = this.evalExpr(span.expression, scope, mod);
+          if (v === UNKNOWN || (typeof v === 'object' && v !== null)) return UNKNOWN;
+          s += String(v) + span.literal.text;
+        }
+        return s;
+      }
+      case ts.SyntaxKind.ParenthesizedExpression:
+      case ts.SyntaxKind.AsExpression:
+      case ts.SyntaxKind.NonNullExpression:
+      case ts.SyntaxKind.TypeAssertionExpression:
+      case ts.SyntaxKind.SatisfiesExpression:
+        return this.evalExpr((node as ts.ParenthesizedExpression).expression, scope, mod);
+      case ts.SyntaxKind.AwaitExpression: return this.evalExpr((node as ts.AwaitExpression).expression, scope, mod);
+      case ts.SyntaxKind.ArrayLiteralExpression: {
+        const out: Value[] = [];
+        for (const el of (node as ts.ArrayLiteralExpression).elements) {
+          if (ts.isSpreadElement(el)) {
+            const v = this.evalExpr(el.expression, scope, mod);
+            if (Array.isArray(v)) out.push(...v);
+            else return UNKNOWN;
+          } else if (ts.isOmittedExpression(el)) out.push(undefined);
+          else out.push(this.evalExpr(el, scope, mod));
+        }
+        return out;
+      }
+      case ts.SyntaxKind.ObjectLiteralExpression: return this.evalObjectLiteral(node as ts.ObjectLiteralExpression, scope, mod);
+      case ts.SyntaxKind.PropertyAccessExpression: {
+        const pa = node as ts.PropertyAccessExpression;
+        if (pa.expression.kind === ts.SyntaxKind.SuperKeyword) return this.superMember(pa.name.text, scope);
+        const obj = this.evalExpr(pa.expression, scope, mod);
+        if (pa.questionDotToken && (obj === null || obj === undefined)) return undefined;
+        return this.getMember(obj, pa.name.text);
+      }
+      case ts.SyntaxKind.ElementAccessExpression: {
+        const ea = node as ts.ElementAccessExpression;
+        const obj = this.evalExpr(ea.expression, scope, mod);
+        if (ea.questionDotToken && (obj === null || obj === undefined)) return undefined;
+        const key = this.evalExpr(ea.argumentExpression, scope, mod);
+        if (key === UNKNOWN) return UNKNOWN;
+        if (Array.isArray(obj) && typeof key === 'number' && key < 0) return undefined;
+        return this.getMember(obj, String(key));
+      }
+      case ts.SyntaxKind.CallExpression: return this.evalCall(node as ts.CallExpression, scope, mod);
+      case ts.SyntaxKind.NewExpression: {
+        const ne = node as ts.NewExpression;
+        const callee = this.evalExpr(ne.expression, scope, mod);
+        const args = this.evalArgs(ne.arguments ?? ts.factory.createNodeArray(), scope, mod);
+        if (args === UNKNOWN) return UNKNOWN;
+        return this.construct(callee, args, ne);
+      }
+      case ts.SyntaxKind.ArrowFunction:
+      case ts.SyntaxKind.FunctionExpression: {
+        const f = node as ts.ArrowFunction | ts.FunctionExpression;
+        if (ts.isFunctionExpression(f) && f.name) {
+          // A named function expression can call itself by name.
+          const s = new Scope(scope);
+          const fn = new Fn(f, s, mod, undefined);
+          s.declare(f.name.text, fn);
+          return fn;
+        }
+        return new Fn(f, scope, mod, ts.isArrowFunction(f) ? scope.findThis() : undefined);
+      }
+      case ts.SyntaxKind.ClassExpression: return this.makeClass(node as ts.ClassExpression, scope, mod);
+      case ts.SyntaxKind.ConditionalExpression: {
+        const ce = node as ts.ConditionalExpression;
+        const t = truthy(this.evalExpr(ce.condition, scope, mod));
+        if (t === UNKNOWN) return UNKNOWN;
+        return this.evalExpr(t ? ce.whenTrue : ce.whenFalse, scope, mod);
+      }
+      case ts.SyntaxKind.BinaryExpression: return this.evalBinary(node as ts.BinaryExpression, scope, mod);
+      case ts.SyntaxKind.PrefixUnaryExpression: {
+        const pu = node as ts.PrefixUnaryExpression;
+        if (pu.operator === ts.SyntaxKind.PlusPlusToken || pu.operator === ts.SyntaxKind.MinusMinusToken) {
+          const old = this.evalExpr(pu.operand, scope, mod);
+          const nv = typeof old === 'number' ? old + (pu.operator === ts.SyntaxKind.PlusPlusToken ? 1 : -1) : UNKNOWN;
+          this.assignTo(pu.operand, nv, scope, mod);
+          return nv;
+        }
+        return unaryOp(pu.operator, this.evalExpr(pu.operand, scope, mod));
+      }
+      case ts.SyntaxKind.PostfixUnaryExpression: {
+        const pu = node as ts.PostfixUnaryExpression;
+        const old = this.evalExpr(pu.operand, scope, mod);
+        const nv = typeof old === 'number' ? old + (pu.operator === ts.SyntaxKind.PlusPlusToken ? 1 : -1) : UNKNOWN;
+        this.assignTo(pu.operand, nv, scope, mod);
+        return old;
+      }
+      case ts.SyntaxKind.TypeOfExpression: {
+        const v = this.evalExpr((node as ts.TypeOfExpression).expression, scope, mod);
+        if (v === UNKNOWN) return UNKNOWN;
+        if (v === null) return 'object';
+        if (v instanceof Fn || v instanceof ClassValue || v instanceof Native) return 'function';
+        return typeof v === 'object' ? 'object' : typeof v;
+      }
+      case ts.SyntaxKind.VoidExpression:
+        this.evalExpr((node as ts.VoidExpression).expression, scope, mod);
+        return undefined;
+      case ts.SyntaxKind.DeleteExpression: return true;
+      case ts.SyntaxKind.SpreadElement: return UNKNOWN;
+      default:
+        return UNKNOWN;
+    }
+  }
+
+  private evalIdentifier(id: ts.Identifier, scope: Scope): Value {
+    if (id.text === 'undefined') return undefined;
+    const b = scope.lookup(id.text);
+    if (b) return b.value;
+    // Scripts that load tfjs with a <script> tag or a global setup use a global `tf`.
+    if (id.text === 'tf') return this.tf.namespace;
+    return UNKNOWN;
+  }
+
+  private superMember(name: string, scope: Scope): Value {
+    const sup = scope.get('%superMethods');
+    if (sup instanceof ClassValue) {
+      const m = this.findMethod(sup, name);
+      if (m) return m;
+    }
+    return UNKNOWN;
+  }
+
+  private evalObjectLiteral(node: ts.ObjectLiteralExpression, scope: Scope, mod: ModuleRecord): Value {
+    const obj = new Obj();
+    for (const p of node.properties) {
+      if (ts.isSpreadAssignment(p)) {
+        const v = this.evalExpr(p.expression, scope, mod);
+        if (v instanceof Obj) for (const [k, pv] of v.props) obj.props.set(k, pv);
+        else if (v === UNKNOWN) {
+          // Properties written before an unknown spread may be overridden by it.
+          for (const k of obj.props.keys()) obj.props.set(k, UNKNOWN);
+          obj.props.set('%unknownSpread', true);
+        }
+        continue;
+      }
+      if (ts.isShorthandPropertyAssignment(p)) { obj.props.set(p.name.text, this.evalIdentifier(p.name, scope)); continue; }
+      if (!p.name) continue;
+      const key = this.propertyName(p.name, scope, mod);
+      if (key === UNKNOWN) continue;
+      if (ts.isPropertyAssignment(p)) obj.props.set(key, this.evalExpr(p.initializer, scope, mod));
+      else if (ts.isMethodDeclaration(p)) obj.props.set(key, new Fn(p, scope, mod, undefined));
+      else obj.props.set(key, UNKNOWN); // accessors
+    }
+    return obj;
+  }
+
+  private evalArgs(args: ts.NodeArray<ts.Expression>, scope: Scope, mod: ModuleRecord): Value[] | typeof UNKNOWN {
+    const out: Value[] = [];
+    for (const a of args) {
+      if (ts.isSpreadElement(a)) {
+        const v = this.evalExpr(a.expression, scope, mod);
+        if (!Array.isArray(v)) return UNKNOWN;
+        out.push(...v);
+      } else out.push(this.evalExpr(a, scope, mod));
+    }
+    return out;
+  }
+
+  private evalCall(node: ts.CallExpression, scope: Scope, mod: ModuleRecord): Value {
+    const calleeNode = skipOuter(node.expression);
+    if (calleeNode.kind === ts.SyntaxKind.SuperKeyword) {
+      const sup = scope.get('%super');
+      const args = this.evalArgs(node.arguments, scope, mod);
+      if (sup instanceof Native && sup.callImpl) sup.callImpl(args === UNKNOWN ? [] : args, { node, thisValue: undefined, invoke: () => UNKNOWN });
+      return undefined;
+    }
+    if (ts.isIdentifier(calleeNode) && calleeNode.text === 'require' && !scope.has('require')) {
+      const a = node.arguments[0];
+      return a && ts.isStringLiteral(a) ? this.moduleNamespace(a.text, mod).ns : UNKNOWN;
+    }
+    let thisValue: Value;
+    let callee: Value;
+    if (ts.isPropertyAccessExpression(calleeNode) || ts.isElementAccessExpression(calleeNode)) {
+      if (calleeNode.expression.kind === ts.SyntaxKind.SuperKeyword) {
+        thisValue = scope.findThis();
+        callee = ts.isPropertyAccessExpression(calleeNode) ? this.superMember(calleeNode.name.text, scope) : UNKNOWN;
+      } else {
+        thisValue = this.evalExpr(calleeNode.expression, scope, mod);
+        if (calleeNode.questionDotToken && (thisValue === null || thisValue === undefined)) return undefined;
+        const key = ts.isPropertyAccessExpression(calleeNode) ? calleeNode.name.text : this.evalExpr(calleeNode.argumentExpression, scope, mod);
+        callee = key === UNKNOWN ? UNKNOWN : this.getMember(thisValue, String(key));
+      }
+    } else {
+      callee = this.evalExpr(calleeNode as ts.Expression, scope, mod);
+      thisValue = undefined;
+    }
+    if (node.questionDotToken && (callee === null || callee === undefined)) return undefined;
+    const args = this.evalArgs(node.arguments, scope, mod);
+    if (args === UNKNOWN) return UNKNOWN;
+    if (callee === UNKNOWN || callee === undefined || callee === null) {
+      // Calling something unknown may mutate what it is given: forget arrays/objects passed to it.
+      this.forgetArgs(args);
+      return UNKNOWN;
+    }
+    return this.call(callee, args, thisValue, node);
+  }
+
+  private forgetArgs(args: Value[]): void {
+    for (const a of args) if (a instanceof ModelRecord && a.kind === 'sequential') a.incomplete = true;
+  }
+
+  private evalBinary(node: ts.BinaryExpression, scope: Scope, mod: ModuleRecord): Value {
+    const op = node.operatorToken.kind;
+    if (op === ts.SyntaxKind.EqualsToken) {
+      const v = this.evalExpr(node.right, scope, mod);
+      this.assignTo(node.left, v, scope, mod);
+      return v;
+    }
+    if (op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.BarBarToken || op === ts.SyntaxKind.QuestionQuestionToken) {
+      const l = this.evalExpr(node.left, scope, mod);
+      if (l === UNKNOWN) return UNKNOWN;
+      const short = op === ts.SyntaxKind.QuestionQuestionToken ? l !== null && l !== undefined
+        : op === ts.SyntaxKind.BarBarToken ? truthy(l) === true : truthy(l) === false;
+      return short ? l : this.evalExpr(node.right, scope, mod);
+    }
+    const compound = COMPOUND[op];
+    if (compound !== undefined) {
+      const l = this.evalExpr(node.left, scope, mod);
+      const r = this.evalExpr(node.right, scope, mod);
+      const v = binaryOp(compound, l, r);
+      this.assignTo(node.left, v, scope, mod);
+      return v;
+    }
+    if (op === ts.SyntaxKind.CommaToken) {
+      this.evalExpr(node.left, scope, mod);
+      return this.evalExpr(node.right, scope, mod);
+    }
+    if (op === ts.SyntaxKind.InstanceOfKeyword) {
+      const l = this.evalExpr(node.left, scope, mod);
+      const r = this.evalExpr(node.right, scope, mod);
+      if (r instanceof ClassValue && l instanceof Obj) {
+        for (let c: Value = l.cls; c instanceof ClassValue; c = c.superClass) if (c === r) return true;
+        return false;
+      }
+      return this.tf.instanceOf(l, r);
+    }
+    const l = this.evalExpr(node.left, scope, mod);
+    const r = this.evalExpr(node.right, scope, mod);
+    return binaryOp(op, l, r);
+  }
+}
+
+const COMPOUND: Partial<Record<ts.SyntaxKind, ts.SyntaxKind>> = {
+  [ts.SyntaxKind.PlusEqualsToken]: ts.SyntaxKind.PlusToken,
+  [ts.SyntaxKind.MinusEqualsToken]: ts.SyntaxKind.MinusToken,
+  [ts.SyntaxKind.AsteriskEqualsToken]: ts.SyntaxKind.AsteriskToken,
+  [ts.SyntaxKind.SlashEqualsToken]: ts.SyntaxKind.SlashToken,
+  [ts.SyntaxKind.PercentEqualsToken]: ts.SyntaxKind.PercentToken,
+  [ts.SyntaxKind.AsteriskAsteriskEqualsToken]: ts.SyntaxKind.AsteriskAsteriskToken,
+  [ts.SyntaxKind.BarBarEqualsToken]: ts.SyntaxKind.BarBarToken,
+  [ts.SyntaxKind.QuestionQuestionEqualsToken]: ts.SyntaxKind.QuestionQuestionToken,
+  [ts.SyntaxKind.LessThanLessThanEqualsToken]: ts.SyntaxKind.LessThanLessThanToken,
+  [ts.SyntaxKind.GreaterThanGreaterThanEqualsToken]: ts.SyntaxKind.GreaterThanGreaterThanToken,
+};
+

@@ -1,0 +1,60 @@
+import * as ts from 'typescript';
+import { UNKNOWN, type Value } from '../values';
+
+type Prim = number | string | boolean | null | undefined;
+const isPrim = (v: Value): v is Prim => v === null || v === undefined || ['number', 'string', 'boolean'].includes(typeof v);
+
+/**
+ * JS semantics for operators on primitives. Anything involving an object or UNKNOWN is UNKNOWN, except
+ * identity comparisons, which are exact for objects the interpreter created.
+ */
+export function binaryOp(op: ts.SyntaxKind, l: Value, r: Value): Value {
+  const K = ts.SyntaxKind;
+  if (op === K.EqualsEqualsEqualsToken || op === K.ExclamationEqualsEqualsToken) {
+    if (l === UNKNOWN || r === UNKNOWN) return UNKNOWN;
+    const eq = l === r;
+    return op === K.EqualsEqualsEqualsToken ? eq : !eq;
+  }
+  if (l === UNKNOWN || r === UNKNOWN || !isPrim(l) || !isPrim(r)) return UNKNOWN;
+  const a = l as any, b = r as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  switch (op) {
+    case K.PlusToken: return a + b;
+    case K.MinusToken: return a - b;
+    case K.AsteriskToken: return a * b;
+    case K.SlashToken: return a / b;
+    case K.PercentToken: return a % b;
+    case K.AsteriskAsteriskToken: return a ** b;
+    case K.LessThanToken: return a < b;
+    case K.LessThanEqualsToken: return a <= b;
+    case K.GreaterThanToken: return a > b;
+    case K.GreaterThanEqualsToken: return a >= b;
+    case K.EqualsEqualsToken: return a == b; // eslint-disable-line eqeqeq
+    case K.ExclamationEqualsToken: return a != b; // eslint-disable-line eqeqeq
+    case K.AmpersandToken: return a & b;
+    case K.BarToken: return a | b;
+    case K.CaretToken: return a ^ b;
+    case K.LessThanLessThanToken: return a << b;
+    case K.GreaterThanGreaterThanToken: return a >> b;
+    case K.GreaterThanGreaterThanGreaterThanToken: return a >>> b;
+    case K.BarBarToken: return a || b;
+    case K.QuestionQuestionToken: return a ?? b;
+    default: return UNKNOWN;
+  }
+}
+
+export function unaryOp(op: ts.SyntaxKind, v: Value): Value {
+  const K = ts.SyntaxKind;
+  if (op === K.ExclamationToken) {
+    if (v === UNKNOWN) return UNKNOWN;
+    if (!isPrim(v)) return false;
+    return !v;
+  }
+  if (v === UNKNOWN || !isPrim(v)) return UNKNOWN;
+  const a = v as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  switch (op) {
+    case K.MinusToken: return -a;
+    case K.PlusToken: return +a;
+    case K.TildeToken: return ~a;
+    default: return UNKNOWN;
+  }
+}

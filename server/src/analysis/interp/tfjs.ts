@@ -1,0 +1,321 @@
+import * as ts from 'typescript';
+import type { Shape } from '../types';
+import { Application, LayerInstance, ModelRecord, TensorNode, type SourceRef } from '../graph';
+import { ClassValue, Native, Obj, UNKNOWN, type Value } from '../values';
+import { inputLayerShape, specForFactory, type ConfigValue, type LayerConfig } from '../layers';
+import type { Interpreter } from './interpreter';
+import { skipOuter } from './ast';
+
+/** tfjs names that are types or classes users mention (instanceof, casts) but that build nothing. */
+const MARKERS = ['SymbolicTensor', 'Tensor', 'LayersModel', 'Sequential', 'Variable'];
+
+/** The tfjs Layers API, reimplemented to build the analyzer's graph instead of tensors. */
+export class TfApi {
+  readonly namespace: Native;
+  private readonly layersNs: Native;
+  private readonly layerBase = new Native('tf.layers.Layer', undefined, undefined, true);
+  private readonly markers = new Map(MARKERS.map((m) => [m, new Native(`tf.${m}`)]));
+  private readonly inputFn: Native;
+  /** A model applied as a layer is one layer instance, however often it is applied. */
+  private readonly modelLayers = new Map<ModelRecord, LayerInstance>();
+
+  constructor(private readonly it: Interpreter) {
+    this.inputFn = new Native('tf.input', (args, call) => this.input(args[0], call.node));
+    this.layersNs = new Native('tf.layers', undefined, (name) => this.layersMember(name));
+    this.namespace = new Native('tf', undefined, (name) => this.namespaceMember(name));
+  }
+
+  namespaceMember(name: string): Value {
+    switch (name) {
+      case 'layers': return this.layersNs;
+      case 'input': return this.inputFn;
+      case 'model': return new Native('tf.model', (args, call) => this.model(args[0], call.node));
+      case 'sequential': return new Native('tf.sequential', (args, call) => this.sequential(args[0], call.node));
+      case 'tidy': return new Native('tf.tidy', (args, call) => call.invoke(typeof args[0] === 'string' ? args[1] : args[0], []));
+      case 'serialization': return new Native('tf.serialization', undefined, (p) =>
+        p === 'registerClass' ? new Native('registerClass', () => undefined) : UNKNOWN);
+      default: return this.markers.get(name) ?? UNKNOWN;
+    }
+  }
+
+  private layersMember(name: string): Value {
+    if (name === 'Layer') return this.layerBase;
+    if (name === 'input') return this.inputFn;
+    if (!/^[a-z]/.test(name)) return UNKNOWN;
+    // Unknown factories still make a layer, with unknown shapes, so the rest of the model is followed.
+    return new Native(`tf.layers.${name}`, (args, call) => this.createLayer(name, args[0], call.node));
+  }
+
+  instanceOf(v: Value, cls: Value): Value {
+    if (cls === this.markers.get('SymbolicTensor') || cls === this.markers.get('Tensor')) return v instanceof TensorNode ? true : UNKNOWN;
+    if (cls === this.markers.get('LayersModel')) return v instanceof ModelRecord ? true : UNKNOWN;
+    if (cls === this.layerBase) return v instanceof LayerInstance ? true : UNKNOWN;
+    return UNKNOWN;
+  }
+
+  // ---------------------------------------------------------------- layers
+
+  private ref(node: ts.Node): SourceRef {
+    const sf = node.getSourceFile();
+    return { file: this.it.modules.get(sf.fileName)?.file ?? sf.fileName, sf, node };
+  }
+
+  private createLayer(factory: string, cfgValue: Value, node: ts.Node): LayerInstance {
+    const spec = specForFactory(factory);
+    const config = toConfig(cfgValue);
+    const call = node as ts.CallExpression;
+    const cfgArg = call.arguments?.[0] && skipOuter(call.arguments[0]);
+    const callee = skipOuter(call.expression);
+    const prefix = ts.isPropertyAccessExpression(callee) ? callee.expression.getText() + '.' : '';
+    const className = spec?.className ?? factory.charAt(0).toUpperCase() + factory.slice(1);
+    const layer = new LayerInstance(this.it.graph.id(), className, factory, spec, config, this.ref(node), [...this.it.stack],
+      cfgArg && ts.isObjectLiteralExpression(cfgArg) ? cfgArg : undefined, prefix);
+    this.it.graph.layers.push(layer);
+    return layer;
+  }
+
+  customLayer(cls: ClassValue, inst: Obj, node: ts.Node): LayerInstance {
+    let className = cls.name;
+    for (let c: Value = cls; c instanceof ClassValue; c = c.superClass) {
+      const s = c.statics.get('className');
+      if (typeof s === 'string') { className = s; break; }
+    }
+    const computeOutputShape = this.it.getMember(inst, 'computeOutputShape');
+    const customShape = computeOutputShape === UNKNOWN ? undefined : (inputs: Shape[]): Shape | undefined => {
+      const arg = inputs.length === 1 ? shapeToValue(inputs[0]) : inputs.map(shapeToValue);
+      const out = this.it.call(computeOutputShape, [arg], inst, node as ts.NewExpression);
+      return valueToShape(out);
+    };
+    const layer = new LayerInstance(this.it.graph.id(), className, className, undefined, toConfig(inst), this.ref(node),
+      [...this.it.stack], undefined, '', undefined, customShape);
+    this.it.graph.layers.push(layer);
+    return layer;
+  }
+
+  private input(cfgValue: Value, node: ts.Node): TensorNode {
+    const layer = this.createLayerNamed('InputLayer', 'input', cfgValue, node);
+    return this.record(layer, [], [inputLayerShape(toConfig(cfgValue)).shape], node)[0];
+  }
+
+  private createLayerNamed(className: string, factory: string, cfgValue: Value, node: ts.Node): LayerInstance {
+    const layer = new LayerInstance(this.it.graph.id(), className, factory, specForFactory(factory), toConfig(cfgValue), this.ref(node), [...this.it.stack], undefined, '');
+    layer.paramCount = 0;
+    this.it.graph.layers.push(layer);
+    return layer;
+  }
+
+  private record(layer: LayerInstance, inputs: TensorNode[], shapes: (Shape | undefined)[], node: ts.Node, error?: string): TensorNode[] {
+    const outputs: TensorNode[] = [];
+    const app = new Application(this.it.graph.id(), layer, inputs, outputs, this.ref(node), [...this.it.stack], error);
+    shapes.forEach((s, i) => outputs.push(this.it.graph.tensor(s, app, i)));
+    for (const t of inputs) t.consumers.push(app);
+    layer.apps.push(app);
+    this.it.graph.apps.push(app);
+    return outputs;
+  }
+
+  /** `layer.apply(x | [x, y])`: computes the output shape as tfjs would and records the edge. */
+  apply(layer: LayerInstance, arg: Value, node: ts.Node): Value {
+    const isList = Array.isArray(arg);
+    const inputs = (isList ? arg : [arg]).map((v) => (v instanceof TensorNode ? v : this.it.graph.tensor(undefined)));
+    const shapes = inputs.map((t) => t.shape);
+    let outShapes: (Shape | undefined)[];
+    let error: string | undefined;
+    const known = shapes.every((s): s is Shape => s !== undefined);
+    if (layer.model) outShapes = this.modelOutputsFor(layer.model, shapes);
+    else if (layer.customShape) outShapes = [known ? layer.customShape(shapes) : undefined];
+    else if (layer.spec && known) {
+      const r = layer.spec.computeOutputShape(layer.config, shapes);
+      outShapes = [r.shape];
+      error = r.error;
+    } else outShapes = [undefined];
+    if (layer.apps.length === 0 && layer.paramCount === null) {
+      if (layer.model) layer.paramCount = modelParams(layer.model);
+      else if (layer.spec && known) layer.paramCount = layer.spec.countParams(layer.config, shapes);
+    }
+    const outs = this.record(layer, inputs, outShapes, node, error);
+    if (outs.length > 1) return outs;
+    return isList && layer.spec?.kind !== 'merge' && !layer.model ? outs : outs[0];
+  }
+
+  private modelOutputsFor(model: ModelRecord, shapes: (Shape | undefined)[]): (Shape | undefined)[] {
+    const same = model.inputs.length === shapes.length && model.inputs.every((t, i) => sameShape(t.shape, shapes[i]));
+    return model.outputs.map((o) => (same && !model.incomplete ? o.shape : undefined));
+  }
+
+  asLayer(model: ModelRecord, node: ts.Node): LayerInstance {
+    let layer = this.modelLayers.get(model);
+    if (!layer) {
+      const className = model.kind === 'sequential' ? 'Sequential' : 'Model';
+      layer = new LayerInstance(this.it.graph.id(), className, className, undefined, {}, model.created, [...this.it.stack], undefined, '', model);
+      void node;
+      this.modelLayers.set(model, layer);
+      this.it.graph.layers.push(layer);
+    }
+    return layer;
+  }
+
+  // ---------------------------------------------------------------- models
+
+  private model(cfgValue: Value, node: ts.Node): ModelRecord {
+    const inputs = tensorList(this.it.getMember(cfgValue, 'inputs'));
+    const outputs = tensorList(this.it.getMember(cfgValue, 'outputs'));
+    const name = this.it.getMember(cfgValue, 'name');
+    const m = new ModelRecord(this.it.graph.id(), 'functional', this.modelName(name, node), this.ref(node),
+      inputs ?? [], outputs ?? [], this.it.currentEntry);
+    m.incomplete = !inputs || !outputs;
+    if (outputs) m.layers = layersBetween(inputs ?? [], outputs, m);
+    this.it.graph.models.push(m);
+    return m;
+  }
+
+  private modelName(name: Value, node: ts.Node): string {
+    if (typeof name === 'string') return name;
+    const fn = this.it.stack[this.it.stack.length - 1]?.callee;
+    if (fn && !fn.startsWith('new ') && fn !== '<anonymous>') return fn;
+    return `model@${node.getSourceFile().getLineAndCharacterOfPosition(node.getStart()).line + 1}`;
+  }
+
+  private sequential(cfgValue: Value, node: ts.Node): ModelRecord {
+    const m = new ModelRecord(this.it.graph.id(), 'sequential', this.modelName(this.it.getMember(cfgValue, 'name'), node),
+      this.ref(node), [], [], this.it.currentEntry);
+    this.it.graph.models.push(m);
+    const layers = this.it.getMember(cfgValue, 'layers');
+    if (Array.isArray(layers)) for (const l of layers) this.add(m, l, node);
+    else if (layers !== undefined) m.incomplete = true;
+    return m;
+  }
+
+  private add(m: ModelRecord, layerValue: Value, node: ts.Node): void {
+    const layer = layerValue instanceof ModelRecord ? this.asLayer(layerValue, node) : layerValue;
+    if (!(layer instanceof LayerInstance)) { m.incomplete = true; return; }
+    if (!m.seqOutput) {
+      // The first layer's inputShape/batchInputShape creates the model's InputLayer (not listed in model.layers).
+      const first = layer.model ? layer.model.inputs[0]?.shape : inputLayerShape(layer.config).shape;
+      const inLayer = this.createLayerNamed('InputLayer', 'input', undefined, layer.created.node);
+      m.seqInput = this.record(inLayer, [], [first], layer.created.node)[0];
+      m.seqOutput = m.seqInput;
+      m.inputs = [m.seqInput];
+    }
+    const out = this.apply(layer, m.incomplete ? UNKNOWN : m.seqOutput, node);
+    m.seqOutput = out instanceof TensorNode ? out : undefined;
+    m.outputs = m.seqOutput ? [m.seqOutput] : [];
+    m.layers.push(layer);
+  }
+
+  // ---------------------------------------------------------------- members of graph values
+
+  member(obj: TensorNode | LayerInstance | ModelRecord, key: string): Value {
+    if (obj instanceof TensorNode) {
+      switch (key) {
+        case 'shape': return obj.shape ? shapeToValue(obj.shape) : UNKNOWN;
+        case 'rank': return obj.shape ? obj.shape.length : UNKNOWN;
+        case 'dtype': return 'float32';
+        case 'sourceLayer': return obj.producer?.layer ?? UNKNOWN;
+        default: return UNKNOWN;
+      }
+    }
+    if (obj instanceof LayerInstance) {
+      switch (key) {
+        case 'apply': return new Native('apply', (args, call) => this.apply(obj, args[0], call.node));
+        case 'outputShape': {
+          const last = obj.apps[obj.apps.length - 1];
+          return last?.outputs[0]?.shape ? shapeToValue(last.outputs[0].shape) : UNKNOWN;
+        }
+        case 'name': return typeof obj.config.name === 'string' ? obj.config.name : UNKNOWN;
+        case 'getClassName': return new Native('getClassName', () => obj.className);
+        case 'countParams': return new Native('countParams', () => obj.paramCount ?? UNKNOWN);
+        default: return UNKNOWN;
+      }
+    }
+    const m = obj;
+    switch (key) {
+      case 'apply': return new Native('apply', (args, call) => this.apply(this.asLayer(m, call.node), args[0], call.node));
+      case 'add': return new Native('add', (args, call) => { this.add(m, args[0], call.node); return undefined; });
+      case 'layers': return [...m.layers];
+      case 'inputs': return [...m.inputs];
+      case 'outputs': return [...m.outputs];
+      case 'input': return m.inputs[0] ?? UNKNOWN;
+      case 'output': return m.outputs[0] ?? UNKNOWN;
+      case 'outputShape': return m.outputs.length === 1 && m.outputs[0].shape ? shapeToValue(m.outputs[0].shape) : UNKNOWN;
+      case 'name': return m.name;
+      case 'countParams': return new Native('countParams', () => modelParams(m) ?? UNKNOWN);
+      case 'getLayer': return new Native('getLayer', ([n]) =>
+        (typeof n === 'number' ? m.layers[n] : m.layers.find((l) => l.config.name === n)) ?? UNKNOWN);
+      case 'summary': case 'compile': return new Native(key, () => undefined);
+      default: return UNKNOWN;
+    }
+  }
+}
+
+/** Turns an interpreter value into the plain config the layer catalogue reads. */
+export function toConfig(v: Value): LayerConfig {
+  if (!(v instanceof Obj)) return v === UNKNOWN ? unknownConfig({}) : {};
+  const out: LayerConfig = {};
+  for (const [k, pv] of v.props) if (k !== '%unknownSpread') out[k] = toConfigValue(pv);
+  return v.props.has('%unknownSpread') ? unknownConfig(out) : out;
+}
+
+/** A config whose unspecified keys are unknown (spread of something the analyzer could not evaluate). */
+function unknownConfig(known: LayerConfig): LayerConfig {
+  return new Proxy(known, {
+    get: (t, k) => (typeof k === 'string' && !(k in t) ? UNKNOWN : (t as Record<string | symbol, ConfigValue>)[k]),
+    has: () => true,
+  });
+}
+
+function toConfigValue(v: Value): ConfigValue {
+  if (v === null || v === undefined || typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
+  if (v === UNKNOWN) return UNKNOWN;
+  if (Array.isArray(v)) return v.map(toConfigValue);
+  if (v instanceof Obj && !v.cls) return toConfig(v);
+  return UNKNOWN;
+}
+
+export function shapeToValue(s: Shape): Value[] {
+  return s.map((d) => (d === undefined ? UNKNOWN : d));
+}
+
+function valueToShape(v: Value): Shape | undefined {
+  if (!Array.isArray(v)) return undefined;
+  if (v.length > 0 && Array.isArray(v[0])) return undefined; // several outputs: not supported
+  return v.map((d) => (typeof d === 'number' || d === null ? d : undefined));
+}
+
+function tensorList(v: Value): TensorNode[] | undefined {
+  if (v instanceof TensorNode) return [v];
+  if (Array.isArray(v) && v.every((t) => t instanceof TensorNode)) return v as TensorNode[];
+  return undefined;
+}
+
+function sameShape(a: Shape | undefined, b: Shape | undefined): boolean {
+  if (!a || !b || a.length !== b.length) return false;
+  return a.every((d, i) => d === b[i] || d === null || b[i] === null);
+}
+
+/** The layers a functional model is made of: everything on a path from its inputs to its outputs. */
+function layersBetween(inputs: TensorNode[], outputs: TensorNode[], m: ModelRecord): LayerInstance[] {
+  const seen = new Set<LayerInstance>();
+  const visited = new Set<TensorNode>();
+  const stack = [...outputs];
+  while (stack.length) {
+    const t = stack.pop()!;
+    if (visited.has(t)) continue;
+    visited.add(t);
+    const app = t.producer;
+    if (!app) { m.incomplete = true; continue; }
+    seen.add(app.layer);
+    if (inputs.includes(t)) continue;
+    stack.push(...app.inputs);
+  }
+  return [...seen].sort((a, b) => a.id - b.id);
+}
+
+export function modelParams(m: ModelRecord): number | null {
+  let total = 0;
+  for (const l of m.layers) {
+    if (l.paramCount === null) return null;
+    total += l.paramCount;
+  }
+  return total;
+}

@@ -1,0 +1,38 @@
+import type { LayerInstance, ModelRecord, TensorNode } from '../graph';
+import { modelParams } from '../interp/tfjs';
+import { rangeOf } from '../text';
+import type { LayerInfo, ModelInfo, Shape } from '../types';
+
+/** undefined dims become null in JSON anyway; do it explicitly so in-process hosts see the same. */
+export const jsonShape = (s: Shape | undefined): Shape | null => (s ? s.map((d) => (d === undefined ? null : d)) : null);
+
+function layerOutput(l: LayerInstance): Shape | Shape[] | null {
+  const app = l.apps[0];
+  if (!app) return null;
+  if (app.outputs.length === 1) return jsonShape(app.outputs[0].shape);
+  return app.outputs.map((o: TensorNode) => jsonShape(o.shape) ?? []);
+}
+
+export function layerInfo(l: LayerInstance): LayerInfo {
+  return {
+    className: l.className,
+    outputShape: layerOutput(l),
+    file: l.created.file,
+    range: rangeOf(l.created.sf, l.created.node),
+    paramCount: l.paramCount,
+  };
+}
+
+export function modelInfo(m: ModelRecord): ModelInfo {
+  return {
+    name: m.name,
+    kind: m.kind,
+    file: m.created.file,
+    range: rangeOf(m.created.sf, m.created.node),
+    layers: m.layers.map(layerInfo),
+    inputShapes: m.inputs.map((t) => jsonShape(t.shape) ?? []),
+    outputShapes: m.outputs.map((t) => jsonShape(t.shape) ?? []),
+    paramCount: m.incomplete ? null : modelParams(m),
+    ...(m.entry ? { entry: m.entry } : {}),
+  };
+}

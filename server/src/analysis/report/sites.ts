@@ -1,0 +1,66 @@
+import * as ts from 'typescript';
+import type { Graph, SourceRef } from '../graph';
+import type { TensorNode } from '../graph';
+import { skipOuter } from '../interp/ast';
+import { rangeOf } from '../text';
+import type { Shape, SiteInfo } from '../types';
+import { jsonShape } from './models';
+
+const key = (r: SourceRef) => `${r.file}#${r.node.pos}:${r.node.end}`;
+const shapeKey = (s: Shape | null) => JSON.stringify(s);
+
+/** Per-location facts (hover, inlay hints): one site per source location, shapes deduplicated across calls. */
+export function collectSites(graph: Graph, tensorVars: { at: SourceRef; name: string; tensor: TensorNode }[]): SiteInfo[] {
+  const sites = new Map<string, SiteInfo>();
+  const site = (at: SourceRef, kind: SiteInfo['kind'], className?: string): SiteInfo => {
+    const k = key(at) + kind;
+    let s = sites.get(k);
+    if (!s) {
+      s = { kind, file: at.file, range: rangeOf(at.sf, at.node), shapes: [], paramCounts: [], ...(className ? { className } : {}) };
+      sites.set(k, s);
+    }
+    return s;
+  };
+  const addShape = (s: SiteInfo, shape: Shape | undefined, params: number | null): boolean => {
+    const j = jsonShape(shape);
+    if (!j || s.shapes.some((x) => shapeKey(x) === shapeKey(j))) return false;
+    s.shapes.push(j);
+    s.paramCounts.push(params);
+    return true;
+  };
+  for (const layer of graph.layers) {
+    if (!ts.isCallExpression(layer.created.node) && !ts.isNewExpression(layer.created.node)) continue;
+    const ls = site(layer.created, 'layer', layer.className);
+    for (const app of layer.apps) addShape(ls, app.outputs[0]?.shape, layer.paramCount);
+  }
+  for (const app of graph.apps) {
+    if (!isApplyCall(app.at.node)) continue;
+    const s = site(app.at, 'apply', app.layer.className);
+    const stored = storedName(app.at.node);
+    if (stored) s.storedIn = stored;
+    if (addShape(s, app.outputs[0]?.shape, app.layer.paramCount) && app.inputs.length > 1) {
+      (s.operandShapes ??= []).push(app.inputs.map((t) => jsonShape(t.shape) ?? []));
+    }
+  }
+  for (const v of tensorVars) {
+    const s = site(v.at, 'tensor');
+    s.storedIn = v.name;
+    addShape(s, v.tensor.shape, null);
+  }
+  return [...sites.values()];
+}
+
+function isApplyCall(n: ts.Node): boolean {
+  return ts.isCallExpression(n) && ts.isPropertyAccessExpression(skipOuter(n.expression)) &&
+    (skipOuter(n.expression) as ts.PropertyAccessExpression).name.text === 'apply';
+}
+
+/** `const y = layer.apply(x) as tf.SymbolicTensor` → 'y'. */
+export function storedName(n: ts.Node): string | undefined {
+  let p = n.parent;
+  while (p && (ts.isParenthesizedExpression(p) || ts.isAsExpression(p) || ts.isNonNullExpression(p) || ts.isTypeAssertionExpression(p) || ts.isSatisfiesExpression(p))) p = p.parent;
+  if (!p) return undefined;
+  if (ts.isVariableDeclaration(p) && ts.isIdentifier(p.name)) return p.name.text;
+  if (ts.isBinaryExpression(p) && p.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(p.left)) return p.left.text;
+  return undefined;
+}

@@ -1,0 +1,54 @@
+import type { Application } from '../graph';
+import { windowInfo } from '../layers';
+import { lineOf } from '../text';
+import { type Layout, dimsAt, sizeText } from './branch';
+
+export const lineOfLayer = (a: Application): number => lineOf(a.layer.created.sf, a.layer.created.node);
+
+/** Whether a layer in a branch shrinks the spatial size through 'valid' padding of a window wider than 1. */
+export function validShrink(a: Application, layout: Layout): boolean {
+  const w = windowInfo(a.layer.className, a.layer.config);
+  if (!w || w.padding !== 'valid') return false;
+  const wide = w.kernel.some((k, i) => k === undefined || k + (k - 1) * ((w.dilation[i] ?? 1) - 1) > 1);
+  if (!wide) return false;
+  const inDims = dimsAt(a.inputs[0]?.shape, layout.spatial);
+  const outDims = dimsAt(a.outputs[0]?.shape, layout.spatial);
+  return inDims.some((d, i) => typeof d === 'number' && typeof outDims[i] === 'number' && outDims[i]! < d);
+}
+
+/** What a layer does to the spatial size and the channels, in words, or undefined if it changes neither. */
+export function describeChange(a: Application, layout: Layout): string | undefined {
+  const inShape = a.inputs[0]?.shape;
+  const outShape = a.outputs[0]?.shape;
+  if (!inShape || !outShape) return undefined;
+  const name = a.layer.factory;
+  const line = lineOfLayer(a);
+  const parts: string[] = [];
+  const inDims = dimsAt(inShape, layout.spatial);
+  const outDims = dimsAt(outShape, layout.spatial);
+  if (inShape.length === outShape.length && inDims.some((d, i) => d !== outDims[i])) {
+    const w = windowInfo(a.layer.className, a.layer.config);
+    const from = sizeText(inDims);
+    const to = sizeText(outDims);
+    const strides = w?.strides.filter((s): s is number => typeof s === 'number' && s > 1) ?? [];
+    if (strides.length > 0) {
+      const verb = strides.every((s) => s === 2) ? 'halves' : 'reduces';
+      parts.push(`${name} with strides ${strides[0]} at line ${line} ${verb} the size ${from} -> ${to}`);
+    } else if (validShrink(a, layout)) {
+      parts.push(`${name} at line ${line} uses 'valid' padding${a.layer.config.padding === undefined ? ' (the default)' : ''} and shrinks ${from} to ${to}`);
+    } else {
+      parts.push(`${name} at line ${line} changes the size ${from} -> ${to}`);
+    }
+  }
+  const cin = inShape[layout.channel];
+  const cout = outShape[layout.channel];
+  if (inShape.length === outShape.length && cin !== cout && typeof cout === 'number') {
+    const what = layout.spatial.length === 0 ? 'units' : 'channels';
+    parts.push(`${name} at line ${line} outputs ${cout} ${what}${typeof cin === 'number' ? ` (from ${cin})` : ''}`);
+  }
+  return parts.length ? parts.join('; ') : undefined;
+}
+
+export function describePath(path: Application[], layout: Layout): string[] {
+  return path.map((a) => describeChange(a, layout)).filter((s): s is string => !!s);
+}

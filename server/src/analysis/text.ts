@@ -1,0 +1,24 @@
+import * as ts from 'typescript';
+import type { Range } from './types';
+
+/** LSP range of a node (without leading trivia). */
+export function rangeOf(sf: ts.SourceFile, node: ts.Node): Range {
+  return spanRange(sf, node.getStart(sf), node.getEnd());
+}
+
+export function spanRange(sf: ts.SourceFile, start: number, end: number): Range {
+  const s = sf.getLineAndCharacterOfPosition(start);
+  const e = sf.getLineAndCharacterOfPosition(end);
+  return { start: { line: s.line, character: s.character }, end: { line: e.line, character: e.character } };
+}
+
+/** 1-based line of a node, for messages ("line 12"). */
+export function lineOf(sf: ts.SourceFile, node: ts.Node): number {
+  return sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1;
+}
+
+/** JSON-friendly shape text: [null,32,32,16]; unknown dims print as '?'. */
+export function showShape(s: readonly (number | null | undefined)[] | undefined): string {
+  if (!s) return '?';
+  return `[${s.map((d) => (d === undefined ? '?' : String(d))).join(',')}]`;
+}
