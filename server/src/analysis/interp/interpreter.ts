@@ -63,6 +63,12 @@ export class Interpreter {
   runModule(mod: ModuleRecord): void {
     if (mod.state !== 'new') return;
     mod.state = 'running';
+    // CommonJS: `module.exports = {...}` and `exports.f = ...` become the module's exports.
+    const cjsExports = new Obj();
+    const cjsModule = new Obj();
+    cjsModule.props.set('exports', cjsExports);
+    mod.scope.declare('module', cjsModule);
+    mod.scope.declare('exports', cjsExports);
     try {
       this.hoist(mod.sf.statements, mod.scope, mod);
       for (const st of mod.sf.statements) {
@@ -71,6 +77,9 @@ export class Interpreter {
       }
     } finally {
       mod.state = 'done';
+      const final = cjsModule.props.get('exports');
+      if (final instanceof Obj) for (const [k, v] of final.props) this.exportBinding(mod, k, v);
+      else if (final instanceof Fn) this.exportBinding(mod, 'default', final);
     }
   }
 
@@ -494,7 +503,8 @@ export class Interpreter {
         if (m) return m;
       }
       if (obj.cls) return UNKNOWN; // inherited from a base we don't model (e.g. tf.layers.Layer)
-      return primitiveMember(this, obj, key);
+      if (obj.props.has('%unknownSpread')) return UNKNOWN;
+      return key === 'hasOwnProperty' ? primitiveMember(this, obj, key) : undefined;
     }
     if (obj instanceof ClassValue) {
       for (let c: Value = obj; c instanceof ClassValue; c = c.superClass) {

@@ -177,10 +177,10 @@ export class TfApi {
   }
 
   private sequential(cfgValue: Value, node: ts.Node): ModelRecord {
-    const m = new ModelRecord(this.it.graph.id(), 'sequential', this.modelName(this.it.getMember(cfgValue, 'name'), node),
+    const m = new ModelRecord(this.it.graph.id(), 'sequential', this.modelName(cfgValue === undefined ? undefined : this.it.getMember(cfgValue, 'name'), node),
       this.ref(node), [], [], this.it.currentEntry);
     this.it.graph.models.push(m);
-    const layers = this.it.getMember(cfgValue, 'layers');
+    const layers = cfgValue === undefined ? undefined : this.it.getMember(cfgValue, 'layers');
     if (Array.isArray(layers)) for (const l of layers) this.add(m, l, node);
     else if (layers !== undefined) m.incomplete = true;
     return m;

@@ -2,9 +2,9 @@
 // convolutional.ts and convolutional_depthwise.ts).
 import type { Dim, Shape } from '../types';
 import { fail, readBool, readPositiveInt, show, type LayerConfig } from './config';
-import { fmt, mapDim, sum, unknownShape, weightSize } from './dims';
+import { fmt, mapDim, sum, weightSize } from './dims';
 import { validateActivation } from './activations';
-import { defineSingle, type LayerSpec, type ShapeResult } from './spec';
+import { agreeing, defineSingle, type LayerSpec, type ShapeResult } from './spec';
 import { convOutputLength, deconvLength, readConvWindow, type Window } from './window';
 
 type ConvClass = 'Conv1D' | 'Conv2D' | 'SeparableConv2D' | 'DepthwiseConv2D' | 'Conv2DTranspose';
@@ -14,11 +14,15 @@ function channelAxis(w: Window, input: Shape): number | undefined {
   return w.channelsFirst ? 1 : input.length - 1;
 }
 
-/** Every conv build() needs rank + 2 dims and a defined channel dim to size its kernel. */
-function inputChannels(className: string, w: Window, input: Shape): Dim {
+function checkConvRank(className: string, w: Window, input: Shape): void {
   if (input.length !== w.rank + 2) {
     fail(`Input 0 is incompatible with layer ${className}: expected ndim=${w.rank + 2}, found ndim=${input.length} (shape ${fmt(input)})`);
   }
+}
+
+/** Every conv build() needs rank + 2 dims and a defined channel dim to size its kernel. */
+function inputChannels(className: string, w: Window, input: Shape): Dim {
+  checkConvRank(className, w, input);
   const axis = channelAxis(w, input);
   if (axis === undefined) return undefined;
   const c = input[axis];
@@ -28,7 +32,6 @@ function inputChannels(className: string, w: Window, input: Shape): Dim {
 
 /** Layer output = batch, the transformed spatial dims and the new channel count, in dataFormat order. */
 function assemble(w: Window, input: Shape, space: (length: Dim, axis: number) => Dim, channels: Dim): Shape {
-  if (w.channelsFirst === undefined) return unknownShape(input[0], input.length);
   const first = w.channelsFirst ? 2 : 1;
   const newSpace = input.slice(first, first + w.rank).map((d, i) => space(d, i));
   return w.channelsFirst ? [input[0], channels, ...newSpace] : [input[0], ...newSpace, channels];
@@ -97,7 +100,16 @@ function depthwiseChannels(cfg: LayerConfig, channelsIn: Dim): Dim {
 }
 
 function convShape(className: ConvClass, cfg: LayerConfig, input: Shape): ShapeResult {
-  const w = validateConv(className, cfg);
+  const configured = validateConv(className, cfg);
+  checkConvRank(className, configured, input);
+  if (configured.channelsFirst === undefined) {
+    const layout = (channelsFirst: boolean) => () => layoutShape(className, cfg, input, { ...configured, channelsFirst }).shape;
+    return { shape: agreeing([layout(false), layout(true)]) };
+  }
+  return layoutShape(className, cfg, input, configured);
+}
+
+function layoutShape(className: ConvClass, cfg: LayerConfig, input: Shape, w: Window): ShapeResult {
   const channelsIn = inputChannels(className, w, input);
   let shape: Shape;
   if (className === 'Conv2DTranspose') {

@@ -2,7 +2,7 @@
 // act on values (dropout, noise, rescaling, masking).
 import type { Dim, Shape } from '../types';
 import { UNKNOWN, fail, readBool, readPositiveInt, show, type ConfigValue, type LayerConfig } from './config';
-import { fmt, product, sum, weightSize } from './dims';
+import { fmt, product, sum, unknownShape, weightSize } from './dims';
 import { validateActivation } from './activations';
 import { defineSingle, errorMessage, identity, type LayerSpec, type ShapeResult } from './spec';
 
@@ -84,9 +84,9 @@ function readPermutation(cfg: LayerConfig): (number | undefined)[] | undefined {
   return dims as number[];
 }
 
-function permuteShape(cfg: LayerConfig, input: Shape): Shape | undefined {
+function permuteShape(cfg: LayerConfig, input: Shape): Shape {
   const dims = readPermutation(cfg);
-  if (dims === undefined) return undefined;
+  if (dims === undefined) return unknownShape(input[0], input.length);
   if (input.length !== dims.length + 1) {
     fail(`Input 0 is incompatible with layer Permute: expected ndim=${dims.length + 1}, found ndim=${input.length} (shape ${fmt(input)})`);
   }

@@ -3,7 +3,7 @@
 import type { Dim, Shape } from '../types';
 import { UNKNOWN, isAbsent, show, type LayerConfig } from './config';
 import { fmt, resolveAxis } from './dims';
-import type { LayerSpec } from './spec';
+import { agreeing, type LayerSpec } from './spec';
 
 export interface MergeCheck {
   ok: boolean;
@@ -80,7 +80,10 @@ function concatCheck(cfg: LayerConfig, inputs: Shape[]): MergeCheck {
     return failed(`A Concatenate layer requires inputs with matching shapes except for the concat axis. Got input shapes: ${shapesText(inputs)}`);
   }
   const rawAxis = isAbsent(cfg.axis) ? -1 : cfg.axis;
-  if (rawAxis === UNKNOWN) return { ok: true, broadcastAxes: [], mismatchedAxes: [], outputShape: new Array<undefined>(rank).fill(undefined) };
+  if (rawAxis === UNKNOWN) {
+    const alternatives = Array.from({ length: rank }, (_, axis) => () => concatCheck({ axis }, inputs).outputShape);
+    return { ok: true, broadcastAxes: [], mismatchedAxes: [], outputShape: agreeing(alternatives) ?? new Array<undefined>(rank).fill(undefined) };
+  }
   if (typeof rawAxis !== 'number' || !Number.isInteger(rawAxis)) return failed(`Concatenate axis must be an integer, got ${show(rawAxis)}`);
   const axis = resolveAxis(rawAxis, rank);
   if (axis < 0 || axis >= rank) return failed(`Concatenate axis ${rawAxis} is out of range for inputs of rank ${rank}: ${shapesText(inputs)}`);

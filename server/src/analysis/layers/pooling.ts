@@ -1,7 +1,7 @@
 // Pooling layers (tfjs pooling.ts): windowed 1D/2D/3D max/average pooling and global pooling.
 import { readChannelsFirst } from './config';
-import { unknownShape } from './dims';
-import { defineSingle, type LayerSpec } from './spec';
+import type { Shape } from '../types';
+import { agreeing, defineSingle, type LayerSpec } from './spec';
 import { convOutputLength, readPoolWindow } from './window';
 
 function poolSpec(className: string, rank: number, factories: string[]): LayerSpec {
@@ -13,13 +13,16 @@ function poolSpec(className: string, rank: number, factories: string[]): LayerSp
     validate: (cfg) => void readPoolWindow(className, cfg),
     shape(cfg, input) {
       const w = readPoolWindow(className, cfg);
-      if (w.channelsFirst === undefined) return unknownShape(input[0], input.length);
-      const first = w.channelsFirst ? 2 : 1;
-      const out = input.slice();
-      for (let i = 0; i < rank; i++) {
-        out[first + i] = convOutputLength(input[first + i], w.kernel[i], w.padding, w.strides[i], 1);
-      }
-      return out;
+      const pooled = (channelsFirst: boolean) => (): Shape => {
+        const first = channelsFirst ? 2 : 1;
+        const out = input.slice();
+        for (let i = 0; i < rank; i++) {
+          out[first + i] = convOutputLength(input[first + i], w.kernel[i], w.padding, w.strides[i], 1);
+        }
+        return out;
+      };
+      if (w.channelsFirst === undefined) return { shape: agreeing([pooled(false), pooled(true)]) };
+      return pooled(w.channelsFirst)();
     },
   });
 }
@@ -33,9 +36,10 @@ function globalPoolSpec(className: string, rank: number, factories: string[]): L
     rank: { ndim: rank + 2 },
     validate: (cfg) => void (rank > 1 && readChannelsFirst(cfg)),
     shape(cfg, input) {
+      const pooled = (channelsFirst: boolean) => (): Shape => [input[0], channelsFirst ? input[1] : input[input.length - 1]];
       const channelsFirst = rank === 1 ? false : readChannelsFirst(cfg);
-      if (channelsFirst === undefined) return [input[0], undefined];
-      return [input[0], channelsFirst ? input[1] : input[input.length - 1]];
+      if (channelsFirst === undefined) return { shape: agreeing([pooled(false), pooled(true)]) };
+      return pooled(channelsFirst)();
     },
   });
 }

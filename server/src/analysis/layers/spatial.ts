@@ -1,9 +1,9 @@
 // Layers that add or remove rows and columns: ZeroPadding2D, Cropping2D (tfjs padding.ts, convolutional.ts)
 // and UpSampling2D.
 import type { Dim, Shape } from '../types';
-import { UNKNOWN, fail, isAbsent, readChannelsFirst, readEnum, show, type ConfigValue, type LayerConfig } from './config';
-import { mapDim, unknownShape } from './dims';
-import { defineSingle, type LayerSpec } from './spec';
+import { UNKNOWN, fail, isAbsent, readChannelsFirst, readEnum, show, type ConfigValue } from './config';
+import { mapDim } from './dims';
+import { agreeing, defineSingle, type LayerSpec, type ShapeResult } from './spec';
 
 type Pair = [number | undefined, number | undefined];
 
@@ -20,7 +20,8 @@ function pair(v: ConfigValue, name: string, which: string): Pair {
 }
 
 /** int -> all four sides; [h, w] -> symmetric per axis; [[top, bottom], [left, right]] as given. */
-function readAmounts(v: ConfigValue, def: number, name: string): [Pair, Pair] {
+function readAmounts(v: ConfigValue, def: number | undefined, name: string): [Pair, Pair] {
+  if (isAbsent(v) && def === undefined) fail(`${name} requires a config value, got ${show(v)}`);
   if (isAbsent(v)) return [[def, def], [def, def]];
   if (v === UNKNOWN) return [[undefined, undefined], [undefined, undefined]];
   if (typeof v === 'number') return [[v, v], [v, v]];
@@ -34,13 +35,16 @@ function readAmounts(v: ConfigValue, def: number, name: string): [Pair, Pair] {
 }
 
 /** Applies `f(dim, axisIndex)` to the two spatial axes of an NHWC or NCHW shape. */
-function mapSpatial(input: Shape, channelsFirst: boolean | undefined, f: (d: Dim, axis: 0 | 1) => Dim): Shape {
-  if (channelsFirst === undefined) return unknownShape(input[0], input.length);
-  const first = channelsFirst ? 2 : 1;
-  const out = input.slice();
-  out[first] = f(input[first], 0);
-  out[first + 1] = f(input[first + 1], 1);
-  return out;
+function mapSpatial(input: Shape, channelsFirst: boolean | undefined, f: (d: Dim, axis: 0 | 1) => Dim): Shape | ShapeResult {
+  const layout = (cf: boolean) => (): Shape => {
+    const first = cf ? 2 : 1;
+    const out = input.slice();
+    out[first] = f(input[first], 0);
+    out[first + 1] = f(input[first + 1], 1);
+    return out;
+  };
+  if (channelsFirst === undefined) return { shape: agreeing([layout(false), layout(true)]) };
+  return layout(channelsFirst)();
 }
 
 function addAll(d: Dim, amounts: Pair, sign: 1 | -1): Dim {
@@ -70,9 +74,9 @@ export const spatialLayers: LayerSpec[] = [
     factories: ['cropping2D'],
     kind: 'padding',
     rank: { ndim: 4 },
-    validate: (cfg) => void readAmounts(cfg.cropping, 0, 'Cropping2D'),
+    validate: (cfg) => void readAmounts(cfg.cropping, undefined, 'Cropping2D'),
     shape(cfg, input) {
-      const crops = readAmounts(cfg.cropping, 0, 'Cropping2D');
+      const crops = readAmounts(cfg.cropping, undefined, 'Cropping2D');
       // tfjs computes null - n = -n for a None dim; None is what it means, so None is what we report.
       return mapSpatial(input, readChannelsFirst(cfg, false), (d, axis) => addAll(d, crops[axis], -1));
     },

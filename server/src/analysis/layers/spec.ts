@@ -113,3 +113,22 @@ export function defineSingle(def: SingleInputDef): LayerSpec {
 export function identity(className: string, factories: string[], kind: LayerKind, extra: Partial<SingleInputDef> = {}): LayerSpec {
   return defineSingle({ className, factories, kind, shape: (_cfg, input) => input.slice(), ...extra });
 }
+
+/**
+ * The shape when one config value is unknown but has few possible values (dataFormat, a concat axis): a dim
+ * is known when every alternative tfjs would accept agrees on it. undefined when none would be accepted.
+ */
+export function agreeing(alternatives: (() => Shape | undefined)[]): Shape | undefined {
+  const shapes: Shape[] = [];
+  for (const alt of alternatives) {
+    try {
+      const s = alt();
+      if (s) shapes.push(s);
+    } catch (e) {
+      errorMessage(e);
+    }
+  }
+  const rank = shapes[0]?.length;
+  if (rank === undefined || shapes.some((s) => s.length !== rank)) return undefined;
+  return shapes[0].map((d, i) => (shapes.every((s) => s[i] === d) ? d : undefined));
+}

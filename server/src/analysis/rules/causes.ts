@@ -17,7 +17,7 @@ export function validShrink(a: Application, layout: Layout): boolean {
 }
 
 /** What a layer does to the spatial size and the channels, in words, or undefined if it changes neither. */
-export function describeChange(a: Application, layout: Layout): string | undefined {
+export function describeChange(a: Application, layout: Layout, spatialOnly = false): string | undefined {
   const inShape = a.inputs[0]?.shape;
   const outShape = a.outputs[0]?.shape;
   if (!inShape || !outShape) return undefined;
@@ -42,13 +42,13 @@ export function describeChange(a: Application, layout: Layout): string | undefin
   }
   const cin = inShape[layout.channel];
   const cout = outShape[layout.channel];
-  if (inShape.length === outShape.length && cin !== cout && typeof cout === 'number') {
+  if (!spatialOnly && inShape.length === outShape.length && cin !== cout && typeof cout === 'number') {
     const what = layout.spatial.length === 0 ? 'units' : 'channels';
     parts.push(`${name} at line ${line} outputs ${cout} ${what}${typeof cin === 'number' ? ` (from ${cin})` : ''}`);
   }
   return parts.length ? parts.join('; ') : undefined;
 }
 
-export function describePath(path: Application[], layout: Layout): string[] {
-  return path.map((a) => describeChange(a, layout)).filter((s): s is string => !!s);
+export function describePath(path: Application[], layout: Layout, spatialOnly = false): string[] {
+  return path.map((a) => describeChange(a, layout, spatialOnly)).filter((s): s is string => !!s);
 }

@@ -51,7 +51,7 @@ export function residualRules(apps: Application[]): Finding[] {
     findings.push({
       rule: 'residual-shape-mismatch',
       severity: 'error',
-      message: mismatchMessage(g, bad, 'reason' in proj && !padFix ? proj.reason : undefined),
+      message: mismatchMessage(g, bad, 'reason' in proj && !padFix && site.app.layer.className !== 'Concatenate' ? proj.reason : undefined),
       file: site.app.at.file,
       range: rangeOf(site.app.at.sf, site.app.at.node),
       fixes,
@@ -94,17 +94,18 @@ function mismatchMessage(g: MergeGroup, bad: number[], noFixReason: string | und
   const bs = dimsAt(br, layout.spatial);
   const ss = dimsAt(sc, layout.spatial);
   if (bs.some((d, i) => d !== ss[i])) diffs.push(`spatial size ${sizeText(bs)} vs ${sizeText(ss)}`);
-  if (br?.[layout.channel] !== sc?.[layout.channel]) {
+  const concat = site.app.layer.className === 'Concatenate';
+  if (!concat && br?.[layout.channel] !== sc?.[layout.channel]) {
     diffs.push(`${layout.spatial.length ? 'channels' : 'units'} ${br?.[layout.channel] ?? '?'} vs ${sc?.[layout.channel] ?? '?'}`);
   }
   const what = site.app.layer.factory === 'concatenate' ? 'concatenate' : site.app.layer.factory;
   let msg = `${what} cannot combine ${shapes.join(' and ')}: ${diffs.join(', ') || 'shapes differ'} (branch vs shortcut).`;
-  const causes = describePath(operands[site.branch].path, layout);
+  const causes = describePath(operands[site.branch].path, layout, concat);
   if (causes.length) msg += ` In the branch, ${causes.join('; ')}.`;
   const scPath = operands[site.shortcut];
   if (scPath.distance === 0) msg += ' The shortcut is identity.';
   else {
-    const scCauses = describePath(scPath.path, layout);
+    const scCauses = describePath(scPath.path, layout, concat);
     if (scCauses.length) msg += ` On the shortcut, ${scCauses.join('; ')}.`;
   }
   if (g.apps.length > 1) {
