@@ -5,8 +5,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { analyze, type AnalysisResult, type ModelInfo, type Shape, type TextEdit } from '../../server/src/analysis';
-import { applyEdits } from '../../server/src/analysis/fixes/verify';
+import { analyze, applyEdits, preferredEdits, type AnalysisResult, type ModelInfo, type Shape } from '../../server/src/analysis';
 import { buildWithTfjs, loadExpectations, type GroundTruthModel } from '../support/groundTruth';
 import { brokenFixtures, exampleFiles, goodFixtures, BROKEN_EXAMPLE } from '../support/fixtureFiles';
 
@@ -107,22 +106,6 @@ describe('rules on broken fixtures', function () {
   }
 });
 
-/** Applies each finding's preferred fix to the file, skipping a fix whose edits overlap one already taken. */
 export function applyPreferred(file: string, text: string, result: AnalysisResult): string {
-  const edits: TextEdit[][] = [];
-  const taken: [number, number][] = [];
-  const lineStarts = [0];
-  for (let i = 0; i < text.length; i++) if (text[i] === '\n') lineStarts.push(i + 1);
-  const off = (p: { line: number; character: number }) => lineStarts[p.line] + p.character;
-  for (const f of result.findings) {
-    const fix = f.fixes.find((x) => x.isPreferred);
-    if (!fix || fix.file !== file) continue;
-    const spans = fix.edits.map((e) => [off(e.range.start), off(e.range.end)] as [number, number]);
-    const key = JSON.stringify(fix.edits);
-    if (edits.some((e) => JSON.stringify(e) === key)) continue;
-    if (spans.some(([s, e]) => taken.some(([ts, te]) => s < te && ts < e || (s === e && s === ts)))) continue;
-    taken.push(...spans);
-    edits.push(fix.edits);
-  }
-  return applyEdits(text, edits.flat());
+  return applyEdits(text, preferredEdits(text, file, result.findings));
 }

@@ -1,16 +1,6 @@
 import type { AnalysisHost, AnalysisResult, AnalyzeOptions, Finding, Fix, TextEdit } from '../types';
 import { analyze } from '../analyze';
-
-/** Applies LSP-style edits to a text (edits must not overlap). */
-export function applyEdits(text: string, edits: TextEdit[]): string {
-  const lineStarts = [0];
-  for (let i = 0; i < text.length; i++) if (text[i] === '\n') lineStarts.push(i + 1);
-  const offset = (p: { line: number; character: number }) => (lineStarts[p.line] ?? text.length) + p.character;
-  const sorted = [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start));
-  let out = text;
-  for (const e of sorted) out = out.slice(0, offset(e.range.start)) + e.newText + out.slice(offset(e.range.end));
-  return out;
-}
+import { applyEdits } from './apply';
 
 const errors = (r: AnalysisResult) => r.findings.filter((f) => f.severity === 'error').length;
 const ofRule = (r: AnalysisResult, rule: string) => r.findings.filter((f) => f.rule === rule).length;

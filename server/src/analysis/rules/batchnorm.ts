@@ -3,7 +3,7 @@ import type { Application, LayerInstance } from '../graph';
 import { UNKNOWN, activationOf, isNonlinear, windowInfo } from '../layers';
 import { lineOf, rangeOf } from '../text';
 import type { Finding, Fix } from '../types';
-import { findProperty, insertStatementAfter, quoteOf, removeProperty, replaceNode, setProperty, enclosingStatement } from '../fixes/edits';
+import { castSuffix, findProperty, insertStatementAfter, quoteOf, removeProperty, replaceNode, setProperty, enclosingStatement } from '../fixes/edits';
 import { layerPrefix } from '../fixes/prefix';
 import { skipOuter } from '../interp/ast';
 
@@ -25,7 +25,7 @@ function bnOnChannels(layer: LayerInstance, bn: Application): boolean {
   return (axis < 0 ? axis + rank : axis) === channel;
 }
 
-export function batchNormRules(layers: LayerInstance[]): Finding[] {
+export function batchNormRules(layers: LayerInstance[], apps: Application[]): Finding[] {
   const findings: Finding[] = [];
   const seen = new Set<string>();
   for (const layer of layers) {
@@ -38,7 +38,7 @@ export function batchNormRules(layers: LayerInstance[]): Finding[] {
     if (seen.has(key)) continue;
     if (isNonlinear(act)) {
       seen.add(key);
-      findings.push(activationFinding(layer, act, cons[0]));
+      findings.push(activationFinding(layer, act, cons[0], apps));
       continue;
     }
     const useBias = layer.config.useBias;
@@ -77,9 +77,9 @@ function biasFinding(layer: LayerInstance, bn: Application): Finding {
   };
 }
 
-function activationFinding(layer: LayerInstance, act: string, bn: Application): Finding {
+function activationFinding(layer: LayerInstance, act: string, bn: Application, apps: Application[]): Finding {
   const sf = layer.created.sf;
-  const fix = moveActivationFix(layer, bn);
+  const fix = moveActivationFix(layer, bn, apps);
   return {
     rule: 'activation-before-batchnorm',
     severity: 'info',
@@ -92,12 +92,15 @@ function activationFinding(layer: LayerInstance, act: string, bn: Application): 
 }
 
 /** Removes the fused activation and applies it after the BN, in the style the BN was written in. */
-function moveActivationFix(layer: LayerInstance, bn: Application): Fix | undefined {
+function moveActivationFix(layer: LayerInstance, bn: Application, apps: Application[]): Fix | undefined {
   const obj = layer.configNode;
   const prop = obj && findProperty(obj, 'activation');
   if (!obj || !prop || !ts.isPropertyAssignment(prop)) return undefined;
   if (bn.layer.created.file !== layer.created.file) return undefined;
-  // Every application of the BN must be the one consuming this layer, or moving the activation changes other code.
+  // The BN code may be a helper shared with other layers (`const bn = (x) => ...`): adding the activation
+  // there would change every one of them. Only edit it when it serves this layer alone.
+  const sameBnCode = apps.filter((a) => a.at.node === bn.at.node || a.layer.created.node === bn.layer.created.node);
+  const bnServesThisLayerOnly = sameBnCode.every((a) => a.inputs[0]?.producer?.layer.created.node === layer.created.node);
   const sf = layer.created.sf;
   const actText = prop.initializer.getText(sf);
   const q = quoteOf(sf);
@@ -106,7 +109,12 @@ function moveActivationFix(layer: LayerInstance, bn: Application): Fix | undefin
   const edits = [removeProperty(sf, obj, prop)];
   const bnNode = bn.layer.created.node;
   const applyNode = bn.at.node;
-  if (ts.isCallExpression(applyNode) && ts.isPropertyAccessExpression(skipOuter(applyNode.expression)) &&
+  const helperCall = callIntoHelper(layer, bn);
+  if (!bnServesThisLayerOnly) {
+    // Wrap the call of the shared BN helper made next to this layer instead: `bn(y)` -> `activation(bn(y))`.
+    if (!helperCall || helperCall.getSourceFile() !== sf) return undefined;
+    edits.push(replaceNode(sf, helperCall, `(${activation}.apply(${helperCall.getText(sf)})${castSuffix(sf, prefix)})`));
+  } else if (ts.isCallExpression(applyNode) && ts.isPropertyAccessExpression(skipOuter(applyNode.expression)) &&
       (skipOuter(applyNode.expression) as ts.PropertyAccessExpression).name.text === 'apply') {
     edits.push(replaceNode(sf, applyNode, `${activation}.apply(${applyNode.getText(sf)})`));
   } else if (bnNode.parent && ts.isArrayLiteralExpression(bnNode.parent)) {
@@ -118,4 +126,13 @@ function moveActivationFix(layer: LayerInstance, bn: Application): Fix | undefin
     edits.push(insertStatementAfter(sf, st, `${recv.expression.getText(sf)}.add(${activation});`));
   } else return undefined;
   return { title: `Move '${actText.replace(/["']/g, '')}' after the BatchNormalization`, file: layer.created.file, isPreferred: true, edits };
+}
+
+/** The call, made in the function that created `layer`, through which the BN was applied (a helper like `bn(y)`). */
+function callIntoHelper(layer: LayerInstance, bn: Application): ts.CallExpression | undefined {
+  const depth = layer.stack.length;
+  if (bn.stack.length <= depth) return undefined;
+  if (!layer.stack.every((f, i) => f.at.node === bn.stack[i].at.node)) return undefined;
+  const call = bn.stack[depth].at.node;
+  return ts.isCallExpression(call) ? call : undefined;
 }

@@ -1,0 +1,39 @@
+import * as fs from 'node:fs';
+import { analyze, type AnalysisResult, type Finding, type ModelInfo } from '../analysis';
+import { diskHost } from './files';
+
+export interface FileReport { path: string; findings: Finding[]; models: ModelInfo[]; notes: string[] }
+
+/**
+ * Analyses each file; a finding inside an imported helper is reported once, under the helper's file,
+ * however many entry files reach it.
+ */
+export function checkFiles(files: string[]): FileReport[] {
+  const reports = new Map<string, FileReport>();
+  const seen = new Set<string>();
+  const report = (p: string) => {
+    let r = reports.get(p);
+    if (!r) { r = { path: p, findings: [], models: [], notes: [] }; reports.set(p, r); }
+    return r;
+  };
+  for (const file of files) report(file);
+  for (const file of files) {
+    let result: AnalysisResult;
+    try {
+      result = analyze(file, fs.readFileSync(file, 'utf8'), diskHost);
+    } catch (e) {
+      report(file).notes.push(`could not analyse: ${e instanceof Error ? e.message : String(e)}`);
+      continue;
+    }
+    const r = report(file);
+    r.models.push(...result.models);
+    r.notes.push(...result.notes);
+    for (const f of result.findings) {
+      const key = `${f.file}:${f.range.start.line}:${f.range.start.character}:${f.rule}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      report(f.file).findings.push(f);
+    }
+  }
+  return [...reports.values()];
+}

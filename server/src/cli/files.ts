@@ -1,0 +1,34 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { AnalysisHost } from '../analysis';
+
+export const SOURCE_EXT = /\.(ts|js|mts|cts)$/i;
+const SKIP_DIRS = new Set(['node_modules', 'dist', 'out', 'build', 'coverage']);
+
+/** The CLI's and the server's way to let the pure core read other files: straight from disk. */
+export const diskHost: AnalysisHost = {
+  readFile(p: string) {
+    try { return fs.readFileSync(p, 'utf8'); } catch { return undefined; }
+  },
+};
+
+/** Expands files and folders into source files; returns the paths that do not exist separately. */
+export function collectFiles(paths: string[]): { files: string[]; missing: string[] } {
+  const files: string[] = [];
+  const missing: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      if (e.name.startsWith('.') || SKIP_DIRS.has(e.name)) continue;
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile() && SOURCE_EXT.test(e.name) && !e.name.endsWith('.d.ts')) files.push(p);
+    }
+  };
+  for (const p of paths) {
+    let st: fs.Stats;
+    try { st = fs.statSync(p); } catch { missing.push(p); continue; }
+    if (st.isDirectory()) walk(p);
+    else files.push(p);
+  }
+  return { files: [...new Set(files.map((f) => path.resolve(f)))], missing };
+}

@@ -1,0 +1,47 @@
+import { checkFiles } from './check';
+import { collectFiles } from './files';
+import { fixFiles } from './fix';
+import { formatHuman, formatJson, formatSarif } from './format';
+
+const USAGE = `Usage:
+  skipcheck [--format human|json|sarif] [--fix] <files or folders...>
+  skipcheck train <file> [--entry fn] [--dataset mnist|synthetic|cifar10:<dir>|idx:<images>,<labels>]
+                  [--epochs N] [--batch-size N] [--lr X] [--out dir]
+  skipcheck setup-native [--from <dir>] [--gpu]
+
+Checks TensorFlow.js residual networks (.ts/.js/.mts/.cts) for shape mismatches and ResNet mistakes.
+Exit status: 0 no error finding, 1 error findings, 2 usage or internal error.`;
+
+async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'train') return (await import('../trainer/cli.js')).runTrainCli(argv.slice(1));
+  if (argv[0] === 'setup-native') return (await import('../native/setup.js')).runSetupNativeCli(argv.slice(1));
+  let format = 'human';
+  let fix = false;
+  const paths: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--help' || a === '-h') { console.log(USAGE); return 0; }
+    if (a === '--fix') fix = true;
+    else if (a === '--format' || a.startsWith('--format=')) {
+      format = a.includes('=') ? a.split('=')[1] : argv[++i];
+      if (!['human', 'json', 'sarif'].includes(format)) { console.error(`skipcheck: unknown format '${format}'\n\n${USAGE}`); return 2; }
+    } else if (a.startsWith('-')) { console.error(`skipcheck: unknown option '${a}'\n\n${USAGE}`); return 2; }
+    else paths.push(a);
+  }
+  if (paths.length === 0) { console.error(`skipcheck: no files or folders given\n\n${USAGE}`); return 2; }
+  const { files, missing } = collectFiles(paths);
+  if (missing.length) { console.error(`skipcheck: no such file or folder: ${missing.join(', ')}`); return 2; }
+  if (fix) {
+    const changed = fixFiles(files);
+    if (format === 'human') for (const f of changed) console.log(`fixed ${f}`);
+  }
+  const reports = checkFiles(files);
+  const out = format === 'json' ? formatJson(reports) : format === 'sarif' ? formatSarif(reports) : formatHuman(reports);
+  console.log(out);
+  return reports.some((r) => r.findings.some((f) => f.severity === 'error')) ? 1 : 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (e) => { console.error(`skipcheck: internal error: ${e instanceof Error ? e.stack : String(e)}`); process.exitCode = 2; },
+);
