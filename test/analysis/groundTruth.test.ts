@@ -3,7 +3,7 @@
 // applying the preferred fixes must give a file that tfjs builds and the analyzer finds clean.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
+import * as ts from 'typescript';
 import * as path from 'node:path';
 import { analyze, applyEdits, preferredEdits, type AnalysisResult, type ModelInfo, type Shape } from '../../server/src/analysis';
 import { buildWithTfjs, loadExpectations, type GroundTruthModel } from '../support/groundTruth';
@@ -62,8 +62,7 @@ describe('analyzer vs real tfjs (ground truth)', function () {
 
 describe('rules on broken fixtures', function () {
   this.timeout(120_000);
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'skipcheck-fixed-'));
-  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  const fixedTexts = new Map<string, string>();
 
   for (const file of [...brokenFixtures(), BROKEN_EXAMPLE]) {
     it(`reports exactly the expected findings in ${path.basename(file)}, and its fixes build`, async () => {
@@ -86,6 +85,7 @@ describe('rules on broken fixtures', function () {
 
       // Apply all preferred fixes the way the CLI's --fix does, in a copy next to the fixture's imports.
       const fixed = applyPreferred(file, text, result);
+      fixedTexts.set(file, fixed);
       const fixedFile = path.join(path.dirname(file), `.fixed-${path.basename(file)}`);
       fs.writeFileSync(fixedFile, fixed);
       try {
@@ -104,6 +104,25 @@ describe('rules on broken fixtures', function () {
       }
     });
   }
+
+  it('every fixed file is valid TypeScript against the tfjs typings', () => {
+    const written = [...fixedTexts].filter(([f]) => f.endsWith('.ts')).map(([f, text]) => {
+      const copy = path.join(path.dirname(f), `.typecheck-${path.basename(f)}`);
+      fs.writeFileSync(copy, text);
+      return copy;
+    });
+    try {
+      const configFile = path.join(__dirname, '..', 'fixtures', 'tsconfig.json');
+      const cfg = ts.readConfigFile(configFile, ts.sys.readFile);
+      const parsed = ts.parseJsonConfigFileContent(cfg.config, ts.sys, path.dirname(configFile));
+      const program = ts.createProgram(written, parsed.options);
+      const diags = written.flatMap((f) => ts.getPreEmitDiagnostics(program, program.getSourceFile(f)));
+      assert.deepEqual(diags.map((d) => `${d.file?.fileName}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`), []);
+      assert.ok(written.length >= 10, 'type-checked the fixed broken fixtures');
+    } finally {
+      for (const f of written) fs.rmSync(f, { force: true });
+    }
+  });
 });
 
 export function applyPreferred(file: string, text: string, result: AnalysisResult): string {

@@ -1,0 +1,89 @@
+// Earlier runs of the same model file and entry, read back from .skipcheck/runs/<run>/{config.json,metrics.jsonl}
+// so the panel can overlay them (e.g. the plain and the residual variant of a network).
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { TrainConfig, TrainerMessage } from '../../../server/src/trainer/protocol';
+import type { HistoryRun } from '../../../webview/src/messages';
+import { parseTrainerLine } from './lines';
+
+export interface HistoryQuery {
+  workspaceDir: string;
+  modelFile: string;
+  entry: string;
+  /** The run being shown live, when it already has a folder. */
+  excludeRunDir?: string;
+  /** Most recent runs kept; the overlay gets unreadable beyond a few. */
+  limit?: number;
+}
+
+export function runsDir(workspaceDir: string): string {
+  return join(workspaceDir, '.skipcheck', 'runs');
+}
+
+function samePath(a: string, b: string): boolean {
+  const norm = (p: string) => (process.platform === 'win32' ? resolve(p).toLowerCase() : resolve(p));
+  return norm(a) === norm(b);
+}
+
+function readConfig(dir: string): TrainConfig | undefined {
+  try {
+    const value = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as Partial<TrainConfig>;
+    return typeof value.modelFile === 'string' && typeof value.entry === 'string' ? (value as TrainConfig) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whole lines only: a run still being written may end in a partial line. */
+export function readMetrics(file: string): TrainerMessage[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return [];
+  }
+  const messages: TrainerMessage[] = [];
+  for (const line of text.split('\n')) {
+    const parsed = parseTrainerLine(line.trim());
+    if ('message' in parsed) messages.push(parsed.message);
+  }
+  return messages;
+}
+
+/** "11-20 10:15 · residual, 9 blocks": when it ran and which variant it was. */
+export function runLabel(dirName: string, messages: readonly TrainerMessage[]): string {
+  const when = /^\d{4}-(\d\d-\d\d)T(\d\d)-(\d\d)/.exec(dirName);
+  const time = when ? `${when[1]} ${when[2]}:${when[3]}` : dirName;
+  let blocks: number | undefined;
+  for (const m of messages) if (m.type === 'std') blocks = m.blocks.length;
+  const variant = blocks === undefined ? '' : blocks === 0 ? ' · plain' : ` · residual, ${blocks} blocks`;
+  return `${time}${variant}`;
+}
+
+export function loadHistory(q: HistoryQuery): HistoryRun[] {
+  const root = runsDir(q.workspaceDir);
+  let names: string[];
+  try {
+    names = readdirSync(root);
+  } catch {
+    return [];
+  }
+  const candidates: { name: string; dir: string; mtime: number }[] = [];
+  for (const name of names) {
+    const dir = join(root, name);
+    if (q.excludeRunDir && samePath(dir, q.excludeRunDir)) continue;
+    const config = readConfig(dir);
+    if (!config || config.entry !== q.entry || !samePath(config.modelFile, q.modelFile)) continue;
+    candidates.push({ name, dir, mtime: statSync(dir).mtimeMs });
+  }
+  candidates.sort((a, b) => b.mtime - a.mtime || b.name.localeCompare(a.name));
+  const runs: HistoryRun[] = [];
+  for (const c of candidates) {
+    if (runs.length >= (q.limit ?? 3)) break;
+    const messages = readMetrics(join(c.dir, 'metrics.jsonl'));
+    // A run that never finished an epoch has nothing to compare.
+    if (!messages.some((m) => m.type === 'epoch' || m.type === 'std')) continue;
+    runs.push({ label: runLabel(c.name, messages), messages });
+  }
+  return runs;
+}

@@ -1,0 +1,126 @@
+// Wires the language features to a connection. Kept apart from the entry point so the transport choice and
+// the features do not depend on each other.
+import {
+  CodeActionKind,
+  CodeLensRefreshRequest,
+  DidChangeConfigurationNotification,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type Connection,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { analyze } from '../analysis';
+import { codeActions, fixAllKind } from './codeActions';
+import { trainLenses } from './codeLens';
+import { Files } from './files';
+import { hover } from './hover';
+import { inlayHints } from './inlayHints';
+import { SettingsCache } from './settings';
+import { AnalysisStore } from './store';
+import { Validator } from './validator';
+
+export interface ServerOptions {
+  /** The analysis core, passed in by the entry point (tests pass their own). */
+  analyze: typeof analyze;
+}
+
+export function startServer(connection: Connection, options: ServerOptions): void {
+  const documents = new TextDocuments(TextDocument);
+  const files = new Files(documents);
+  const store = new AnalysisStore(files);
+  const client = { configuration: false, dynamicConfiguration: false, documentChanges: false, inlayRefresh: false, lensRefresh: false };
+  const settings = new SettingsCache(connection, () => client.configuration);
+  const validator = new Validator({
+    connection,
+    documents,
+    files,
+    store,
+    settings,
+    analyze: options.analyze,
+    onResultsChanged: () => {
+      if (client.inlayRefresh) connection.languages.inlayHint.refresh().catch(() => undefined);
+      if (client.lensRefresh) connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+    },
+  });
+
+  /** Fresh analyses for a document and for the open documents that import it (they hold its helpers' sites). */
+  const freshen = (uri: string) => {
+    validator.ensureFresh(uri);
+    for (const dep of store.dependentsOf(files.fileOf(uri))) validator.ensureFresh(dep);
+    return files.fileOf(uri);
+  };
+
+  connection.onInitialize((params) => {
+    const caps = params.capabilities;
+    client.configuration = caps.workspace?.configuration === true;
+    client.dynamicConfiguration = caps.workspace?.didChangeConfiguration?.dynamicRegistration === true;
+    client.documentChanges = caps.workspace?.workspaceEdit?.documentChanges === true;
+    client.inlayRefresh = caps.workspace?.inlayHint?.refreshSupport === true;
+    client.lensRefresh = caps.workspace?.codeLens?.refreshSupport === true;
+    if (params.initializationOptions) settings.changed(params.initializationOptions);
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        hoverProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, fixAllKind], resolveProvider: false },
+        inlayHintProvider: { resolveProvider: false },
+        codeLensProvider: { resolveProvider: false },
+      },
+      serverInfo: { name: 'skipcheck' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (client.dynamicConfiguration) {
+      void connection.client.register(DidChangeConfigurationNotification.type, { section: 'skipcheck' });
+    }
+  });
+
+  connection.onDidChangeConfiguration((params) => {
+    settings.changed(params.settings);
+    for (const doc of documents.all()) validator.schedule(doc.uri, 0);
+  });
+
+  // TextDocuments reports an open as a content change too; the open is validated at once, not debounced.
+  const justOpened = new Set<string>();
+  documents.onDidOpen(({ document }) => {
+    justOpened.add(document.uri);
+    validator.scheduleWithDependents(document.uri, 0);
+  });
+  documents.onDidChangeContent(({ document }) => {
+    if (justOpened.delete(document.uri)) return;
+    validator.scheduleWithDependents(document.uri);
+  });
+  documents.onDidClose(({ document }) => {
+    justOpened.delete(document.uri);
+    const dependents = store.dependentsOf(files.fileOf(document.uri));
+    void validator.forget(document.uri);
+    // They read the closed document's unsaved text; from now on they read the file on disk.
+    for (const dep of dependents) validator.schedule(dep);
+  });
+
+  connection.onHover((params) => {
+    const file = freshen(params.textDocument.uri);
+    return hover(store.sitesFor(file), params.position);
+  });
+
+  connection.onCodeAction(async (params) => {
+    const s = await settings.get(params.textDocument.uri);
+    freshen(params.textDocument.uri);
+    return codeActions(params, { files, store, settings: s, documentChanges: client.documentChanges });
+  });
+
+  connection.languages.inlayHint.on(async (params) => {
+    const s = await settings.get(params.textDocument.uri);
+    const file = freshen(params.textDocument.uri);
+    return inlayHints(store.sitesFor(file), params.range, s);
+  });
+
+  connection.onCodeLens((params) => {
+    validator.ensureFresh(params.textDocument.uri);
+    return trainLenses(params.textDocument.uri, store.entriesFor(params.textDocument.uri));
+  });
+
+  documents.listen(connection);
+  connection.listen();
+}

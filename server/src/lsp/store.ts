@@ -1,0 +1,117 @@
+// The latest analysis of each open document, and queries across them by target file. A finding or site can
+// live in a different file than the document analysed (a helper imported from a model file), so queries
+// gather from every analysis that read the target file at its current version.
+import type { AnalysisResult, EntryInfo, Finding, SiteInfo } from '../analysis';
+import type { Files, ReadVersions } from './files';
+import { rangeKey } from './ranges';
+
+export interface Snapshot {
+  uri: string;
+  file: string;
+  /** Document version analysed. */
+  version: number;
+  result: AnalysisResult;
+  reads: ReadVersions;
+}
+
+export class AnalysisStore {
+  private readonly snapshots = new Map<string, Snapshot>();
+
+  constructor(private readonly files: Files) {}
+
+  get(uri: string): Snapshot | undefined {
+    return this.snapshots.get(uri);
+  }
+
+  set(snapshot: Snapshot): void {
+    this.snapshots.set(snapshot.uri, snapshot);
+  }
+
+  delete(uri: string): void {
+    this.snapshots.delete(uri);
+  }
+
+  /** Documents whose last analysis read `file` (their results depend on its text). */
+  dependentsOf(file: string): string[] {
+    return [...this.snapshots.values()].filter((s) => s.file !== file && s.reads.has(file)).map((s) => s.uri);
+  }
+
+  /** Every file a snapshot put findings into, so a re-publish can clear files that no longer have any. */
+  targetsOf(snapshot: Snapshot | undefined): Set<string> {
+    const targets = new Set<string>();
+    if (!snapshot) return targets;
+    targets.add(snapshot.uri);
+    for (const f of snapshot.result.findings) targets.add(this.files.uriOf(f.file));
+    return targets;
+  }
+
+  /**
+   * Snapshots that speak about `file` with its current text: the version each read (or, for the file's own
+   * analysis, the version analysed) must equal the open document's version now. Stale ones are skipped; the
+   * change that made them stale has scheduled their re-analysis.
+   */
+  private currentFor(file: string): { snapshot: Snapshot; version: number | null }[] {
+    const doc = this.files.documentOf(file);
+    const now = doc ? doc.version : null;
+    const out: { snapshot: Snapshot; version: number | null }[] = [];
+    for (const s of this.snapshots.values()) {
+      const seen = s.file === file ? s.version : s.reads.get(file);
+      if (seen === undefined) continue;
+      if (seen === now) out.push({ snapshot: s, version: now });
+    }
+    return out;
+  }
+
+  /** Findings in `file`, one per distinct rule+range+message (two documents importing one helper agree). */
+  findingsFor(file: string): { finding: Finding; snapshot: Snapshot }[] {
+    const seen = new Set<string>();
+    const out: { finding: Finding; snapshot: Snapshot }[] = [];
+    for (const { snapshot } of this.currentFor(file)) {
+      for (const finding of snapshot.result.findings) {
+        if (finding.file !== file) continue;
+        const key = `${finding.rule}|${rangeKey(finding.range)}|${finding.message}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        out.push({ finding, snapshot });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Sites in `file`; one site seen by several analyses (a helper analysed alone and from its importer)
+   * becomes one, with the call contexts of all of them.
+   */
+  sitesFor(file: string): SiteInfo[] {
+    const merged = new Map<string, SiteInfo>();
+    for (const { snapshot } of this.currentFor(file)) {
+      for (const site of snapshot.result.sites) {
+        if (site.file !== file) continue;
+        const key = `${site.kind}|${rangeKey(site.range)}`;
+        const prev = merged.get(key);
+        if (!prev) {
+          merged.set(key, site);
+          continue;
+        }
+        merged.set(key, {
+          ...prev,
+          shapes: [...prev.shapes, ...site.shapes],
+          paramCounts: [...prev.paramCounts, ...site.paramCounts],
+          operandShapes: prev.operandShapes || site.operandShapes ? [...(prev.operandShapes ?? []), ...(site.operandShapes ?? [])] : undefined,
+          storedIn: prev.storedIn ?? site.storedIn,
+        });
+      }
+    }
+    return [...merged.values()];
+  }
+
+  /** Entries are trained from their own file, so only that file's analysis lists them. */
+  entriesFor(uri: string): EntryInfo[] {
+    const s = this.snapshots.get(uri);
+    return s ? s.result.entries.filter((e) => e.file === s.file) : [];
+  }
+
+  all(): Snapshot[] {
+    return [...this.snapshots.values()];
+  }
+}

@@ -1,0 +1,17 @@
+// Skipcheck language server: diagnostics, fixes, shape hovers and hints, and train lenses for tfjs ResNet code.
+// Runs over stdio or node IPC (chosen by argv, as vscode-languageserver does) so any LSP editor can use it.
+import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { analyze } from './analysis';
+import { startServer } from './lsp/startServer';
+
+const transports = ['--stdio', '--node-ipc', '--socket=', '--pipe=', '--clientProcessId='];
+if (!process.argv.slice(2).some((a) => transports.some((t) => a.startsWith(t)))) {
+  process.stderr.write(
+    'skipcheck language server: choose a transport.\n' +
+      '  node dist/server.js --stdio        (Neovim, Helix, Emacs, most editors)\n' +
+      '  node dist/server.js --node-ipc     (VS Code, started by the extension)\n',
+  );
+  process.exit(2);
+}
+
+startServer(createConnection(ProposedFeatures.all), { analyze });

@@ -1,0 +1,95 @@
+// Picks the fastest tfjs flavour that actually loads: the CUDA build, the native CPU build, then pure JS.
+// Each is looked up in the user's workspace first (their own versions and native builds), then next to
+// Skipcheck. Every failure is kept with a reason and a fix, because "why is this not on my GPU" is the
+// first question a user asks.
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { installFastCpuKernels } from './fastCpuKernels';
+import type { BackendAttempt } from './protocol';
+import type { Tf } from './datasets/batches';
+
+export const BACKEND_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node', '@tensorflow/tfjs'] as const;
+
+export interface LoadedBackend { tf: Tf; pkg: string; attempts: BackendAttempt[]; device: string }
+
+/** Turns a require() failure into a reason and a fix the user can act on. */
+export function explainBackendFailure(pkg: string, err: unknown): { reason: string; advice: string } {
+  const text = err instanceof Error ? err.message : String(err);
+  const code = (err as { code?: string } | null)?.code;
+  const firstLine = text.split('\n')[0];
+  if (code === 'MODULE_NOT_FOUND' && text.includes(`'${pkg}'`)) {
+    return { reason: `${pkg} is not installed`, advice: `npm install ${pkg}@4.22.0 in your workspace` +
+      (pkg.endsWith('-gpu') ? ' (needs an NVIDIA GPU with CUDA 11.2 and cuDNN 8.1)' : '') };
+  }
+  const lib = /(lib(?:cudart|cudnn|cublas|cufft|curand|cusolver|cusparse|nvinfer)[\w.]*\.so[\w.]*)/.exec(text)?.[1];
+  if (lib) {
+    return { reason: `${lib} could not be loaded: ${firstLine}`,
+      advice: 'tfjs-node-gpu 4.x needs CUDA 11.2 and cuDNN 8.1 (libcudart.so.11.0, libcudnn.so.8) on LD_LIBRARY_PATH' };
+  }
+  if (/NODE_MODULE_VERSION|was compiled against a different Node\.js version|invalid ELF header|tfjs_binding|napi|\.node\b/i.test(text)) {
+    return { reason: `native binding failed to load: ${firstLine}`,
+      advice: 'the native addon does not match this Node.js: run `skipcheck setup-native`, or set skipcheck.train.nodePath to a Node.js the addon was built for' };
+  }
+  return { reason: firstLine, advice: `reinstall ${pkg} (npm install ${pkg}@4.22.0)` };
+}
+
+function origins(workspaceDir?: string): string[] {
+  const list = [join(__dirname, 'package.json')];
+  if (workspaceDir) list.unshift(join(workspaceDir, 'package.json'));
+  return list;
+}
+
+/** The first package, in BACKEND_PACKAGES order, that loads from any origin. */
+export async function loadBackend(workspaceDir?: string, only?: readonly string[]): Promise<LoadedBackend> {
+  const attempts: BackendAttempt[] = [];
+  for (const pkg of only ?? BACKEND_PACKAGES) {
+    let failure: { reason: string; advice: string } | undefined;
+    for (const origin of origins(workspaceDir)) {
+      let resolved: string;
+      try { resolved = createRequire(origin).resolve(pkg); } catch (err) { failure ??= explainBackendFailure(pkg, err); continue; }
+      try {
+        const tf = createRequire(origin)(resolved) as Tf;
+        await tf.ready();
+        installFastCpuKernels(tf);
+        attempts.push({ pkg, ok: true });
+        return { tf, pkg, attempts, device: describeDevice(tf, pkg) };
+      } catch (err) {
+        failure = explainBackendFailure(pkg, err);
+        break; // found but broken: a second copy elsewhere is not what the user installed for us to use
+      }
+    }
+    attempts.push({ pkg, ok: false, ...failure });
+  }
+  throw new BackendError(attempts);
+}
+
+export class BackendError extends Error {
+  constructor(readonly attempts: BackendAttempt[]) {
+    super('No TensorFlow.js backend could be loaded:\n' + attempts.map((a) => `  ${a.pkg}: ${a.reason} -> ${a.advice}`).join('\n'));
+  }
+}
+
+/** The backend name plus what it runs on, e.g. "tensorflow (GPU: NVIDIA A100)", "tensorflow (CPU)", "cpu (pure JS)". */
+export function describeDevice(tf: Tf, pkg: string): string {
+  const backend = tf.getBackend();
+  if (backend !== 'tensorflow') return `${backend} (pure JS)`;
+  if (!pkg.endsWith('-gpu')) return 'tensorflow (CPU)';
+  return `tensorflow (GPU${gpuName() ? ': ' + gpuName() : ''})`;
+}
+
+let gpuNameCache: string | undefined | null = null;
+/** tfjs-node-gpu does not expose device names; nvidia-smi does, when the driver is installed. */
+function gpuName(): string | undefined {
+  if (gpuNameCache === null) {
+    try {
+      gpuNameCache = execFileSync('nvidia-smi', ['--query-gpu=name', '--format=csv,noheader'], { timeout: 3000, encoding: 'utf8' })
+        .split('\n').map((l) => l.trim()).filter(Boolean).join(', ') || undefined;
+    } catch { gpuNameCache = undefined; }
+  }
+  return gpuNameCache;
+}
+
+export function tfVersion(tf: Tf): string | undefined {
+  return (tf.version as Record<string, string> | undefined)?.['tfjs-core'];
+}

@@ -1,0 +1,73 @@
+// The trainer program (dist/trainer.js). Started by the VS Code extension and the CLI as its own process
+// so a native tfjs backend, a crash or a runaway model never takes the editor down with it.
+//   node trainer.js --config run.json     or     echo '<TrainConfig JSON>' | node trainer.js
+// stdout: one TrainerMessage JSON per line. stdin: TrainerCommand JSON lines ({"type":"cancel"}).
+// When stdin closes (the parent died) the run is cancelled and the process exits.
+import { fstatSync, readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { BackendError, loadBackend } from './backend';
+import { ConfigError, normalizeConfig } from './config';
+import type { TrainConfig, TrainerCommand, TrainerMessage } from './protocol';
+import { CancelToken, RunOutcome, runTraining } from './train';
+
+export const EXIT_CODES: Record<RunOutcome, number> = { completed: 0, failed: 1, cancelled: 130 };
+
+function send(m: TrainerMessage): void {
+  process.stdout.write(JSON.stringify(m) + '\n');
+}
+
+function parentConnected(): boolean {
+  try { const s = fstatSync(0); return s.isFIFO() || s.isSocket(); } catch { return false; }
+}
+
+async function main(argv: string[]): Promise<number> {
+  // Nobody reads our output any more: stop rather than train into a broken pipe.
+  process.stdout.on('error', () => process.exit(1));
+  const cancel = new CancelToken();
+  const configArg = argv.indexOf('--config');
+  const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  let pendingConfig: ((line: string | undefined) => void) | undefined;
+  const watchParent = configArg < 0 || parentConnected();
+  lines.on('line', (line) => {
+    if (pendingConfig) { const p = pendingConfig; pendingConfig = undefined; p(line); return; }
+    try {
+      if ((JSON.parse(line) as TrainerCommand).type === 'cancel') cancel.cancel();
+    } catch { process.stderr.write(`trainer: ignoring unreadable command: ${line}\n`); }
+  });
+  let finished = false;
+  lines.on('close', () => {
+    pendingConfig?.(undefined);
+    if (!watchParent || finished) return;
+    cancel.cancel();
+    // Cancellation is checked between batches; a single huge batch must not keep an orphan alive.
+    setTimeout(() => process.exit(EXIT_CODES.cancelled), 3000).unref();
+  });
+
+  let config: TrainConfig;
+  try {
+    const text = configArg >= 0 ? readFileSync(argv[configArg + 1] ?? '', 'utf8')
+      : await new Promise<string | undefined>((r) => { pendingConfig = r; });
+    if (!text) throw new ConfigError('No TrainConfig: pass --config <file> or write one JSON line on stdin.');
+    config = normalizeConfig(JSON.parse(text) as Partial<TrainConfig>);
+  } catch (err) {
+    send({ type: 'error', code: 'internal', message: `Invalid trainer config: ${err instanceof Error ? err.message : String(err)}` });
+    return EXIT_CODES.failed;
+  }
+  try {
+    const backend = await loadBackend(config.workspaceDir);
+    return EXIT_CODES[await runTraining(config, backend, send, cancel)];
+  } catch (err) {
+    if (!(err instanceof BackendError)) throw err;
+    send({ type: 'error', code: 'backend-failed', message: 'No TensorFlow.js backend could be loaded.', detail: err.message });
+    return EXIT_CODES.failed;
+  } finally {
+    finished = true;
+    lines.close();
+    process.stdin.destroy();
+  }
+}
+
+main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (err) => {
+  send({ type: 'error', code: 'internal', message: String(err instanceof Error ? err.message : err), detail: err instanceof Error ? err.stack : undefined });
+  process.exitCode = EXIT_CODES.failed;
+});

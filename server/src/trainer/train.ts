@@ -1,0 +1,197 @@
+// One training run from a TrainConfig to an 'end' or 'error' message. Independent of how it is driven:
+// main.ts wires it to stdin/stdout, tests call it directly.
+import { join } from 'node:path';
+import type * as tfType from '@tensorflow/tfjs';
+import type { LoadedBackend } from './backend';
+import { tfVersion } from './backend';
+import { Batch, Tf, makeBatch } from './datasets/batches';
+import { Dataset, DatasetFormatError, DatasetMissingError, loadDataset } from './datasets/index';
+import { splitDataset } from './datasets/split';
+import { ModelLoadError, loadModel } from './modelLoader';
+import { createProbe } from './probe';
+import type { LayerSummary, TrainConfig, TrainerErrorCode, TrainerMessage } from './protocol';
+import { seededPermutation } from './random';
+import { appendMetric, createRunDir, saveModel, writeFileAtomic } from './runDir';
+import { ShapeMismatchError, concreteShape, feedShape, fmt, modelClasses, modelSampleShape } from './shapeCheck';
+
+export type Emit = (message: TrainerMessage) => void;
+
+/** Set by whoever drives the run; checked between batches. */
+export class CancelToken {
+  cancelled = false;
+  cancel(): void { this.cancelled = true; }
+}
+
+export type RunOutcome = 'completed' | 'cancelled' | 'failed';
+
+class TrainError extends Error {
+  constructor(readonly code: TrainerErrorCode, message: string, readonly detail?: string) { super(message); }
+}
+
+const yieldToEvents = () => new Promise<void>((r) => setImmediate(r));
+
+export async function runTraining(config: TrainConfig, backend: LoadedBackend, sink: Emit, cancel = new CancelToken()): Promise<RunOutcome> {
+  const { tf } = backend;
+  const t0 = Date.now();
+  const runDir = createRunDir(config);
+  writeFileAtomic(join(runDir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
+  const emit: Emit = (m) => { appendMetric(runDir, m); sink(m); };
+  let model: tfType.LayersModel | undefined;
+  try {
+    const loaded = await loadModel(config.modelFile, config.entry, tf);
+    model = loaded.model;
+    // Warnings found while preparing follow 'start', which consumers expect as the first message.
+    const warnings: TrainerMessage[] = [];
+    const prepared = prepare(tf, model, config, (w) => warnings.push(w));
+    const { ds, inputShape } = prepared;
+    emit({
+      type: 'start', runDir, backend: backend.pkg, device: backend.device, tfVersion: tfVersion(tf), attempts: backend.attempts,
+      model: { name: model.name, layers: summarize(model), params: model.countParams() },
+      config: { ...config, entry: loaded.entry },
+      dataset: { name: ds.name, train: prepared.train.length, validation: prepared.validation.length, inputShape, classes: ds.classes },
+    });
+    warnings.forEach(emit);
+    const outcome = await fitLoop(tf, model, config, prepared, emit, cancel);
+    await saveModel(tf, model, runDir);
+    emit({ type: 'end', reason: outcome, runDir, seconds: (Date.now() - t0) / 1000 });
+    return outcome;
+  } catch (err) {
+    emit(toErrorMessage(err));
+    return 'failed';
+  } finally {
+    model?.dispose();
+  }
+}
+
+interface Prepared { ds: Dataset; inputShape: number[]; train: Uint32Array; validation: Uint32Array; probe: Uint32Array }
+
+function prepare(tf: Tf, model: tfType.LayersModel, config: TrainConfig, emit: Emit): Prepared {
+  const sampleShape = modelSampleShape(model);
+  const units = modelClasses(model);
+  const ds = loadDataset(config.dataset, {
+    workspaceDir: config.workspaceDir, modelSampleShape: concreteShape(sampleShape), modelClasses: units, seed: config.seed,
+  });
+  const inputShape = feedShape(sampleShape, ds.sampleShape, ds.name);
+  if (inputShape.length !== ds.sampleShape.length) {
+    emit({ type: 'warning', message: `${ds.name} samples ${fmt(ds.sampleShape)} are fed as ${fmt(inputShape)} to match the model input.` });
+  }
+  if (units !== ds.classes) {
+    throw new TrainError('classes-mismatch', `The model outputs ${units} units but ${ds.name} has ${ds.classes} classes.`,
+      `Make the last layer tf.layers.dense({units: ${ds.classes}, activation: 'softmax'}).`);
+  }
+  const { train, validation } = splitDataset(ds, config.validationSplit, config.seed, config.maxSamples);
+  if (train.length === 0) throw new TrainError('dataset-missing', `${ds.name} has no training samples left after the split.`);
+  let probeFrom = validation;
+  if (validation.length === 0 && config.probeSize > 0) {
+    emit({ type: 'warning', message: 'No validation samples (validationSplit 0): the response std is measured on training samples.' });
+    probeFrom = train;
+  }
+  compile(tf, model, config, emit);
+  return { ds, inputShape, train, validation, probe: probeFrom.slice(0, config.probeSize) };
+}
+
+function compile(tf: Tf, model: tfType.LayersModel, config: TrainConfig, emit: Emit): void {
+  const optimizers: Record<string, (lr: number) => tfType.Optimizer> = {
+    adam: (lr) => tf.train.adam(lr), sgd: (lr) => tf.train.sgd(lr), rmsprop: (lr) => tf.train.rmsprop(lr),
+  };
+  const make = optimizers[config.optimizer];
+  if (!make) throw new TrainError('internal', `Unknown optimizer "${config.optimizer}" (adam, sgd or rmsprop).`);
+  const outLayer = model.outputs[0].sourceLayer;
+  const activation = String((outLayer.getConfig() as { activation?: unknown }).activation ?? 'linear');
+  let loss: string | ((yTrue: tfType.Tensor, yPred: tfType.Tensor) => tfType.Tensor) = 'categoricalCrossentropy';
+  if (activation === 'linear') {
+    // A linear last layer produces logits; cross-entropy on them needs the softmax folded in.
+    loss = (yTrue, yPred) => tf.losses.softmaxCrossEntropy(yTrue, yPred);
+    emit({ type: 'warning', message: `The output layer ${outLayer.name} has no activation: its outputs are treated as logits (softmax cross-entropy).` });
+  } else if (activation !== 'softmax') {
+    emit({ type: 'warning', message: `The output layer ${outLayer.name} uses ${activation}; categorical cross-entropy expects softmax probabilities.` });
+  }
+  model.compile({ optimizer: make(config.learningRate), loss, metrics: ['accuracy'] });
+}
+
+async function fitLoop(tf: Tf, model: tfType.LayersModel, config: TrainConfig, p: Prepared, emit: Emit, cancel: CancelToken): Promise<'completed' | 'cancelled'> {
+  const probe = p.probe.length ? createProbe(tf, model) : undefined;
+  const probeX = probe ? makeBatch(tf, p.ds, p.probe, p.inputShape) : undefined;
+  probeX?.y.dispose();
+  const batches = Math.ceil(p.train.length / config.batchSize);
+  try {
+    for (let epoch = 1; epoch <= config.epochs; epoch++) {
+      const order = seededPermutation(p.train.length, config.seed + epoch);
+      const started = Date.now();
+      let lossSum = 0;
+      let accSum = 0;
+      let seen = 0;
+      for (let b = 0; b < batches; b++) {
+        if (cancel.cancelled) return 'cancelled';
+        const idx = order.slice(b * config.batchSize, (b + 1) * config.batchSize).map((i) => p.train[i]);
+        const batch = makeBatch(tf, p.ds, idx, p.inputShape);
+        let result: number | number[];
+        try { result = await model.trainOnBatch(batch.x, batch.y); } finally { disposeBatch(batch); }
+        const [loss, acc] = Array.isArray(result) ? result : [result, undefined];
+        if (!Number.isFinite(loss)) throw nonFinite(loss, epoch, b + 1, config);
+        lossSum += loss * idx.length;
+        accSum += (acc ?? 0) * idx.length;
+        seen += idx.length;
+        emit({ type: 'batch', epoch, batch: b + 1, batches, loss, acc });
+        await yieldToEvents();
+      }
+      const seconds = (Date.now() - started) / 1000;
+      const val = await evaluate(tf, model, p, config.batchSize, cancel);
+      if (val === 'cancelled') return 'cancelled';
+      emit({
+        type: 'epoch', epoch, epochs: config.epochs, loss: lossSum / seen, acc: accSum / seen, ...val,
+        samplesPerSec: seen / Math.max(seconds, 1e-6), seconds,
+      });
+      if (probe && probeX) emit({ type: 'std', epoch, ...probe.measure(probeX.x) });
+    }
+    return 'completed';
+  } finally {
+    probeX?.x.dispose();
+  }
+}
+
+async function evaluate(tf: Tf, model: tfType.LayersModel, p: Prepared, batchSize: number, cancel: CancelToken):
+  Promise<{ valLoss?: number; valAcc?: number } | 'cancelled'> {
+  if (p.validation.length === 0) return {};
+  let loss = 0;
+  let acc = 0;
+  for (let start = 0; start < p.validation.length; start += batchSize) {
+    if (cancel.cancelled) return 'cancelled';
+    const idx = p.validation.slice(start, start + batchSize);
+    const batch = makeBatch(tf, p.ds, idx, p.inputShape);
+    const [l, a] = tf.tidy(() => {
+      const out = model.evaluate(batch.x, batch.y, { batchSize: idx.length });
+      return (Array.isArray(out) ? out : [out]).map((t) => t.dataSync()[0]);
+    });
+    disposeBatch(batch);
+    loss += l * idx.length;
+    acc += (a ?? 0) * idx.length;
+    await yieldToEvents();
+  }
+  return { valLoss: loss / p.validation.length, valAcc: acc / p.validation.length };
+}
+
+function disposeBatch(b: Batch): void {
+  b.x.dispose();
+  b.y.dispose();
+}
+
+function nonFinite(loss: number, epoch: number, batch: number, config: TrainConfig): TrainError {
+  return new TrainError('non-finite-loss', `The loss became ${loss} at epoch ${epoch}, batch ${batch}: training stopped.`,
+    `The weights diverged. Usual causes: a learning rate too high (now ${config.learningRate}; try ${config.learningRate / 10}), ` +
+    'no BatchNormalization in a deep network, a residual branch whose output is not scaled down, or inputs that are not normalised.');
+}
+
+function summarize(model: tfType.LayersModel): LayerSummary[] {
+  return model.layers.map((l) => ({ name: l.name, className: l.getClassName(), outputShape: l.outputShape, params: l.countParams() }));
+}
+
+export function toErrorMessage(err: unknown): Extract<TrainerMessage, { type: 'error' }> {
+  if (err instanceof TrainError || err instanceof ModelLoadError || err instanceof ShapeMismatchError) {
+    return { type: 'error', code: err.code, message: err.message, detail: err.detail };
+  }
+  if (err instanceof DatasetMissingError) return { type: 'error', code: 'dataset-missing', message: err.message, detail: err.advice };
+  if (err instanceof DatasetFormatError) return { type: 'error', code: 'dataset-missing', message: err.message, detail: 'The files exist but are not in the expected format.' };
+  const e = err instanceof Error ? err : new Error(String(err));
+  return { type: 'error', code: 'internal', message: e.message, detail: e.stack };
+}

@@ -1,0 +1,95 @@
+// Training speed of the ResNet models on native TensorFlow (tfjs-node set up by `skipcheck setup-native`)
+// against pure-JS tfjs and against Keras on the same TensorFlow, same model, batch size and threads.
+//   node --import tsx test/bench/native.bench.ts [--threads 2] [--models resnet20,mnist] [--python <exe>]
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { execTool, tail } from '../../server/src/native/exec';
+import { locateNativeRuntime } from '../native/nativeRuntime';
+import { runTrainChild } from '../native/runTrainChild';
+import type { ModelName } from '../native/residualModels';
+import type { RunConfig } from '../native/trainRun';
+
+interface Case { model: ModelName; batchSize: number; nativeSteps: number; jsSteps: number }
+
+const CASES: Case[] = [
+  { model: 'resnet20', batchSize: 32, nativeSteps: 20, jsSteps: 2 },
+  { model: 'mnist', batchSize: 64, nativeSteps: 20, jsSteps: 2 },
+];
+const LEARNING_RATE = 0.01;
+
+interface Row { model: string; batch: number; runtime: string; samplesPerSec: number; params: number; note?: string }
+
+function option(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+function defaultPython(): string {
+  const venv = path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'skipcheck-native/venv/bin/python');
+  return process.env.SKIPCHECK_KERAS_PYTHON ?? (fs.existsSync(venv) ? venv : 'python3');
+}
+
+async function keras(python: string, c: Case, jit: boolean, env: NodeJS.ProcessEnv): Promise<Row> {
+  const config = { model: c.model, batchSize: c.batchSize, steps: c.nativeSteps, learningRate: LEARNING_RATE, jit };
+  const r = await execTool(python, [path.join(__dirname, 'native.bench.py'), JSON.stringify(config)], { env: { ...process.env, ...env } });
+  const last = r.stdout.trim().split('\n').pop() ?? '';
+  if (r.code !== 0 || !last.startsWith('{')) throw new Error(`Keras run failed (${python}):\n${tail(r.error ?? r.stderr, 6)}`);
+  const k = JSON.parse(last) as { samplesPerSec: number; params: number; tfVersion: string; kerasVersion: string };
+  return {
+    model: c.model, batch: c.batchSize, runtime: `Keras ${k.kerasVersion} ${jit ? 'XLA' : 'graph'} (TF ${k.tfVersion})`,
+    samplesPerSec: k.samplesPerSec, params: k.params,
+  };
+}
+
+async function main(): Promise<void> {
+  const runtime = locateNativeRuntime();
+  if (!runtime.ready || !runtime.packageDir) {
+    console.log(`Native benchmark skipped: ${runtime.reason}\n${runtime.advice ?? ''}`);
+    return;
+  }
+  const threads = option('--threads') ?? String(os.cpus().length);
+  const models = (option('--models') ?? CASES.map((c) => c.model).join(',')).split(',');
+  const python = option('--python') ?? defaultPython();
+  // TensorFlow reads these in both tfjs-node and Python, so both sides get the same thread pools.
+  const env = { TF_NUM_INTRAOP_THREADS: threads, TF_NUM_INTEROP_THREADS: threads, TF_CPP_MIN_LOG_LEVEL: '2' };
+  console.log(`tfjs-node: ${runtime.reason}; threads ${threads}; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+
+  const rows: Row[] = [];
+  for (const c of CASES.filter((k) => models.includes(k.model))) {
+    const base: Omit<RunConfig, 'runtime' | 'steps'> = { model: c.model, mode: 'bench', samples: c.batchSize, batchSize: c.batchSize, learningRate: LEARNING_RATE };
+    const native = await runTrainChild({ ...base, runtime: runtime.packageDir, steps: c.nativeSteps }, env);
+    rows.push({ model: c.model, batch: c.batchSize, runtime: `tfjs-node (TF ${native.tfVersion})`, samplesPerSec: native.samplesPerSec!, params: native.params });
+    const js = await runTrainChild({ ...base, runtime: 'js', steps: c.jsSteps }, env);
+    rows.push({ model: c.model, batch: c.batchSize, runtime: 'pure-JS tfjs (cpu backend)', samplesPerSec: js.samplesPerSec!, params: js.params });
+    for (const jit of [false, true]) {
+      try {
+        rows.push(await keras(python, c, jit, env));
+      } catch (err) {
+        console.log(`Keras skipped: ${(err as Error).message}`);
+        break;
+      }
+    }
+    for (const row of rows.filter((r) => r.model === c.model && r.params !== native.params)) {
+      row.note = `different model: ${row.params} params vs ${native.params}`;
+    }
+  }
+  print(rows);
+}
+
+function print(rows: Row[]): void {
+  console.log('\nmodel     batch  runtime                                   samples/s   vs pure JS  vs tfjs-node');
+  for (const r of rows) {
+    const same = rows.filter((o) => o.model === r.model);
+    const js = same.find((o) => o.runtime.startsWith('pure-JS'))!;
+    const native = same.find((o) => o.runtime.startsWith('tfjs-node'))!;
+    console.log(
+      `${r.model.padEnd(9)} ${String(r.batch).padStart(5)}  ${r.runtime.padEnd(40)} ${r.samplesPerSec.toFixed(1).padStart(10)}` +
+      `  ${(r.samplesPerSec / js.samplesPerSec).toFixed(1).padStart(9)}x  ${(r.samplesPerSec / native.samplesPerSec).toFixed(2).padStart(10)}x` +
+      (r.note ? `  (${r.note})` : ''),
+    );
+  }
+  console.log(`params: ${[...new Set(rows.map((r) => `${r.model} ${r.params}`))].join(', ')}`);
+}
+
+main().catch((err) => { console.error(err); process.exitCode = 1; });

@@ -1,0 +1,138 @@
+// Drives the VS Code workbench in Chromium the way a person does: keyboard shortcuts, the Problems panel,
+// the light-bulb menu, the command palette. Selectors are VS Code 1.100's (code-server 4.100.3).
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+import { CHROMIUM } from './install-code-server';
+import { REPO } from './vsix';
+
+const SCREENSHOTS = join(REPO, 'test-results');
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+}
+
+export async function openWorkbench(browser: Browser, url: string, folder: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.goto(`${url}/?folder=${encodeURIComponent(folder)}`);
+  await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+  // Keyboard shortcuts only reach the workbench once it has focus.
+  await page.locator('.monaco-workbench').click({ position: { x: 700, y: 450 } });
+  return page;
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const path = join(SCREENSHOTS, `e2e-${name}.png`);
+  await page.screenshot({ path });
+  return path;
+}
+
+/** Ctrl+P, the file name, Enter; resolves once the editor tab for it is active. */
+export async function openFile(page: Page, fileName: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(fileName);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: fileName }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.tab.active', { hasText: fileName }).waitFor();
+  await page.locator('.monaco-editor .view-lines').first().waitFor();
+}
+
+export async function showProblems(page: Page): Promise<void> {
+  await page.keyboard.press('Control+Shift+M');
+  await page.locator('.markers-panel').waitFor({ state: 'visible' });
+}
+
+/** Text of every marker row in the Problems panel (file rows have no "[Ln" suffix and are left out). */
+export async function problemRows(page: Page): Promise<string[]> {
+  const rows = await page.locator('.markers-panel .monaco-list-row').allInnerTexts();
+  return rows.map((r) => r.replace(/\s+/g, ' ').trim()).filter((r) => /\[Ln \d+, Col \d+\]/.test(r));
+}
+
+/** Polls the Problems panel until `done` holds; on timeout the error lists what the panel showed. */
+export async function waitForProblems(page: Page, what: string, done: (rows: string[]) => boolean, timeoutMs: number): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  let rows: string[] = [];
+  while (Date.now() < deadline) {
+    rows = await problemRows(page);
+    if (done(rows)) return rows;
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`Problems panel: ${what} not seen within ${timeoutMs / 1000} s; it shows ${rows.length ? rows.map((r) => `\n  ${r}`).join('') : 'nothing'}`);
+}
+
+/** Ctrl+G line:col, so the cursor sits where the diagnostic starts. */
+export async function goToPosition(page: Page, line: number, col: number): Promise<void> {
+  await page.keyboard.press('Control+G');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`${line}:${col}`);
+  await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden' });
+}
+
+/** Ctrl+. and a click on the action titled `title`; the error names the actions that were offered. */
+export async function applyCodeAction(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('Control+.');
+  const menu = page.locator('.action-widget');
+  await menu.waitFor({ state: 'visible', timeout: 15_000 });
+  const item = menu.locator('.monaco-list-row', { hasText: title });
+  if (await item.count() === 0) {
+    const offered = await menu.locator('.monaco-list-row').allInnerTexts();
+    throw new Error(`the light-bulb menu does not offer "${title}"; it offers: ${offered.join(' | ') || 'nothing'}`);
+  }
+  await item.first().click();
+  await menu.waitFor({ state: 'hidden' });
+}
+
+/** F1, the command's palette label, Enter. */
+export async function runCommand(page: Page, label: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`>${label}`);
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
+  try {
+    await row.waitFor({ timeout: 10_000 });
+  } catch {
+    const offered = await page.locator('.quick-input-list .monaco-list-row').allInnerTexts();
+    throw new Error(`the command palette has no "${label}"; it lists: ${offered.join(' | ') || 'nothing'}`);
+  }
+  await row.click();
+}
+
+/** Answers a quick pick the extension shows (identified by its title) by clicking the item `label`. */
+export async function answerQuickPick(page: Page, title: string, label: string): Promise<void> {
+  const widget = page.locator('.quick-input-widget', { hasText: title });
+  try {
+    await widget.waitFor({ state: 'visible', timeout: 15_000 });
+  } catch {
+    throw new Error(`the question "${title}" was not asked within 15 s`);
+  }
+  await widget.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().click();
+  await widget.waitFor({ state: 'hidden' });
+}
+
+export async function notifications(page: Page): Promise<string[]> {
+  const toasts = await page.locator('.notification-toast .notification-list-item-message').allInnerTexts();
+  return toasts.map((t) => t.trim());
+}
+
+/** The frame holding a webview's own document (VS Code nests it in two iframes). */
+export async function webviewFrame(page: Page, timeoutMs: number): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      // The inner frame is the one VS Code loads the extension's HTML into: fake.html inside the host frame.
+      if (frame.url().includes('fake.html')) return frame;
+    }
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`no webview document appeared within ${timeoutMs / 1000} s`);
+}

@@ -1,0 +1,185 @@
+// The server's glue, in process, against a scripted analysis core: the analyzer's answers are set per test
+// so debouncing, versioning, cross-file publishing, fix-all and failure handling can be checked exactly.
+import { strict as assert } from 'node:assert';
+import { StreamMessageReader, StreamMessageWriter, createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import type { CodeAction, Hover, InlayHint, MarkupContent, TextDocumentEdit } from 'vscode-languageserver-protocol';
+import type { AnalysisHost, AnalysisResult, Finding, Range, SiteInfo } from '../../server/src/analysis';
+import { startServer } from '../../server/src/lsp/startServer';
+import { LspHarness } from './lspHarness';
+
+type ScriptedAnalyze = (file: string, text: string, host?: AnalysisHost) => AnalysisResult;
+
+const range = (line: number, start: number, end: number): Range => ({ start: { line, character: start }, end: { line, character: end } });
+const result = (file: string, extra: Partial<AnalysisResult> = {}): AnalysisResult => ({
+  file, findings: [], models: [], sites: [], entries: [], notes: [], usesTfjs: true, ...extra,
+});
+const tfText = (body: string) => `import * as tf from '@tensorflow/tfjs';\n${body}`;
+
+/** One finding per line that contains BUG, with a preferred fix replacing the word. */
+function bugsIn(file: string, text: string): Finding[] {
+  return text.split('\n').flatMap((line, i) => {
+    const at = line.indexOf('BUG');
+    if (at < 0) return [];
+    const r = range(i, at, at + 3);
+    return [{ rule: 'missing-same-padding', severity: 'error', message: `bug on line ${i + 1}`, file, range: r,
+      fixes: [{ title: 'Fix it', file, isPreferred: true, edits: [{ range: r, newText: 'OK' }] }] } satisfies Finding];
+  });
+}
+
+describe('language server features (scripted analyzer, in process)', () => {
+  let lsp: LspHarness;
+  let analyzeImpl: ScriptedAnalyze;
+  let calls: string[];
+
+  async function start(settings: Record<string, unknown> = { debounceMs: 0 }) {
+    calls = [];
+    lsp = await LspHarness.inProcess((input, output) => {
+      const connection = createConnection(ProposedFeatures.all, new StreamMessageReader(input), new StreamMessageWriter(output));
+      startServer(connection, { analyze: (file, text, host) => (calls.push(text), analyzeImpl(file, text, host)) });
+    }, settings);
+  }
+  afterEach(async () => {
+    await lsp.stop();
+  });
+
+  it('logs an analyzer exception, clears that document, and keeps serving', async () => {
+    analyzeImpl = (file, text) => {
+      if (text.includes('THROW')) throw new RangeError('Maximum call stack size exceeded');
+      return result(file, { findings: bugsIn(file, text) });
+    };
+    await start();
+    await lsp.open('file:///w/a.ts', tfText('THROW BUG\n'));
+    const a = await lsp.diagnosticsFor('file:///w/a.ts', 1);
+    assert.deepEqual(a.diagnostics, []);
+    await lsp.waitFor('an error log', () => lsp.logs.find((l) => l.includes('analysis of file:///w/a.ts failed') && l.includes('Maximum call stack')));
+    await lsp.open('file:///w/b.ts', tfText('BUG\n'));
+    assert.equal((await lsp.diagnosticsFor('file:///w/b.ts', 1)).diagnostics.length, 1);
+    await lsp.change('file:///w/a.ts', 2, tfText('BUG\n'));
+    assert.equal((await lsp.diagnosticsFor('file:///w/a.ts', 2)).diagnostics.length, 1, 'recovers on the next edit');
+  });
+
+  it('runs one analysis for a burst of edits and publishes only the newest version', async () => {
+    analyzeImpl = (file, text) => result(file, { findings: bugsIn(file, text) });
+    await start({ debounceMs: 40 });
+    const uri = 'file:///w/m.ts';
+    await lsp.open(uri, tfText(''));
+    await lsp.diagnosticsFor(uri, 1);
+    for (let v = 2; v <= 30; v++) await lsp.change(uri, v, tfText('BUG\n'.repeat(v)));
+    const last = await lsp.diagnosticsFor(uri, 30);
+    assert.equal(last.diagnostics.length, 30);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(lsp.diagnostics.map((d) => d.version), [1, 30]);
+    assert.equal(calls.length, 2, 'the stale versions were never analysed');
+  });
+
+  it('reads imported files from the editor first, publishes their findings to their URI, and follows their edits', async () => {
+    const helper = '/w/blocks.ts';
+    analyzeImpl = (file, text, host) => {
+      if (file !== '/w/model.ts') return result(file, { usesTfjs: false });
+      const helperText = host?.readFile(helper) ?? '';
+      return result(file, { findings: [...bugsIn(file, text), ...bugsIn(helper, helperText)] });
+    };
+    await start();
+    await lsp.open('file:///w/blocks.ts', 'export const x = 1; // BUG\nBUG\n');
+    await lsp.open('file:///w/model.ts', tfText('const y = 2;\n'));
+    const first = await lsp.diagnosticsFor('file:///w/blocks.ts', 1, 1);
+    assert.deepEqual(first.diagnostics.map((d) => d.range.start.line), [0, 1], 'the unsaved helper text was analysed');
+    assert.deepEqual((await lsp.diagnosticsFor('file:///w/model.ts', 1)).diagnostics, []);
+
+    const from = lsp.diagnostics.length;
+    await lsp.change('file:///w/blocks.ts', 2, 'export const x = 1;\n\n\nBUG\n');
+    const after = await lsp.waitFor('helper re-published from the model', () =>
+      lsp.diagnostics.slice(from).find((d) => d.uri === 'file:///w/blocks.ts' && d.diagnostics.length === 1));
+    assert.equal(after.version, 2);
+    assert.equal(after.diagnostics[0].range.start.line, 3);
+
+    const closing = lsp.diagnostics.length;
+    await lsp.close('file:///w/model.ts');
+    const cleared = await lsp.diagnosticsFor('file:///w/blocks.ts', 2, closing);
+    assert.deepEqual(cleared.diagnostics, [], "a closed model's findings leave the helper");
+  });
+
+  it('fix-all applies non-overlapping preferred fixes in one versioned edit', async () => {
+    analyzeImpl = (file, text) => {
+      const [a, b, c] = bugsIn(file, text);
+      // b's fix overlaps a's; c has a preferred and a non-preferred fix.
+      b.fixes[0].edits[0].range = { start: a.range.start, end: b.range.end };
+      c.fixes.push({ title: 'Other way', file, edits: [{ range: c.range, newText: 'ALT' }] });
+      return result(file, { findings: [a, b, c] });
+    };
+    await start();
+    const uri = 'file:///w/fix.ts';
+    await lsp.open(uri, tfText('BUG\nBUG\nBUG\n'), 7);
+    await lsp.diagnosticsFor(uri, 7);
+    const all = await lsp.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri }, range: range(0, 0, 100), context: { diagnostics: [] },
+    });
+    const fixAll = all.find((a) => a.kind === 'source.fixAll.skipcheck')!;
+    const [edit] = fixAll.edit!.documentChanges as TextDocumentEdit[];
+    assert.equal(edit.textDocument.version, 7);
+    assert.deepEqual(edit.edits.map((e) => [e.range.start.line, e.newText]), [[1, 'OK'], [3, 'OK']]);
+
+    const quick = await lsp.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri }, range: range(3, 1, 1), context: { diagnostics: [], only: ['quickfix'] },
+    });
+    assert.deepEqual(quick.map((a) => [a.title, a.isPreferred, a.diagnostics?.[0].message]), [
+      ['Fix it', true, 'bug on line 4'],
+      ['Other way', false, 'bug on line 4'],
+    ]);
+    const source = await lsp.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri }, range: range(3, 1, 1), context: { diagnostics: [], only: ['source'] },
+    });
+    assert.deepEqual(source.map((a) => a.kind), ['source.fixAll.skipcheck']);
+  });
+
+  it('formats hovers and hints for several call contexts and unknown dims', async () => {
+    const sites = (file: string): SiteInfo[] => [
+      { kind: 'apply', file, range: range(1, 10, 30), className: 'Conv2D', storedIn: 'y',
+        shapes: [[null, 32, 32, 16], [null, 16, 16, undefined]], paramCounts: [2304, null] },
+      { kind: 'layer', file, range: range(1, 10, 20), className: 'Conv2D', shapes: [[null, 32, 32, 16]], paramCounts: [2304] },
+      { kind: 'apply', file, range: range(2, 4, 40), className: 'Add', storedIn: 's',
+        shapes: [[null, 8]], paramCounts: [0], operandShapes: [[[null, 8], [null, 1]]] },
+      { kind: 'apply', file, range: range(3, 0, 9), className: 'ReLU', shapes: [[null, 8]], paramCounts: [0] },
+    ];
+    analyzeImpl = (file) => result(file, { sites: sites(file) });
+    await start({ debounceMs: 0, 'inlayHints.maxLength': 20 });
+    const uri = 'file:///w/h.ts';
+    await lsp.open(uri, tfText('x\ny\nz\n'));
+    const hoverAt = async (line: number, character: number) =>
+      ((await lsp.request<Hover>('textDocument/hover', { textDocument: { uri }, position: { line, character } })).contents as MarkupContent).value;
+    assert.equal(await hoverAt(1, 25), '**Conv2D** → `[null,32,32,16] | [null,16,16,?]` · 2,304 | unknown params');
+    assert.equal(await hoverAt(1, 12), '**Conv2D** → `[null,32,32,16]` · 2,304 params', 'the innermost site wins');
+    assert.equal(await hoverAt(2, 5), '**Add** → `[null,8]` · 0 params  \ninputs: `[null,8]` + `[null,1]`');
+    assert.equal(await lsp.request('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 3 } }), null);
+
+    const hints = await lsp.request<InlayHint[]>('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 9, character: 0 } } });
+    assert.deepEqual(hints.map((h) => [h.position, h.label, h.tooltip]), [
+      [{ line: 1, character: 30 }, '[null,32,32,16] | […', '[null,32,32,16] | [null,16,16,?]'],
+      [{ line: 2, character: 40 }, '[null,8]', undefined],
+    ]);
+  });
+
+  it('reads flat dotted rule settings from editors that send them', async () => {
+    analyzeImpl = (file, text) => result(file, { findings: bugsIn(file, text) });
+    await start({ debounceMs: 0, 'rules.missing-same-padding': 'warning' });
+    await lsp.open('file:///w/s.ts', tfText('BUG\n'));
+    const [d] = (await lsp.diagnosticsFor('file:///w/s.ts', 1)).diagnostics;
+    assert.deepEqual([d.severity, d.source, d.code], [2, 'skipcheck', 'missing-same-padding']);
+  });
+
+  it('keeps answering requests while a queue of documents is analysed', async () => {
+    const busy = (ms: number) => {
+      const end = Date.now() + ms;
+      while (Date.now() < end);
+    };
+    analyzeImpl = (file, text) => (text.includes('SLOW') && busy(120), result(file));
+    await start();
+    for (const n of [1, 2, 3, 4]) void lsp.open(`file:///w/slow${n}.ts`, tfText('SLOW'));
+    await lsp.diagnosticsFor('file:///w/slow1.ts', 1);
+    const publishedWhenAnswered = await lsp
+      .request('textDocument/codeLens', { textDocument: { uri: 'file:///w/none.ts' } })
+      .then(() => lsp.diagnostics.length);
+    await lsp.diagnosticsFor('file:///w/slow4.ts', 1);
+    assert.ok(publishedWhenAnswered < 4, `answered after ${publishedWhenAnswered} of 4 documents`);
+  });
+});

@@ -1,0 +1,47 @@
+// Trains the same small residual model on tfjs-node (native TensorFlow, set up by `skipcheck setup-native`)
+// and on pure-JS tfjs, from the same initial weights and data, and compares what they report.
+import { strict as assert } from 'node:assert';
+import { locateNativeRuntime } from './nativeRuntime';
+import { runTrainChild } from './runTrainChild';
+import type { RunConfig, RunResult } from './trainRun';
+
+describe('native TensorFlow runtime (tfjs-node built by setup-native)', function () {
+  this.timeout(300_000);
+  const runtime = locateNativeRuntime();
+  let native: RunResult;
+  let js: RunResult;
+
+  before(async function () {
+    if (!runtime.ready || !runtime.packageDir) {
+      console.log(`    skipped: native runtime not set up. ${runtime.reason} ${runtime.advice ?? ''}`);
+      this.skip();
+    }
+    const config: Omit<RunConfig, 'runtime'> = { model: 'small', mode: 'train', samples: 64, batchSize: 16, epochs: 3, learningRate: 0.05 };
+    // One after the other: the machine has two cores and both runs want them.
+    native = await runTrainChild({ ...config, runtime: runtime.packageDir! });
+    js = await runTrainChild({ ...config, runtime: 'js' });
+  });
+
+  it('runs on the TensorFlow backend and reports the TF version', () => {
+    assert.equal(native.backend, 'tensorflow');
+    assert.match(native.tfVersion ?? '', /^\d+\.\d+\.\d+/);
+    assert.equal(js.backend, 'cpu');
+  });
+
+  it('builds the same model: layer output shapes and parameter count match pure tfjs', () => {
+    assert.deepEqual(native.layerShapes, js.layerShapes);
+    assert.equal(native.params, js.params);
+    assert.ok(Math.abs(native.initialWeightSum - js.initialWeightSum) < 1e-3, `initial weights differ: ${native.initialWeightSum} vs ${js.initialWeightSum}`);
+  });
+
+  it('follows the same loss curve as pure tfjs, and the loss falls', () => {
+    assert.equal(native.losses.length, 3);
+    native.losses.forEach((loss, epoch) => {
+      const ref = js.losses[epoch];
+      assert.ok(Number.isFinite(loss), `epoch ${epoch + 1}: loss ${loss}`);
+      assert.ok(Math.abs(loss - ref) <= 0.01 * Math.abs(ref), `epoch ${epoch + 1}: native ${loss} vs pure JS ${ref}`);
+    });
+    assert.ok(native.losses[2] < native.losses[0], `native loss did not fall: ${native.losses.join(', ')}`);
+    assert.ok(js.losses[2] < js.losses[0], `pure-JS loss did not fall: ${js.losses.join(', ')}`);
+  });
+});

@@ -1,0 +1,78 @@
+// Child-process entry that trains or times one residual model on one tfjs runtime and prints one JSON line.
+// A child per runtime because tfjs-core keeps its engine on the global object: two tfjs copies loaded in
+// one process (the repo's and tfjs-node's) would share one engine and one active backend.
+//   node --import tsx test/native/trainRun.ts '<RunConfig JSON>'
+import { buildResidualModel, MODEL_SPECS, syntheticData, type ModelName, type Tf } from './residualModels';
+
+export interface RunConfig {
+  /** 'js' = the repo's @tensorflow/tfjs on its CPU backend; otherwise a tfjs-node(-gpu) package folder. */
+  runtime: string;
+  model: ModelName;
+  mode: 'train' | 'bench';
+  samples: number;
+  batchSize: number;
+  /** train: epochs of fit(); bench: timed trainOnBatch steps after warm-up. */
+  epochs?: number;
+  steps?: number;
+  learningRate: number;
+}
+
+export interface RunResult {
+  backend: string;
+  tfVersion?: string;
+  params: number;
+  layerShapes: string[];
+  /** Sum of all initial weights: equal across runtimes when both start from the same model. */
+  initialWeightSum: number;
+  losses: number[];
+  samplesPerSec?: number;
+}
+
+async function loadTf(runtime: string): Promise<Tf> {
+  if (runtime === 'js') {
+    const tf = await import('@tensorflow/tfjs');
+    await tf.setBackend('cpu');
+    return tf as unknown as Tf;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(runtime) as Tf;
+}
+
+async function main(config: RunConfig): Promise<RunResult> {
+  const tf = await loadTf(config.runtime);
+  const spec = MODEL_SPECS[config.model];
+  const model = buildResidualModel(tf, config.model);
+  model.compile({ optimizer: tf.train.sgd(config.learningRate), loss: 'categoricalCrossentropy' });
+  const data = syntheticData(spec, config.samples);
+  const x = tf.tensor4d(data.x, [config.samples, ...spec.inputShape]);
+  const y = tf.oneHot(tf.tensor1d(data.labels, 'int32'), spec.classes);
+  const backend = tf.getBackend();
+  const result: RunResult = {
+    backend,
+    tfVersion: (tf.backend() as unknown as { binding?: { TF_Version?: string } }).binding?.TF_Version,
+    params: model.countParams(),
+    layerShapes: model.layers.map((l) => `${l.getClassName()} ${JSON.stringify(l.outputShape)}`),
+    initialWeightSum: model.getWeights().reduce((s, w) => s + w.sum().dataSync()[0], 0),
+    losses: [],
+  };
+  if (config.mode === 'train') {
+    const history = await model.fit(x, y, { epochs: config.epochs ?? 3, batchSize: config.batchSize, shuffle: false, verbose: 0 });
+    result.losses = history.history.loss as number[];
+  } else {
+    const xb = x.slice(0, config.batchSize);
+    const yb = y.slice(0, config.batchSize);
+    for (let i = 0; i < 2; i++) await model.trainOnBatch(xb, yb);
+    const steps = config.steps ?? 10;
+    const start = performance.now();
+    for (let i = 0; i < steps; i++) result.losses.push(await model.trainOnBatch(xb, yb) as number);
+    result.samplesPerSec = (steps * config.batchSize) / ((performance.now() - start) / 1000);
+  }
+  return result;
+}
+
+if (require.main === module) {
+  main(JSON.parse(process.argv[2]) as RunConfig).then(
+    (r) => process.stdout.write(JSON.stringify(r) + '\n'),
+    (err) => { process.stderr.write(`${(err as Error).stack}\n`); process.exitCode = 1; },
+  );
+}

@@ -1,0 +1,203 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type * as tfType from '@tensorflow/tfjs';
+import { LoadedBackend, loadBackend } from '../../server/src/trainer/backend';
+import { makeBatch } from '../../server/src/trainer/datasets/batches';
+import { loadMnist } from '../../server/src/trainer/datasets/mnist';
+import { splitDataset } from '../../server/src/trainer/datasets/split';
+import type { TrainerMessage } from '../../server/src/trainer/protocol';
+import { parseMetricLines } from '../../server/src/trainer/report/runRecord';
+import { CancelToken, runTraining } from '../../server/src/trainer/train';
+import { RESIDUAL_MODEL, config, ofType, tempDir, writeModel } from './fixtures';
+
+describe('trainer: training runs', function () {
+  this.timeout(120_000);
+  let backend: LoadedBackend;
+  let tf: LoadedBackend['tf'];
+  before(async () => { backend = await loadBackend(); tf = backend.tf; });
+
+  async function run(cfg: Parameters<typeof runTraining>[0], cancel?: CancelToken, onMessage?: (m: TrainerMessage) => void) {
+    const messages: TrainerMessage[] = [];
+    const outcome = await runTraining(cfg, backend, (m) => { messages.push(m); onMessage?.(m); }, cancel);
+    return { outcome, messages };
+  }
+
+  /** The trained model as saved in the run folder, loaded back into the same tfjs instance. */
+  async function loadSaved(runDir: string): Promise<tfType.LayersModel> {
+    const json = JSON.parse(readFileSync(join(runDir, 'model', 'model.json'), 'utf8'));
+    const weights = readFileSync(join(runDir, 'model', 'weights.bin'));
+    return tf.loadLayersModel(tf.io.fromMemory({
+      modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights,
+      weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength),
+    }));
+  }
+
+  it('trains a residual model on synthetic data: ordered messages, falling loss, stable tensor count, run folder', async () => {
+    const dir = tempDir();
+    const cfg = config(writeModel(dir, RESIDUAL_MODEL([8, 8, 1], 3)), dir, { epochs: 4, dataset: { kind: 'synthetic', samples: 192 } });
+    const tensorsAtStd: number[] = [];
+    const { outcome, messages } = await run(cfg, undefined, (m) => { if (m.type === 'std') tensorsAtStd.push(tf.memory().numTensors); });
+    assert.equal(outcome, 'completed', JSON.stringify(messages.find((m) => m.type === 'error')));
+
+    // start, then per epoch: batches, epoch, std; then end.
+    const kinds = messages.map((m) => m.type).filter((t) => t !== 'warning');
+    const batches = Math.ceil(173 / 32);
+    const epochBlock = [...Array(batches).fill('batch'), 'epoch', 'std'];
+    assert.deepEqual(kinds, ['start', ...Array.from({ length: 4 }, () => epochBlock).flat(), 'end']);
+    const start = ofType(messages, 'start')[0];
+    assert.deepEqual(start.dataset, { name: 'synthetic', train: 173, validation: 19, inputShape: [8, 8, 1], classes: 3 });
+    assert.equal(start.backend, '@tensorflow/tfjs');
+    assert.equal(start.config.entry, 'buildModel', 'the only zero-argument builder is picked');
+
+    const epochs = ofType(messages, 'epoch');
+    assert.ok(epochs[3].loss < epochs[0].loss * 0.9, `loss should fall: ${epochs.map((e) => e.loss.toFixed(3))}`);
+    assert.ok(epochs.every((e) => e.samplesPerSec > 0 && e.valLoss !== undefined && e.valAcc !== undefined));
+    assert.deepEqual(tensorsAtStd.slice(1), tensorsAtStd.slice(1).map(() => tensorsAtStd[1]), `tensor count per epoch ${tensorsAtStd}`);
+
+    const std = ofType(messages, 'std')[3];
+    assert.deepEqual(std.layers.map((l) => l.measuredAt), ['stem_bn', 'b1_bn1', 'b1_bn2']);
+    assert.deepEqual(std.blocks.map((b) => b.block), ['b1_add']);
+
+    const runDir = cfg.outDir!;
+    assert.deepEqual(readdirSync(runDir).sort(), ['config.json', 'metrics.jsonl', 'model']);
+    assert.deepEqual(readdirSync(join(runDir, 'model')).sort(), ['model.json', 'weights.bin']);
+    assert.equal(JSON.parse(readFileSync(join(runDir, 'config.json'), 'utf8')).modelFile, cfg.modelFile);
+    assert.deepEqual(parseMetricLines(readFileSync(join(runDir, 'metrics.jsonl'), 'utf8')), messages);
+
+    // The saved model predicts exactly like the trained one did on the probe: its std must reproduce.
+    const saved = await loadSaved(runDir);
+    try {
+      assert.equal(saved.countParams(), start.model.params);
+    } finally { saved.dispose(); }
+  });
+
+  it('reports response std and block signals equal to a direct computation on the probe batch (MNIST slice)', async () => {
+    const dir = tempDir();
+    const cfg = config(writeModel(dir, RESIDUAL_MODEL([28, 28, 1], 10)), dir,
+      { dataset: { kind: 'mnist' }, maxSamples: 256, epochs: 2, probeSize: 24, learningRate: 0.005 });
+    const { outcome, messages } = await run(cfg);
+    assert.equal(outcome, 'completed', JSON.stringify(messages.find((m) => m.type === 'error')));
+    const epochs = ofType(messages, 'epoch');
+    assert.ok(epochs[1].loss < epochs[0].loss, `loss should fall: ${epochs.map((e) => e.loss)}`);
+    const reported = ofType(messages, 'std')[1];
+
+    // Independent computation: the same probe samples, the saved weights, the BN outputs read through a
+    // model built here, statistics from tf.moments / per-channel means.
+    const ds = loadMnist();
+    const probe = splitDataset(ds, cfg.validationSplit, cfg.seed, cfg.maxSamples).validation.slice(0, cfg.probeSize);
+    const model = await loadSaved(cfg.outDir!);
+    const batch = makeBatch(tf, ds, probe, [28, 28, 1]);
+    try {
+      const names = ['stem_bn', 'b1_bn1', 'b1_bn2', 'b1_add'];
+      const outs = tf.model({ inputs: model.inputs, outputs: names.map((n) => model.getLayer(n).output as tfType.SymbolicTensor) })
+        .predict(batch.x) as tfType.Tensor[];
+      const std = (t: tfType.Tensor) => Math.sqrt(tf.moments(t).variance.dataSync()[0]);
+      const chan = (t: tfType.Tensor) => {
+        const mean = tf.mean(t, [0, 1, 2]);
+        const variance = tf.mean(tf.square(tf.sub(t, mean)), [0, 1, 2]);
+        return { sqMean: tf.mean(tf.square(mean)).dataSync()[0], variance: tf.mean(variance).dataSync()[0] };
+      };
+      const close = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) <= 1e-4 * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
+      reported.layers.forEach((l, i) => close(l.std, std(outs[i]), l.layer));
+      const block = reported.blocks[0];
+      close(block.avgChannelSquaredMean, chan(outs[3]).sqMean, 'squared mean');
+      close(block.avgChannelVariance, chan(outs[3]).variance, 'variance');
+      close(block.residualBranchVariance, chan(outs[2]).variance, 'residual branch (b1_bn2, not the stem)');
+      assert.ok(reported.layers.every((l) => !l.afterActivation));
+      tf.dispose(outs);
+    } finally {
+      tf.dispose([batch.x, batch.y]);
+      model.dispose();
+    }
+  });
+
+  it('stops within a second of a cancel and still saves the model', async () => {
+    const dir = tempDir();
+    const cfg = config(writeModel(dir, RESIDUAL_MODEL([16, 16, 1], 4)), dir, { epochs: 50, dataset: { kind: 'synthetic', samples: 2000 } });
+    const cancel = new CancelToken();
+    let cancelledAt = 0;
+    const { outcome, messages } = await run(cfg, cancel, (m) => {
+      if (m.type === 'batch' && m.batch === 2 && !cancelledAt) { cancelledAt = Date.now(); cancel.cancel(); }
+    });
+    const elapsed = Date.now() - cancelledAt;
+    assert.equal(outcome, 'cancelled');
+    assert.ok(elapsed < 1000, `took ${elapsed} ms`);
+    assert.equal(ofType(messages, 'end')[0].reason, 'cancelled');
+    assert.ok(existsSync(join(cfg.outDir!, 'model', 'model.json')));
+  });
+
+  describe('bad input gets its documented error code', () => {
+    async function errorOf(source: string, over: Parameters<typeof config>[2] = {}) {
+      const dir = tempDir();
+      const { outcome, messages } = await run(config(writeModel(dir, source), dir, over));
+      assert.equal(outcome, 'failed');
+      const errors = ofType(messages, 'error');
+      assert.equal(errors.length, 1);
+      assert.equal(messages[messages.length - 1], errors[0], 'the error is the last message');
+      return errors[0];
+    }
+    const ok = RESIDUAL_MODEL([8, 8, 1], 3);
+
+    it('missing dataset folder -> dataset-missing naming the path', async () => {
+      const e = await errorOf(ok, { dataset: { kind: 'cifar10', dir: '/nonexistent/cifar' } });
+      assert.equal(e.code, 'dataset-missing');
+      assert.match(e.message, /\/nonexistent\/cifar/);
+      assert.match(e.detail ?? '', /cifar-10-binary/);
+    });
+    it('missing IDX file -> dataset-missing', async () => {
+      const e = await errorOf(ok, { dataset: { kind: 'idx', images: 'nope-images', labels: 'nope-labels' } });
+      assert.equal(e.code, 'dataset-missing');
+      assert.match(e.message, /nope-images/);
+    });
+    it('model file that throws -> model-load-failed', async () => {
+      const e = await errorOf(`export function build() { return 1; }\nthrow new Error('broken on purpose');`);
+      assert.equal(e.code, 'model-load-failed');
+      assert.match(e.message, /broken on purpose/);
+    });
+    it('entry that throws -> model-load-failed', async () => {
+      const e = await errorOf(`export function buildModel() { throw new Error('no layers yet'); }`, { entry: 'buildModel' });
+      assert.equal(e.code, 'model-load-failed');
+      assert.match(e.message, /buildModel\(\) threw: no layers yet/);
+    });
+    it('model file that does not compile -> model-load-failed with the location', async () => {
+      const e = await errorOf(`export function buildModel( { return }`);
+      assert.equal(e.code, 'model-load-failed');
+      assert.match(e.detail ?? '', /model\.ts:1:/);
+    });
+    it('missing entry -> entry-not-found listing exported functions', async () => {
+      const e = await errorOf(ok, { entry: 'makeNet' });
+      assert.equal(e.code, 'entry-not-found');
+      assert.match(e.detail ?? '', /buildModel/);
+    });
+    it('non-model return -> not-a-model', async () => {
+      const e = await errorOf(`import * as tf from '@tensorflow/tfjs';\nexport function buildModel() { return tf.layers.dense({ units: 2 }); }`, { entry: 'buildModel' });
+      assert.equal(e.code, 'not-a-model');
+      assert.match(e.message, /returned Dense/);
+    });
+    it('input shape mismatch -> input-shape-mismatch naming both shapes', async () => {
+      const e = await errorOf(RESIDUAL_MODEL([32, 32, 3], 10), { dataset: { kind: 'mnist' }, maxSamples: 64 });
+      assert.equal(e.code, 'input-shape-mismatch');
+      assert.match(e.message, /\[null, 32, 32, 3\]|\[32, 32, 3\]/);
+      assert.match(e.message, /\[28, 28\]/);
+    });
+    it('output units differing from the classes -> classes-mismatch', async () => {
+      const e = await errorOf(RESIDUAL_MODEL([28, 28, 1], 5), { dataset: { kind: 'mnist' }, maxSamples: 64 });
+      assert.equal(e.code, 'classes-mismatch');
+    });
+    it('a huge learning rate -> non-finite-loss with advice', async () => {
+      const mlp = `import * as tf from '@tensorflow/tfjs';
+export function buildModel() {
+  const m = tf.sequential();
+  m.add(tf.layers.flatten({ inputShape: [8, 8, 1] }));
+  m.add(tf.layers.dense({ units: 32, activation: 'relu' }));
+  m.add(tf.layers.dense({ units: 32, activation: 'relu' }));
+  m.add(tf.layers.dense({ units: 3, activation: 'softmax' }));
+  return m;
+}`;
+      const e = await errorOf(mlp, { learningRate: 1e12, optimizer: 'sgd', epochs: 3 });
+      assert.equal(e.code, 'non-finite-loss');
+      assert.match(e.detail ?? '', /learning rate/);
+    });
+  });
+});

@@ -1,0 +1,273 @@
+// The training webview in a real browser: charts drawn from a recorded trainer stream, Stop, errors,
+// history overlay, persisted state, the stand-alone report, and a screenshot in light and dark themes.
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import type { TrainerMessage } from '../../server/src/trainer/protocol';
+import { buildReportHtml } from '../../webview/src/reportHtml';
+import { buildBundle, canvasStats, chromiumPath, distinctColours, hostErrors, launch, openPanel, post, probe, recordedRun, type PanelPageOptions } from './harness';
+
+const resultsDir = join(__dirname, '../../test-results');
+const chartIds = ['chart-loss', 'chart-accuracy', 'chart-throughput', 'chart-std-order', 'chart-std-sorted', 'chart-signal'];
+
+type Std = Extract<TrainerMessage, { type: 'std' }>;
+
+function lastStd(messages: TrainerMessage[]): Std {
+  return messages.filter((m): m is Std => m.type === 'std').at(-1)!;
+}
+
+/**
+ * The same network without shortcuts: no blocks, larger and more spread responses (He et al. Fig. 7), and
+ * a slower fall of the loss.
+ */
+function plainVariant(messages: TrainerMessage[]): TrainerMessage[] {
+  return messages.map((m) => {
+    if (m.type === 'epoch') return { ...m, loss: m.loss * 1.12, valLoss: (m.valLoss ?? 0) * 1.15, valAcc: (m.valAcc ?? 0) * 0.8 };
+    if (m.type !== 'std') return m;
+    return { ...m, blocks: [], layers: m.layers.map((l, i) => ({ ...l, std: l.std * (1.6 + 0.05 * (i % 5)) })) };
+  });
+}
+
+const darkTheme = {
+  '--vscode-editor-foreground': '#cccccc',
+  '--vscode-editor-background': '#1e1e1e',
+  '--vscode-editorWidget-background': '#252526',
+  '--vscode-panel-border': '#80808059',
+  '--vscode-descriptionForeground': '#ccccccb3',
+  '--vscode-charts-blue': '#3794ff',
+  '--vscode-charts-red': '#f14c4c',
+  '--vscode-charts-green': '#89d185',
+  '--vscode-charts-orange': '#d18616',
+  '--vscode-button-background': '#0e639c',
+  '--vscode-button-foreground': '#ffffff',
+  '--vscode-inputValidation-errorBackground': '#5a1d1d',
+  '--vscode-inputValidation-errorBorder': '#be1100',
+};
+
+async function cssVar(page: Page, name: string): Promise<string> {
+  return page.evaluate((n) => getComputedStyle(document.documentElement).getPropertyValue(n).trim(), name);
+}
+
+/** Values of one series column of a chart's values table, by its header label. */
+async function tableColumn(page: Page, chartId: string, label: string): Promise<{ names: string[]; values: number[] }> {
+  return page.evaluate(({ chartId, label }) => {
+    const table = document.querySelector(`#${chartId} .sc-values table`)!;
+    const heads = Array.from(table.querySelectorAll('th')).map((th) => th.textContent);
+    const col = heads.indexOf(label);
+    if (col < 0) throw new Error(`no column ${label} in ${heads.join(', ')}`);
+    const rows = Array.from(table.querySelectorAll('tbody tr'));
+    return {
+      names: rows.map((r) => r.children[1].textContent ?? ''),
+      values: rows.map((r) => Number((r.children[col] as HTMLElement).dataset.value)),
+    };
+  }, { chartId, label });
+}
+
+function luminance(rgb: string): number {
+  const [r, g, b] = rgb.match(/[\d.]+/g)!.slice(0, 3).map(Number).map((c) => {
+    const s = c / 255;
+    return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+function contrast(a: string, b: string): number {
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+describe('training webview in Chromium', function () {
+  this.timeout(120_000);
+  let browser: Browser | undefined;
+  let bundle: { js: string; css: string };
+  const run = recordedRun();
+  const pages: Page[] = [];
+
+  before(async function () {
+    browser = await launch();
+    if (!browser) {
+      console.warn(`  skipped: no Chromium at ${chromiumPath} (install it with: apt-get install -y chromium)`);
+      this.skip();
+    }
+    bundle = await buildBundle();
+    mkdirSync(resultsDir, { recursive: true });
+  });
+
+  after(async () => {
+    await browser?.close();
+  });
+
+  async function open(options: Partial<PanelPageOptions> = {}): Promise<Page> {
+    const page = await openPanel(browser!, { bundle, ...options });
+    pages.push(page);
+    return page;
+  }
+
+  afterEach(async () => {
+    for (const p of pages.splice(0)) {
+      const csp = (await probe(p).catch(() => ({ csp: [] as string[] }))).csp;
+      assert.deepEqual(csp, [], 'Content-Security-Policy violations');
+      assert.deepEqual(hostErrors(p), [], 'errors in the page');
+      await p.close();
+    }
+  });
+
+  it('announces itself, then draws every chart from a recorded run with its data in colour', async () => {
+    const page = await open();
+    assert.deepEqual((await probe(page)).posted, [{ type: 'ready' }]);
+    await post(page, run);
+    const c1 = await cssVar(page, '--sc-c1');
+    for (const id of chartIds) {
+      const s = await canvasStats(page, `#${id}`, c1);
+      assert.ok(s.width > 200 && s.height > 100, `${id} canvas is ${s.width}x${s.height}`);
+      assert.ok(s.painted > 2000, `${id}: only ${s.painted} painted pixels`);
+      assert.ok(s.matching > 40, `${id}: only ${s.matching} pixels in the series colour ${c1}`);
+    }
+    // The three signal statistics each get their own colour.
+    for (const v of ['--sc-c2', '--sc-c3']) {
+      assert.ok((await canvasStats(page, '#chart-signal', await cssVar(page, v))).matching > 40, `signal chart lacks ${v}`);
+    }
+  });
+
+  it('shows the response std in layer order and sorted descending (He et al. Fig. 7)', async () => {
+    const page = await open();
+    await post(page, run);
+    const std = lastStd(run).layers;
+    const order = await tableColumn(page, 'chart-std-order', 'this run');
+    assert.deepEqual(order.values, std.map((l) => l.std));
+    assert.deepEqual(order.names, std.map((l) => l.layer));
+    const sorted = await tableColumn(page, 'chart-std-sorted', 'this run');
+    assert.equal(sorted.values.length, std.length);
+    for (let i = 1; i < sorted.values.length; i++) assert.ok(sorted.values[i - 1] >= sorted.values[i], `rank ${i} > rank ${i + 1}`);
+    assert.deepEqual([...sorted.values].sort((a, b) => a - b), std.map((l) => l.std).sort((a, b) => a - b));
+    const largest = std.reduce((a, b) => (b.std > a.std ? b : a));
+    assert.equal(sorted.names[0], largest.layer);
+    assert.match(await page.textContent('#chart-std-sorted .sc-card-subtitle') ?? '', /epoch 3, 21 layers, after BN, descending/);
+  });
+
+  it('fills the header: model, backend, progress, warnings, unused backends', async () => {
+    const page = await open();
+    await post(page, run);
+    const header = (await page.textContent('.sc-header')) ?? '';
+    assert.match(header, /resnet20/);
+    assert.match(header, /resnet20\(\) in resnet\.ts · cpu on CPU \(pure JavaScript\)/);
+    assert.match(header, /Epoch 3\/3, batch 71\/71/);
+    assert.match(header, /Completed/);
+    assert.match(header, /took 5 min 42 s/);
+    assert.match(header, /2 backends not used/);
+    assert.equal(await page.locator('.sc-warnings li').count(), 1);
+    assert.ok(await page.locator('.sc-warnings li').isVisible());
+    assert.equal(await page.locator('.sc-stop').isVisible(), false, 'a finished run cannot be stopped');
+  });
+
+  it('Stop posts cancel to the extension while the run is live', async () => {
+    const page = await open();
+    await post(page, run.slice(0, 12));
+    const stop = page.locator('.sc-stop');
+    assert.ok(await stop.isVisible());
+    assert.ok(await stop.isEnabled());
+    assert.match((await page.textContent('.sc-progress-label')) ?? '', /Epoch 1\/3, batch 10\/71/);
+    await stop.click();
+    assert.deepEqual((await probe(page)).posted, [{ type: 'ready' }, { type: 'cancel' }]);
+    assert.equal(await stop.textContent(), 'Stopping…');
+    assert.ok(await stop.isDisabled());
+  });
+
+  it('shows a trainer error in the panel itself', async () => {
+    const page = await open();
+    await post(page, [
+      ...run.slice(0, 5),
+      { type: 'error', code: 'non-finite-loss', message: 'The loss became NaN at epoch 1, batch 3.', detail: 'learning rate 10 is too high' },
+    ]);
+    const banner = page.locator('.sc-error');
+    assert.ok(await banner.isVisible());
+    assert.equal(await banner.getAttribute('role'), 'alert');
+    assert.match((await banner.textContent()) ?? '', /Training failed: The loss became NaN at epoch 1, batch 3\.non-finite-loss/);
+    assert.equal(await page.textContent('.sc-status'), 'Failed');
+    assert.equal(await page.locator('.sc-stop').isVisible(), false);
+  });
+
+  it('overlays previous runs of the same model (plain vs residual)', async () => {
+    const page = await open();
+    await post(page, [{ type: 'history', runs: [{ label: 'plain', messages: plainVariant(run) }] }, ...run]);
+    const plain = await tableColumn(page, 'chart-std-order', 'plain');
+    assert.deepEqual(plain.values, lastStd(plainVariant(run)).layers.map((l) => l.std));
+    const c2 = await cssVar(page, '--sc-c2');
+    assert.ok((await canvasStats(page, '#chart-std-order', c2)).matching > 40, 'history series not drawn');
+    assert.ok((await canvasStats(page, '#chart-loss', c2)).matching > 20, 'history loss not drawn');
+    const legend = (await page.textContent('#chart-loss .u-legend')) ?? '';
+    assert.match(legend, /plain train/);
+    assert.match(legend, /plain val/);
+  });
+
+  it('toggles the loss axis between linear and log', async () => {
+    const page = await open();
+    await post(page, run);
+    const toggle = page.locator('#chart-loss .sc-toggle');
+    assert.equal(await toggle.getAttribute('aria-pressed'), 'false');
+    const pixels = () => page.evaluate(() => document.querySelector<HTMLCanvasElement>('#chart-loss canvas')!.toDataURL());
+    const linear = await pixels();
+    await toggle.click();
+    await post(page, []);
+    assert.equal(await toggle.getAttribute('aria-pressed'), 'true');
+    await page.waitForTimeout(400);
+    assert.equal(((await probe(page)).state as { logLoss: boolean }).logLoss, true);
+    assert.notEqual(await pixels(), linear, 'the chart did not change');
+    assert.ok((await canvasStats(page, '#chart-loss', await cssVar(page, '--sc-c1'))).matching > 40);
+  });
+
+  it('persists its state and restores it after a reload, marked as not live', async () => {
+    const page = await open();
+    await post(page, run.slice(0, 100));
+    await page.waitForTimeout(400); // setState is throttled
+    const saved = (await probe(page)).state as { version: number; run: { epochs: unknown[]; batches: unknown[] } };
+    assert.equal(saved.version, 1);
+    assert.equal(saved.run.epochs.length, 1);
+    assert.equal(saved.run.batches.length, 71 + 25);
+
+    const restored = await open({ restored: true, savedState: saved });
+    assert.equal(await restored.textContent('.sc-title'), 'resnet20');
+    assert.equal(await restored.textContent('.sc-status'), 'Restored — no longer live');
+    assert.equal(await restored.locator('.sc-stop').isVisible(), false);
+    const s = await canvasStats(restored, '#chart-std-order', await cssVar(restored, '--sc-c1'));
+    assert.ok(s.matching > 40, 'restored std chart is empty');
+  });
+
+  it('renders the stand-alone report from inlined bundle, CSS and messages', async () => {
+    const html = buildReportHtml({
+      title: 'resnet20 </title><script>alert(1)</script>', script: bundle.js, css: bundle.css, messages: run,
+      history: [{ label: 'plain', messages: plainVariant(run) }],
+    });
+    writeFileSync(join(resultsDir, 'report.html'), html);
+    const page = await open({ reportHtml: html });
+    assert.equal(await page.title(), 'resnet20 </title><script>alert(1)</script>');
+    assert.equal(await page.locator('.sc-stop').isVisible(), false);
+    const c1 = await cssVar(page, '--sc-c1');
+    for (const id of chartIds) assert.ok((await canvasStats(page, `#${id}`, c1)).matching > 40, `${id} empty in the report`);
+    assert.deepEqual((await tableColumn(page, 'chart-std-order', 'plain')).values, lastStd(plainVariant(run)).layers.map((l) => l.std));
+  });
+
+  for (const theme of ['light', 'dark'] as const) {
+    it(`is readable in a ${theme} theme (screenshot in test-results/)`, async () => {
+      const page = await open(theme === 'dark'
+        ? { colorScheme: 'dark', vscodeVars: darkTheme, bodyClass: 'vscode-dark' }
+        : { colorScheme: 'light', bodyClass: 'vscode-light' });
+      await post(page, [{ type: 'history', runs: [{ label: 'plain', messages: plainVariant(run) }] }, ...run]);
+      const colours = await page.evaluate(() => {
+        const body = getComputedStyle(document.body);
+        const card = getComputedStyle(document.querySelector('.sc-card')!);
+        return { fg: body.color, bg: body.backgroundColor, cardBg: card.backgroundColor };
+      });
+      if (theme === 'dark') assert.equal(colours.bg, 'rgb(30, 30, 30)', 'VS Code background not used');
+      assert.ok(contrast(colours.fg, colours.bg) >= 4.5, `text contrast ${contrast(colours.fg, colours.bg).toFixed(2)}`);
+      assert.ok(contrast(colours.fg, colours.cardBg) >= 4.5, `card text contrast ${contrast(colours.fg, colours.cardBg).toFixed(2)}`);
+      // Axis labels are drawn on the canvas in the theme foreground.
+      assert.ok((await canvasStats(page, '#chart-loss', colours.fg)).matching > 30, 'axis text not in the foreground colour');
+      const png = await page.screenshot({ fullPage: true });
+      writeFileSync(join(resultsDir, theme === 'light' ? 'webview.png' : 'webview-dark.png'), png);
+      const distinct = await distinctColours(page, png);
+      assert.ok(distinct > 200, `screenshot has only ${distinct} colours`);
+    });
+  }
+});

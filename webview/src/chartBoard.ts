@@ -1,0 +1,78 @@
+// The grid of training charts: loss, accuracy, throughput, the per-layer response std twice (He et al. 2015,
+// Fig. 7) and the signal-propagation plot (Brock et al. 2021). Knows nothing of VS Code.
+import { ChartCard } from './chartCard';
+import { el } from './dom';
+import { displayEpoch } from './runState';
+import { accuracyTable, latestStd, lossTable, signalTable, stdTable, throughputTable, type LabelledRun } from './series';
+import type { Theme } from './theme';
+
+export class ChartBoard {
+  readonly element = el('div', 'sc-board');
+  private readonly loss = new ChartCard({ id: 'chart-loss', title: 'Loss', xLabel: 'epoch', yLabel: 'loss' });
+  private readonly accuracy = new ChartCard({ id: 'chart-accuracy', title: 'Accuracy', xLabel: 'epoch', yLabel: 'accuracy' });
+  private readonly throughput = new ChartCard({ id: 'chart-throughput', title: 'Samples/s', xLabel: 'epoch', yLabel: 'samples/s', integerX: true });
+  private readonly stdOrder = new ChartCard({
+    id: 'chart-std-order', title: 'Response std by layer', xLabel: 'layer index', yLabel: 'std', valuesTable: true, integerX: true,
+  });
+  private readonly stdSorted = new ChartCard({
+    id: 'chart-std-sorted', title: 'Response std, sorted by magnitude', xLabel: 'rank', yLabel: 'std', valuesTable: true, integerX: true,
+  });
+  private readonly signal = new ChartCard({
+    id: 'chart-signal', title: 'Signal propagation per residual block', xLabel: 'block index', yLabel: 'value (log)', valuesTable: true, integerX: true,
+  });
+  private readonly logToggle = el('button', 'sc-toggle', 'Log scale');
+  private logLoss = false;
+
+  constructor(onLogToggle?: (log: boolean) => void) {
+    this.logToggle.type = 'button';
+    this.logToggle.setAttribute('aria-pressed', 'false');
+    this.logToggle.title = 'Switch the loss axis between linear and logarithmic';
+    this.logToggle.addEventListener('click', () => onLogToggle?.(!this.logLoss));
+    this.loss.controls.append(this.logToggle);
+    this.stdOrder.setEmptyText('Measured once per epoch on a fixed probe batch; waiting for the first epoch.');
+    this.stdSorted.setEmptyText('Measured once per epoch on a fixed probe batch; waiting for the first epoch.');
+    this.signal.setEmptyText('No residual blocks measured (a plain network has none), or waiting for the first epoch.');
+    this.element.append(...this.cards().map((c) => c.element));
+  }
+
+  render(current: LabelledRun, history: LabelledRun[], theme: Theme, logLoss: boolean): void {
+    this.logLoss = logLoss;
+    this.logToggle.setAttribute('aria-pressed', String(logLoss));
+    this.logToggle.classList.toggle('sc-toggle-on', logLoss);
+    this.loss.update(lossTable(current, history), theme, logLoss);
+    this.accuracy.update(accuracyTable(current, history), theme);
+    this.throughput.update(throughputTable(current, history), theme);
+    this.stdOrder.update(stdTable(current, history, false), theme);
+    this.stdSorted.update(stdTable(current, history, true), theme);
+    this.signal.update(signalTable(current, history), theme, true);
+
+    const std = latestStd(current.run);
+    const where = std ? stdPlacement(std.layers) : '';
+    const epochNote = std ? `epoch ${displayEpoch(current.run, std.epoch)}, ${std.layers.length} layers${where}` : '';
+    this.stdOrder.setSubtitle(epochNote);
+    this.stdSorted.setSubtitle(epochNote ? `${epochNote}, descending` : '');
+    this.signal.setSubtitle(std && std.blocks.length ? `epoch ${displayEpoch(current.run, std.epoch)}, ${std.blocks.length} blocks` : '');
+  }
+
+  resize(): void {
+    for (const c of this.cards()) c.resize();
+  }
+
+  destroy(): void {
+    for (const c of this.cards()) c.destroy();
+  }
+
+  private cards(): ChartCard[] {
+    return [this.loss, this.accuracy, this.throughput, this.stdOrder, this.stdSorted, this.signal];
+  }
+}
+
+/** He et al. measure after BN and before the nonlinearity; say when some responses could not be taken there. */
+function stdPlacement(layers: { afterActivation: boolean; measuredAt: string; layer: string }[]): string {
+  const afterAct = layers.filter((l) => l.afterActivation).length;
+  const atConv = layers.filter((l) => l.measuredAt === l.layer).length;
+  const notes: string[] = [];
+  if (afterAct) notes.push(`${afterAct} after a fused activation`);
+  if (atConv) notes.push(`${atConv} without a following BN`);
+  return notes.length ? ` (${notes.join(', ')})` : ', after BN';
+}

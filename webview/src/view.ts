@@ -1,0 +1,96 @@
+// The whole training view (header + charts) over one run and its history. Used by the VS Code panel and by
+// the stand-alone HTML report; the host decides whether it is live.
+import { ChartBoard } from './chartBoard';
+import { el } from './dom';
+import { Header } from './header';
+import type { PanelMessage } from './messages';
+import { applyMessage, emptyRun, foldRun, type RunView } from './runState';
+import type { LabelledRun } from './series';
+import { readTheme, watchTheme } from './theme';
+
+export interface ViewState {
+  version: 1;
+  run: RunView;
+  history: LabelledRun[];
+  logLoss: boolean;
+}
+
+export interface ViewOptions {
+  /** A trainer process is attached (Stop is offered). */
+  live: boolean;
+  /** Restored after a reload of VS Code: show the last state, marked as not live. */
+  restored?: boolean;
+  onStop?: () => void;
+  onStateChange?: (state: ViewState) => void;
+}
+
+export function isViewState(value: unknown): value is ViewState {
+  return typeof value === 'object' && value !== null && (value as ViewState).version === 1 && typeof (value as ViewState).run === 'object';
+}
+
+export class TrainingView {
+  private state: ViewState = { version: 1, run: emptyRun(), history: [], logLoss: false };
+  private readonly header: Header;
+  private readonly board: ChartBoard;
+  private frame = 0;
+  private readonly disposers: (() => void)[] = [];
+
+  constructor(readonly root: HTMLElement, private readonly options: ViewOptions) {
+    this.header = new Header(options.onStop);
+    this.board = new ChartBoard((log) => {
+      this.state.logLoss = log;
+      this.changed();
+    });
+    const main = el('main', 'sc-view');
+    main.append(this.header.element, this.board.element);
+    root.replaceChildren(main);
+    root.classList.add('skipcheck-training');
+    if (typeof ResizeObserver !== 'undefined') {
+      const observer = new ResizeObserver(() => this.board.resize());
+      observer.observe(this.board.element);
+      this.disposers.push(() => observer.disconnect());
+    }
+    this.disposers.push(watchTheme(() => this.scheduleRender()));
+  }
+
+  get current(): ViewState {
+    return this.state;
+  }
+
+  load(state: ViewState): void {
+    this.state = state;
+    this.renderNow();
+  }
+
+  receive(message: PanelMessage, now = Date.now()): void {
+    if (message.type === 'history') {
+      this.state.history = message.runs.map((r) => ({ label: r.label, run: foldRun(r.messages, false) }));
+    } else {
+      applyMessage(this.state.run, message, now);
+    }
+    this.changed();
+  }
+
+  /** Draws synchronously; the report and tests use it, the live panel batches through scheduleRender. */
+  renderNow(): void {
+    if (this.frame) cancelAnimationFrame(this.frame);
+    this.frame = 0;
+    const label = this.state.run.start?.model.name ?? 'this run';
+    this.header.update(this.state.run, { live: this.options.live, restored: this.options.restored ?? false });
+    this.board.render({ label, run: this.state.run }, this.state.history, readTheme(this.root), this.state.logLoss);
+  }
+
+  scheduleRender(): void {
+    if (!this.frame) this.frame = requestAnimationFrame(() => this.renderNow());
+  }
+
+  dispose(): void {
+    for (const d of this.disposers) d();
+    this.board.destroy();
+  }
+
+  private changed(): void {
+    this.options.onStateChange?.(this.state);
+    this.scheduleRender();
+  }
+}
