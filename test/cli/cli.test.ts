@@ -1,0 +1,125 @@
+// The CLI as users and CI run it: the bundled bin, real files, exit codes, the three output formats and --fix.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { buildWithTfjs } from '../support/groundTruth';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const BIN = path.join(ROOT, 'bin', 'skipcheck.js');
+const BROKEN = path.join(ROOT, 'examples', 'broken-block.ts');
+
+function skipcheck(args: string[], cwd = ROOT) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe('skipcheck CLI', function () {
+  this.timeout(120_000);
+  before(function () {
+    if (!fs.existsSync(path.join(ROOT, 'dist', 'cli.js'))) spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT });
+  });
+
+  it('prints path:line:col severity rule message and exits 1 on error findings', () => {
+    const r = skipcheck(['examples/broken-block.ts']);
+    assert.equal(r.code, 1, r.err);
+    const lines = r.out.trim().split('\n');
+    assert.match(lines[0], /^examples\/broken-block\.ts:\d+:\d+ (error|warning|info) [a-z-]+ .+/);
+    assert.ok(lines.some((l) => /:42:\d+ error residual-shape-mismatch .*strides 2 at line 40 halves.*shortcut is identity/.test(l)), r.out);
+    assert.match(lines[lines.length - 1], /^1 file, 3 models, 5 findings$/);
+  });
+
+  it('exits 0 on a clean folder and walks it recursively', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'skipcheck-cli-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'models', 'node_modules'), { recursive: true });
+      fs.copyFileSync(path.join(ROOT, 'examples', 'resnet20.ts'), path.join(dir, 'models', 'resnet20.ts'));
+      fs.copyFileSync(BROKEN, path.join(dir, 'models', 'node_modules', 'ignored.ts'));
+      fs.writeFileSync(path.join(dir, 'README.md'), '# not code');
+      const r = skipcheck([dir]);
+      assert.equal(r.code, 0, r.out + r.err);
+      assert.match(r.out, /1 file, 1 model, 0 findings/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('exits 2 with a usage message on bad arguments or missing paths', () => {
+    for (const args of [[], ['--format', 'xml', 'examples'], ['--nope', 'examples'], ['does/not/exist.ts']]) {
+      const r = skipcheck(args);
+      assert.equal(r.code, 2, `args ${args.join(' ')}: ${r.out}`);
+      assert.match(r.err, /skipcheck: /);
+    }
+  });
+
+  it('--format json gives files, findings with 0-based ranges and fixes, and every layer of every model', () => {
+    const r = skipcheck(['--format', 'json', 'examples/broken-block.ts', 'examples/resnet20.ts']);
+    assert.equal(r.code, 1);
+    const json = JSON.parse(r.out);
+    const broken = json.files.find((f: { path: string }) => f.path === 'examples/broken-block.ts');
+    const mismatch = broken.findings.find((f: { rule: string; range: { start: { line: number } } }) => f.rule === 'residual-shape-mismatch' && f.range.start.line === 41);
+    assert.ok(mismatch, 'finding at 0-based line 41 (1-based 42)');
+    assert.equal(mismatch.severity, 'error');
+    assert.ok(mismatch.fixes[0].title.length > 0);
+    assert.ok(mismatch.fixes[0].edits[0].range.start.line >= 0 && typeof mismatch.fixes[0].edits[0].newText === 'string');
+    const resnet = json.files.find((f: { path: string }) => f.path === 'examples/resnet20.ts');
+    const model = resnet.models[0];
+    assert.equal(model.name, 'resnet20');
+    assert.equal(model.layers[0].className, 'InputLayer');
+    assert.deepEqual(model.layers[0].outputShape, [null, 32, 32, 3]);
+    assert.ok(model.layers.some((l: { className: string }) => l.className === 'Add'));
+    assert.deepEqual(Object.keys(model.layers[1]).sort(), ['className', 'outputShape', 'range']);
+  });
+
+  it('--format json layer shapes are what tfjs builds', async () => {
+    const r = skipcheck(['--format', 'json', 'examples/resnet20.ts']);
+    const ours = JSON.parse(r.out).files[0].models[0].layers.map((l: { className: string; outputShape: unknown }) => `${l.className} ${JSON.stringify(l.outputShape)}`).sort();
+    const truth = (await buildWithTfjs(path.join(ROOT, 'examples', 'resnet20.ts')))[0].layers.map((l) => `${l.className} ${JSON.stringify(l.outputShape)}`).sort();
+    assert.deepEqual(ours, truth);
+  });
+
+  it('--format sarif is SARIF 2.1.0 with 1-based regions', () => {
+    const r = skipcheck(['--format', 'sarif', 'examples/broken-block.ts']);
+    const sarif = JSON.parse(r.out);
+    assert.equal(sarif.version, '2.1.0');
+    const results = sarif.runs[0].results;
+    assert.equal(results.length, 5);
+    const err = results.find((x: { level: string }) => x.level === 'error');
+    assert.equal(err.locations[0].physicalLocation.artifactLocation.uri, 'examples/broken-block.ts');
+    assert.ok(err.locations[0].physicalLocation.region.startLine >= 1);
+    assert.deepEqual(sarif.runs[0].tool.driver.rules.map((x: { id: string }) => x.id).sort(),
+      ['activation-before-batchnorm', 'bias-before-batchnorm', 'missing-same-padding', 'residual-broadcast', 'residual-shape-mismatch']);
+  });
+
+  it('--fix rewrites the file in place: no findings left, and tfjs builds every model', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'skipcheck-fix-'));
+    try {
+      const copy = path.join(dir, 'broken-block.ts');
+      fs.copyFileSync(BROKEN, copy);
+      const r = skipcheck(['--fix', copy]);
+      assert.equal(r.code, 0, r.out + r.err);
+      assert.match(r.out, /0 findings/);
+      const models = await buildWithTfjs(copy);
+      assert.equal(models.length, 3);
+      const once = fs.readFileSync(copy, 'utf8');
+      skipcheck(['--fix', copy]);
+      assert.equal(fs.readFileSync(copy, 'utf8'), once, 'a second --fix changes nothing');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a file with a syntax error is reported without crashing, and others still get checked', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'skipcheck-bad-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'half.ts'), "import * as tf from '@tensorflow/tfjs';\nconst x = tf.input({shape: [32, 32, \n");
+      fs.copyFileSync(BROKEN, path.join(dir, 'broken.ts'));
+      const r = skipcheck([dir]);
+      assert.equal(r.code, 1, r.err);
+      assert.match(r.out, /broken\.ts:42:\d+ error residual-shape-mismatch/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
