@@ -23,7 +23,7 @@ export function collectSites(graph: Graph, tensorVars: { at: SourceRef; name: st
   };
   const addShape = (s: SiteInfo, shape: Shape | undefined, params: number | null): boolean => {
     const j = jsonShape(shape);
-    if (!j || s.shapes.some((x) => shapeKey(x) === shapeKey(j))) return false;
+    if (!j || s.shapes.some((x, i) => shapeKey(x) === shapeKey(j) && s.paramCounts[i] === params)) return false;
     s.shapes.push(j);
     s.paramCounts.push(params);
     return true;
