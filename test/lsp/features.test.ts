@@ -5,7 +5,7 @@ import { StreamMessageReader, StreamMessageWriter, createConnection, ProposedFea
 import type { CodeAction, Hover, InlayHint, MarkupContent, TextDocumentEdit } from 'vscode-languageserver-protocol';
 import type { AnalysisHost, AnalysisResult, Finding, Range, SiteInfo } from '../../server/src/analysis';
 import { startServer } from '../../server/src/lsp/startServer';
-import { LspHarness } from './lspHarness';
+import { editorCapabilities, LspHarness } from './lspHarness';
 
 type ScriptedAnalyze = (file: string, text: string, host?: AnalysisHost) => AnalysisResult;
 
@@ -31,12 +31,12 @@ describe('language server features (scripted analyzer, in process)', () => {
   let analyzeImpl: ScriptedAnalyze;
   let calls: string[];
 
-  async function start(settings: Record<string, unknown> = { debounceMs: 0 }) {
+  async function start(settings: Record<string, unknown> = { debounceMs: 0 }, capabilities = editorCapabilities) {
     calls = [];
     lsp = await LspHarness.inProcess((input, output) => {
       const connection = createConnection(ProposedFeatures.all, new StreamMessageReader(input), new StreamMessageWriter(output));
       startServer(connection, { analyze: (file, text, host) => (calls.push(text), analyzeImpl(file, text, host)) });
-    }, settings);
+    }, settings, capabilities);
   }
   afterEach(async () => {
     await lsp.stop();
@@ -173,7 +173,8 @@ describe('language server features (scripted analyzer, in process)', () => {
       while (Date.now() < end);
     };
     analyzeImpl = (file, text) => (text.includes('SLOW') && busy(120), result(file));
-    await start();
+    // Without workspace/configuration the server never waits on the client, so only its own yields let a request in.
+    await start({}, { ...editorCapabilities, workspace: { ...editorCapabilities.workspace, configuration: false } });
     for (const n of [1, 2, 3, 4]) void lsp.open(`file:///w/slow${n}.ts`, tfText('SLOW'));
     await lsp.diagnosticsFor('file:///w/slow1.ts', 1);
     const publishedWhenAnswered = await lsp

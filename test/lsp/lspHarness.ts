@@ -66,7 +66,7 @@ export class LspHarness {
   static spawn(settings: Record<string, unknown> = {}, capabilities = editorCapabilities): Promise<LspHarness> {
     const proc = spawn(process.execPath, [serverPath, '--stdio'], { cwd: repoRoot });
     const connection = createMessageConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
-    return new LspHarness(connection, proc).initialize(settings, capabilities);
+    return new LspHarness(connection, proc).initialize(settings, capabilities, process.pid);
   }
 
   /** A server started by `start` in this process, over in-memory streams (for tests that swap its parts). */
@@ -79,13 +79,14 @@ export class LspHarness {
     const fromServer = new PassThrough();
     start(toServer, fromServer);
     const connection = createMessageConnection(new StreamMessageReader(fromServer), new StreamMessageWriter(toServer));
-    return new LspHarness(connection).initialize(settings, capabilities);
+    // No processId: the server would poll it forever and keep mocha from exiting.
+    return new LspHarness(connection).initialize(settings, capabilities, null);
   }
 
-  private async initialize(settings: Record<string, unknown>, capabilities: ClientCapabilities): Promise<LspHarness> {
+  private async initialize(settings: Record<string, unknown>, capabilities: ClientCapabilities, processId: number | null): Promise<LspHarness> {
     this.settings = settings;
     this.connection.listen();
-    await this.connection.sendRequest('initialize', { processId: process.pid, rootUri: fileUri(repoRoot), capabilities });
+    await this.connection.sendRequest('initialize', { processId, rootUri: fileUri(repoRoot), capabilities });
     await this.connection.sendNotification('initialized', {});
     return this;
   }

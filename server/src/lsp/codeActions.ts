@@ -31,10 +31,11 @@ function wanted(only: string[] | undefined, kind: string): boolean {
 
 export function codeActions(params: CodeActionParams, ctx: CodeActionContext): CodeAction[] {
   const file = ctx.files.fileOf(params.textDocument.uri);
-  const findings = ctx.store
-    .findingsFor(file)
-    .map(({ finding, snapshot }) => ({ finding, snapshot, diagnostic: toDiagnostic(finding, ctx.settings, ctx.files) }))
-    .filter((f) => f.diagnostic !== null);
+  // Findings of rules the user turned off offer no fixes either.
+  const findings = ctx.store.findingsFor(file).flatMap(({ finding, snapshot }) => {
+    const diagnostic = toDiagnostic(finding, ctx.settings, ctx.files);
+    return diagnostic ? [{ finding, snapshot, diagnostic }] : [];
+  });
   const only = params.context.only;
   const actions: CodeAction[] = [];
 
@@ -45,7 +46,7 @@ export function codeActions(params: CodeActionParams, ctx: CodeActionContext): C
         actions.push({
           title: fix.title,
           kind: CodeActionKind.QuickFix,
-          diagnostics: [diagnostic!],
+          diagnostics: [diagnostic],
           isPreferred: fix.isPreferred === true,
           edit: workspaceEdit([{ fix, snapshot }], ctx),
         });
@@ -62,7 +63,7 @@ export function codeActions(params: CodeActionParams, ctx: CodeActionContext): C
       actions.push({
         title: `Fix all Skipcheck problems (${chosen.length})`,
         kind: fixAllKind,
-        diagnostics: findings.filter((f) => chosen.some((c) => f.finding.fixes.includes(c.fix))).map((f) => f.diagnostic!),
+        diagnostics: findings.filter((f) => chosen.some((c) => f.finding.fixes.includes(c.fix))).map((f) => f.diagnostic),
         edit: workspaceEdit(chosen, ctx),
       });
     }

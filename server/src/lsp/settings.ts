@@ -70,7 +70,8 @@ export class SettingsCache {
     if (!settings) {
       settings = this.connection.workspace.getConfiguration({ scopeUri: uri, section: 'skipcheck' }).then(
         (raw) => {
-          const parsed = parseSettings(raw);
+          // A client with nothing configured answers null: then what it pushed (initializationOptions) holds.
+          const parsed = raw === null || raw === undefined ? this.pushed : parseSettings(raw);
           if (this.pending.get(uri) === settings) this.resolved.set(uri, parsed);
           return parsed;
         },

@@ -36,12 +36,16 @@ export class AnalysisStore {
     return [...this.snapshots.values()].filter((s) => s.file !== file && s.reads.has(file)).map((s) => s.uri);
   }
 
-  /** Every file a snapshot put findings into, so a re-publish can clear files that no longer have any. */
+  /**
+   * Every file a snapshot speaks about: its own, those it put findings into (so a re-publish clears files
+   * that no longer have any), and the open documents it read (their publishes wait for it).
+   */
   targetsOf(snapshot: Snapshot | undefined): Set<string> {
     const targets = new Set<string>();
     if (!snapshot) return targets;
     targets.add(snapshot.uri);
     for (const f of snapshot.result.findings) targets.add(this.files.uriOf(f.file));
+    for (const [file, version] of snapshot.reads) if (version !== null) targets.add(this.files.uriOf(file));
     return targets;
   }
 

@@ -29,7 +29,7 @@ export class Validator {
 
   constructor(private readonly deps: ValidatorDeps) {}
 
-  isAnalysable(doc: TextDocument): boolean {
+  private isAnalysable(doc: TextDocument): boolean {
     return languages.has(doc.languageId);
   }
 
@@ -123,11 +123,14 @@ export class Validator {
     if (!previous || viewKey(previous.result) !== viewKey(snapshot.result)) this.deps.onResultsChanged();
   }
 
-  /** Publishes what the store knows about `uri` now; skipped while a newer run for it is on its way. */
+  /**
+   * Publishes what the store knows about `uri` now. Skipped while a newer run for it, or for a document that
+   * reads it, is on its way: that run publishes it again, and publishing now would flash a partial list.
+   */
   async publish(uri: string): Promise<void> {
     const settings = await this.deps.settings.get(uri);
-    if (this.isPending(uri)) return;
     const { files, store, documents, connection } = this.deps;
+    if (this.isPending(uri) || store.dependentsOf(files.fileOf(uri)).some((d) => this.isPending(d))) return;
     const diagnostics = store
       .findingsFor(files.fileOf(uri))
       .map(({ finding }) => toDiagnostic(finding, settings, files))
