@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { createLanguageClient, type SkipcheckClient } from './languageClient';
 import { registerTraining } from './training';
+import { setEntryProvider } from './training/entries';
 
 let skipcheck: SkipcheckClient | undefined;
 
@@ -12,6 +13,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   skipcheck = createLanguageClient(context, output);
   const { client, resetCrashCount } = skipcheck;
+  setEntryProvider((uri) => client.sendRequest<string[]>('skipcheck/entries', { uri }));
   context.subscriptions.push(
     vscode.commands.registerCommand('skipcheck.restartServer', async () => {
       resetCrashCount();

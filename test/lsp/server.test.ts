@@ -189,6 +189,11 @@ describe('language server over stdio', function () {
         [[lineOf(text, 'export function buildModel'), { title: '▶ Train', command: 'skipcheck.trainOnGpu', arguments: [{ uri, entry: 'buildModel' }] }]],
       );
     });
+
+    it('answers skipcheck/entries with the trainable builders, for the client\'s Train command', async () => {
+      await lsp.open(uri, text);
+      assert.deepEqual(await lsp.request<string[]>('skipcheck/entries', { uri }), ['buildModel']);
+    });
   });
 
   it('sends findings in an imported helper to the helper file, once even when both files are open', async () => {

@@ -8,14 +8,18 @@ export interface EntryChoice {
   confirmed: boolean;
 }
 
-export async function listEntries(file: string, text: string): Promise<EntryChoice[]> {
+/** Asks the language server which builders its analysis of a document found (`skipcheck/entries`). */
+export type EntryProvider = (uri: string) => Promise<string[]>;
+let provider: EntryProvider | undefined;
+
+export function setEntryProvider(p: EntryProvider | undefined): void { provider = p; }
+
+export async function listEntries(uri: string, text: string): Promise<EntryChoice[]> {
   let confirmed: string[] = [];
   try {
-    // Loaded on first use: the analyzer brings the TypeScript compiler, which activation should not pay for.
-    const { analyze } = await import('../../../server/src/analysis/index.js');
-    confirmed = analyze(file, text).entries.filter((e) => e.requiredParams === 0).map((e) => e.name);
+    if (provider) confirmed = await provider(uri);
   } catch {
-    // The analyzer failing on odd code must not block training; the syntactic list still works.
+    // A server that is down or restarting must not block training; the syntactic list still works.
   }
   if (confirmed.length) return confirmed.map((name) => ({ name, confirmed: true }));
   return exportedFunctionNames(text).map((name) => ({ name, confirmed: false }));

@@ -86,7 +86,7 @@ export function registerTraining(context: vscode.ExtensionContext): void {
       void vscode.window.showErrorMessage(`Skipcheck: cannot read ${file}: ${(e as Error).message}`);
       return;
     }
-    const entries = await listEntries(file, text);
+    const entries = await listEntries(uri.toString(), text);
     if (!args_.entry && entries.length === 0) {
       void vscode.window.showErrorMessage(
         `Skipcheck: ${vscode.workspace.asRelativePath(uri)} exports no function. Export a function that builds and returns your tf.LayersModel.`,

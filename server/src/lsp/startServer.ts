@@ -121,6 +121,13 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     return trainLenses(params.textDocument.uri, store.entriesFor(params.textDocument.uri));
   });
 
+  // The client's "Train" command asks which exported builders the analysis found, so it never needs the
+  // analyzer (and the TypeScript compiler) in the extension host itself.
+  connection.onRequest('skipcheck/entries', (params: { uri: string }) => {
+    validator.ensureFresh(params.uri);
+    return store.entriesFor(params.uri).filter((e) => e.requiredParams === 0).map((e) => e.name);
+  });
+
   documents.listen(connection);
   connection.listen();
 }
