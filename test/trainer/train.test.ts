@@ -37,8 +37,10 @@ describe('trainer: training runs', function () {
     const dir = tempDir();
     const cfg = config(writeModel(dir, RESIDUAL_MODEL([8, 8, 1], 3)), dir, { epochs: 4, dataset: { kind: 'synthetic', samples: 192 } });
     const tensorsAtStd: number[] = [];
+    const tensorsBefore = tf.memory().numTensors;
     const { outcome, messages } = await run(cfg, undefined, (m) => { if (m.type === 'std') tensorsAtStd.push(tf.memory().numTensors); });
     assert.equal(outcome, 'completed', JSON.stringify(messages.find((m) => m.type === 'error')));
+    assert.equal(tf.memory().numTensors, tensorsBefore, 'model, optimizer slots and probe batch are all released');
 
     // start, then per epoch: batches, epoch, std; then end.
     const kinds = messages.map((m) => m.type).filter((t) => t !== 'warning');
@@ -65,7 +67,6 @@ describe('trainer: training runs', function () {
     assert.equal(JSON.parse(readFileSync(join(runDir, 'config.json'), 'utf8')).modelFile, cfg.modelFile);
     assert.deepEqual(parseMetricLines(readFileSync(join(runDir, 'metrics.jsonl'), 'utf8')), messages);
 
-    // The saved model predicts exactly like the trained one did on the probe: its std must reproduce.
     const saved = await loadSaved(runDir);
     try {
       assert.equal(saved.countParams(), start.model.params);
@@ -170,6 +171,12 @@ describe('trainer: training runs', function () {
       assert.equal(e.code, 'entry-not-found');
       assert.match(e.detail ?? '', /buildModel/);
     });
+    it('two model builders and no --entry -> entry-not-found naming both', async () => {
+      const two = RESIDUAL_MODEL([8, 8, 1], 3) + `\nexport function otherModel() { return buildModel(); }\nexport function helper(n: number) { return n; }`;
+      const e = await errorOf(two);
+      assert.equal(e.code, 'entry-not-found');
+      assert.match(e.message, /several model builders \(buildModel, otherModel\)/);
+    });
     it('non-model return -> not-a-model', async () => {
       const e = await errorOf(`import * as tf from '@tensorflow/tfjs';\nexport function buildModel() { return tf.layers.dense({ units: 2 }); }`, { entry: 'buildModel' });
       assert.equal(e.code, 'not-a-model');
@@ -190,12 +197,12 @@ describe('trainer: training runs', function () {
 export function buildModel() {
   const m = tf.sequential();
   m.add(tf.layers.flatten({ inputShape: [8, 8, 1] }));
-  m.add(tf.layers.dense({ units: 32, activation: 'relu' }));
-  m.add(tf.layers.dense({ units: 32, activation: 'relu' }));
+  m.add(tf.layers.dense({ units: 32 }));
+  m.add(tf.layers.dense({ units: 32 }));
   m.add(tf.layers.dense({ units: 3, activation: 'softmax' }));
   return m;
 }`;
-      const e = await errorOf(mlp, { learningRate: 1e12, optimizer: 'sgd', epochs: 3 });
+      const e = await errorOf(mlp, { learningRate: 1e30, optimizer: 'sgd', epochs: 1 });
       assert.equal(e.code, 'non-finite-loss');
       assert.match(e.detail ?? '', /learning rate/);
     });

@@ -26,7 +26,7 @@ export function installFastCpuKernels(tf: Tf): boolean {
       filterGradient(backend.data.get(x.dataId).values, backend.data.get(dy.dataId).values, info));
   };
   tf.unregisterKernel(KERNEL, 'cpu');
-  tf.registerKernel({ kernelName: KERNEL, backendName: 'cpu', kernelFunc: Object.assign(kernelFunc, { skipcheckFast: true }) as never });
+  tf.registerKernel({ kernelName: KERNEL, backendName: 'cpu', kernelFunc: Object.assign(kernelFunc, { skipcheckFast: true, original }) as never });
   return true;
 }
 

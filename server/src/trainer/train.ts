@@ -59,6 +59,8 @@ export async function runTraining(config: TrainConfig, backend: LoadedBackend, s
     emit(toErrorMessage(err));
     return 'failed';
   } finally {
+    // The optimizer's slots (Adam moments...) are not the model's weights: model.dispose() leaves them.
+    model?.optimizer?.dispose();
     model?.dispose();
   }
 }

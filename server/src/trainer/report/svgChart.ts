@@ -50,15 +50,17 @@ export function lineChart(series: Series[], o: ChartOptions): string {
   const sx = (x: number) => MARGIN.left + ((x - x0) / (x1 - x0)) * pw;
   const sy = (y: number) => MARGIN.top + ph - ((ty(y) - y0) / (y1 - y0)) * ph;
   const parts = [head, `<rect x="${MARGIN.left}" y="${MARGIN.top}" width="${pw}" height="${ph}" fill="none" stroke="#ccc"/>`];
-  const yTicks = o.logY
-    ? niceTicks(Math.ceil(y0), Math.floor(y1), 5).filter(Number.isInteger).map((e) => 10 ** e)
-    : niceTicks(y0, y1);
+  const decades = o.logY ? niceTicks(Math.ceil(y0), Math.floor(y1), 5).filter(Number.isInteger).map((e) => 10 ** e) : [];
+  // Within less than a decade there are no powers of ten to mark: label round values instead.
+  const yTicks = !o.logY ? niceTicks(y0, y1) : decades.length >= 2 ? decades : niceTicks(10 ** y0, 10 ** y1).filter((v) => v > 0);
   for (const v of yTicks) {
     const y = sy(v);
     parts.push(`<line x1="${MARGIN.left}" x2="${MARGIN.left + pw}" y1="${y}" y2="${y}" stroke="#eee"/>`,
       `<text x="${MARGIN.left - 4}" y="${y + 4}" text-anchor="end" font-size="11">${fmtTick(v)}</text>`);
   }
-  const xTicks = o.xNames ? o.xNames.map((_, i) => i).filter((i) => i >= x0 && i <= x1) : niceTicks(x0, x1, 8);
+  const integerX = all.every((p) => Number.isInteger(p[0]));
+  const xTicks = o.xNames ? o.xNames.map((_, i) => i).filter((i) => i >= x0 && i <= x1)
+    : niceTicks(x0, x1, 8).filter((v) => !integerX || Number.isInteger(v));
   const every = Math.max(1, Math.ceil(xTicks.length / 16));
   xTicks.forEach((v, i) => {
     if (i % every) return;
