@@ -14,6 +14,8 @@ export interface RunConfig {
   /** train: epochs of fit(); bench: timed trainOnBatch steps after warm-up. */
   epochs?: number;
   steps?: number;
+  /** bench: untimed steps first (tfjs-node builds its op cache, pure JS warms the JIT). */
+  warmup?: number;
   learningRate: number;
 }
 
@@ -61,7 +63,7 @@ async function main(config: RunConfig): Promise<RunResult> {
   } else {
     const xb = x.slice(0, config.batchSize);
     const yb = y.slice(0, config.batchSize);
-    for (let i = 0; i < 2; i++) await model.trainOnBatch(xb, yb);
+    for (let i = 0; i < (config.warmup ?? 2); i++) await model.trainOnBatch(xb, yb);
     const steps = config.steps ?? 10;
     const start = performance.now();
     for (let i = 0; i < steps; i++) result.losses.push(await model.trainOnBatch(xb, yb) as number);

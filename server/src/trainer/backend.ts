@@ -4,7 +4,8 @@
 // first question a user asks.
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { nativeRuntimeStatus } from '../native/status';
 import { installFastCpuKernels } from './fastCpuKernels';
 import type { BackendAttempt } from './protocol';
 import type { Tf } from './datasets/batches';
@@ -19,8 +20,10 @@ export function explainBackendFailure(pkg: string, err: unknown): { reason: stri
   const code = (err as { code?: string } | null)?.code;
   const firstLine = text.split('\n')[0];
   if (code === 'MODULE_NOT_FOUND' && text.includes(`'${pkg}'`)) {
-    return { reason: `${pkg} is not installed`, advice: `npm install ${pkg}@4.22.0 in your workspace` +
-      (pkg.endsWith('-gpu') ? ' (needs an NVIDIA GPU with CUDA 11.2 and cuDNN 8.1)' : '') };
+    if (pkg === '@tensorflow/tfjs') return { reason: `${pkg} is not installed`, advice: `npm install ${pkg}@4.22.0 in your workspace` };
+    return { reason: `${pkg} is not installed`, advice: `npm install ${pkg}@4.22.0 in your workspace downloads libtensorflow ` +
+      `(fails offline or behind a proxy${pkg.endsWith('-gpu') ? ', and needs CUDA 11.2 and cuDNN 8.1' : ''}); ` +
+      `or run \`skipcheck setup-native${pkg.endsWith('-gpu') ? ' --gpu' : ''}\` to build it against a TensorFlow from pip (docs/native.md)` };
   }
   const lib = /(lib(?:cudart|cudnn|cublas|cufft|curand|cusolver|cusparse|nvinfer)[\w.]*\.so[\w.]*)/.exec(text)?.[1];
   if (lib) {
@@ -53,7 +56,8 @@ export async function loadBackend(workspaceDir?: string, only?: readonly string[
         await tf.ready();
         installFastCpuKernels(tf);
         attempts.push({ pkg, ok: true });
-        return { tf, pkg, attempts, device: describeDevice(tf, pkg) };
+        const native = pkg === '@tensorflow/tfjs' ? undefined : nativeRuntimeStatus([dirname(origin)]).setup?.tfVersion;
+        return { tf, pkg, attempts, device: describeDevice(tf, pkg) + (native ? `, TensorFlow ${native}` : '') };
       } catch (err) {
         failure = explainBackendFailure(pkg, err);
         break; // found but broken: a second copy elsewhere is not what the user installed for us to use
