@@ -6,13 +6,13 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { REPO, packVsix, unpackVsix, vsixEntries } from './support/vsix';
-import { skipUnlessSelected } from './support/selection';
 
 const manifest = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { main: string; contributes?: { snippets?: { path: string }[] } };
 
 // Top-level files vsce itself adds next to extension/.
 const VSIX_METADATA = new Set(['extension.vsixmanifest', '[Content_Types].xml']);
-const ALLOWED = [/^package\.json$/, /^README\.md$/, /^LICENSE(\.txt)?$/, /^dist\/[^/]+\.(js|css)$/, /^dist\/node_modules\//, /^snippets\//, /^media\//];
+// vsce stores README.md as readme.md and LICENSE as LICENSE.txt.
+const ALLOWED = [/^package\.json$/, /^readme\.md$/i, /^LICENSE(\.txt)?$/, /^dist\/[^/]+\.(js|css)$/, /^dist\/node_modules\//, /^snippets\/[^/]+\.code-snippets$/, /^media\//];
 
 describe('packaged .vsix', function () {
   this.timeout(300_000);
@@ -21,14 +21,13 @@ describe('packaged .vsix', function () {
   let unpacked: string;
 
   before(function () {
-    skipUnlessSelected(this, __filename);
     vsix = packVsix();
     entries = vsixEntries(vsix).filter((e) => !VSIX_METADATA.has(e)).map((e) => e.replace(/^extension\//, ''));
     unpacked = join(unpackVsix(vsix), 'extension');
     console.log(`      .vsix ${(statSync(vsix).size / 1024 / 1024).toFixed(2)} MB, ${entries.length} files`);
   });
 
-  it('carries only the bundles, snippets, media, manifest, README and LICENSE', function () {
+  it('carries only the bundles, generated snippets, media, manifest, README and LICENSE', function () {
     const stray = entries.filter((e) => !ALLOWED.some((re) => re.test(e)));
     assert.deepEqual(stray, [], 'files that should not ship');
     assert.ok(!entries.some((e) => e.endsWith('.ts') || e.endsWith('.map')), 'no sources or source maps');
@@ -37,7 +36,8 @@ describe('packaged .vsix', function () {
   it('contains every file the manifest points at', function () {
     const needed = [manifest.main, 'README.md', ...(manifest.contributes?.snippets ?? []).map((s) => s.path), 'dist/server.js', 'dist/trainer.js', 'dist/webview.js']
       .map((p) => p.replace(/^\.\//, ''));
-    assert.deepEqual(needed.filter((p) => !entries.includes(p)), []);
+    const shipped = new Set(entries.map((e) => e.toLowerCase()));
+    assert.deepEqual(needed.filter((p) => !shipped.has(p.toLowerCase())), []);
     assert.ok(entries.some((e) => /^LICENSE/.test(e)), 'LICENSE');
   });
 

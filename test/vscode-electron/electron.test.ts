@@ -2,13 +2,11 @@
 // in-host suite ran and passed, and is reported as skipped (with the reason) when no VS Code is available.
 import assert from 'node:assert/strict';
 import { runElectronSuite } from './runner';
-import { skipUnlessSelected } from '../e2e/support/selection';
 
 describe('Skipcheck in desktop VS Code (@vscode/test-electron)', function () {
   this.timeout(600_000);
 
   it('runs the extension-host suite', async function () {
-    skipUnlessSelected(this, __filename);
     const outcome = await runElectronSuite();
     if (outcome.status === 'skipped') {
       console.log(`      SKIPPED: VS Code not available (set VSCODE_EXECUTABLE=/path/to/code): ${outcome.reason}`);

@@ -12,6 +12,8 @@ export interface CodeServerOptions {
   stateDir: string;
   /** VS Code user settings written before start. */
   settings: Record<string, unknown>;
+  /** Added to code-server's environment, which its extension host inherits. */
+  env?: Record<string, string>;
 }
 
 export interface RunningCodeServer {
@@ -55,13 +57,17 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<RunningC
   const args = [opts.bin, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
     '--disable-workspace-trust', '--disable-getting-started-override', '--ignore-last-opened',
     '--extensions-dir', extensionsDir(opts.stateDir), '--user-data-dir', userDataDir(opts.stateDir), opts.workspace];
-  const child: ChildProcess = spawn(process.execPath, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } });
   let output = '';
   child.stdout?.on('data', (d: Buffer) => { output += d.toString(); });
   child.stderr?.on('data', (d: Buffer) => { output += d.toString(); });
   const pid = child.pid;
   if (pid === undefined) throw new Error('code-server did not start');
+  // Should mocha itself be stopped, the detached group must not outlive it.
+  const killOnExit = (): void => { signalGroup(pid, 'SIGKILL'); };
+  process.once('exit', killOnExit);
   const stop = async (): Promise<void> => {
+    process.removeListener('exit', killOnExit);
     if (!signalGroup(pid, 'SIGTERM')) return;
     // The leader can exit before its helpers: wait for the whole group, then force what is left.
     for (let waited = 0; waited < 5000 && signalGroup(pid, 0); waited += 100) await delay(100);

@@ -4,9 +4,11 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { AnalysisHost, AnalysisResult, Finding, Fix } from '../../../server/src/analysis';
+import type { Finding, Fix, SiteInfo } from '../../../server/src/analysis';
 
 export const FIXTURE = resolve(__dirname, '..', '..', 'vscode-electron', 'workspace', 'broken-block.ts');
+
+export interface InlayExpectation { position: { line: number; character: number }; label: string }
 
 export interface FixtureExpectation {
   text: string;
@@ -16,6 +18,11 @@ export interface FixtureExpectation {
   /** The file after the preferred fix, and what the core still reports on it. */
   fixedText: string;
   remainingAfterFix: Finding[];
+  /** Shape hints after stored .apply(...) calls, as the server words them, before and after the fix. */
+  inlayHints: InlayExpectation[];
+  inlayHintsAfterFix: InlayExpectation[];
+  /** Hover on the layer the finding is about, as the server words it. */
+  hover: { position: { line: number; character: number }; markdown: string } | undefined;
   /** Exported model builder, for the training command. */
   entry: string | undefined;
 }
@@ -26,15 +33,28 @@ export function applyFix(text: string, fix: Fix): string {
   return TextDocument.applyEdits(TextDocument.create('file:///fixture.ts', 'typescript', 0, text), fix.edits);
 }
 
-type Analyze = (file: string, text: string, host?: AnalysisHost) => AnalysisResult;
+/** The default the extension contributes for skipcheck.inlayHints.maxLength. */
+function inlayMaxLength(): number {
+  const manifest = JSON.parse(readFileSync(resolve(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as
+    { contributes: { configuration: { properties: Record<string, { default?: unknown }> } } };
+  return Number(manifest.contributes.configuration.properties['skipcheck.inlayHints.maxLength'].default);
+}
 
 /** Loaded on first use, so a core that does not load fails the editor tests, not every test file's import. */
-async function loadAnalyze(): Promise<Analyze> {
-  return (await import('../../../server/src/analysis/index.js')).analyze;
+async function loadCore() {
+  const { analyze } = await import('../../../server/src/analysis/index.js');
+  const { hoverText } = await import('../../../server/src/lsp/hover.js');
+  const { formatShapes, truncate } = await import('../../../server/src/lsp/shapes.js');
+  const { rangeContains } = await import('../../../server/src/lsp/ranges.js');
+  return { analyze, hoverText, formatShapes, truncate, rangeContains };
 }
 
 export async function expectFixture(file = FIXTURE): Promise<FixtureExpectation> {
-  const analyze = await loadAnalyze();
+  const { analyze, hoverText, formatShapes, truncate, rangeContains } = await loadCore();
+  const maxLength = inlayMaxLength();
+  const inlays = (sites: SiteInfo[]): InlayExpectation[] => sites.filter((s) => s.kind === 'apply' && s.storedIn && s.shapes.length)
+    .map((s) => ({ position: s.range.end, label: truncate(formatShapes(s.shapes), maxLength) }))
+    .sort((a, b) => a.position.line - b.position.line || a.position.character - b.position.character);
   const text = readFileSync(file, 'utf8');
   const result = analyze(file, text, host);
   const target = result.findings.find((f) => f.fixes.some((x) => x.isPreferred));
@@ -45,9 +65,16 @@ export async function expectFixture(file = FIXTURE): Promise<FixtureExpectation>
   }
   const preferred = target.fixes.find((x) => x.isPreferred) as Fix;
   const fixedText = applyFix(text, preferred);
+  const fixed = analyze(file, fixedText, host);
+  // The layer the finding is about (the convolution that shrinks the branch), else any layer.
+  const hoverSite = result.sites.find((s) => s.kind === 'layer' && rangeContains(s.range, target.range.start))
+    ?? result.sites.find((s) => s.kind === 'layer');
   return {
     text, target, preferred, fixedText,
-    remainingAfterFix: analyze(file, fixedText, host).findings,
+    remainingAfterFix: fixed.findings,
+    inlayHints: inlays(result.sites),
+    inlayHintsAfterFix: inlays(fixed.sites),
+    hover: hoverSite && { position: hoverSite.range.start, markdown: hoverText(hoverSite) },
     entry: result.entries[0]?.name,
   };
 }
@@ -57,39 +84,28 @@ export function lineCol(finding: Finding): { line: number; col: number } {
   return { line: finding.range.start.line + 1, col: finding.range.start.character + 1 };
 }
 
-
 export interface EditorExpectation {
   target: { rule: string; message: string; start: { line: number; character: number } };
   preferredTitle: string;
   fixedText: string;
   remainingAfterFix: number;
-  /** Hover at a merge (or any layer) site, as the server words it. */
-  hover: { position: { line: number; character: number }; markdown: string } | undefined;
-  /** Shape hints after stored .apply(...) calls. */
-  inlayHints: { position: { line: number; character: number }; label: string }[];
+  hover: FixtureExpectation['hover'];
+  inlayHints: InlayExpectation[];
+  inlayHintsAfterFix: InlayExpectation[];
   entry: string | undefined;
 }
 
 /** Plain JSON for code that runs where the analysis core cannot be loaded (the VS Code extension host). */
 export async function expectInEditor(file = FIXTURE): Promise<EditorExpectation> {
   const e = await expectFixture(file);
-  const { analyze } = await import('../../../server/src/analysis/index.js');
-  const { hoverText } = await import('../../../server/src/lsp/hover.js');
-  const { formatShapes, truncate } = await import('../../../server/src/lsp/shapes.js');
-  // The hint length the extension contributes as default for skipcheck.inlayHints.maxLength.
-  const manifest = JSON.parse(readFileSync(resolve(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as
-    { contributes: { configuration: { properties: Record<string, { default?: unknown }> } } };
-  const maxLength = Number(manifest.contributes.configuration.properties['skipcheck.inlayHints.maxLength'].default);
-  const sites = analyze(file, e.text, host).sites;
-  const hoverSite = sites.find((s) => s.operandShapes?.length) ?? sites.find((s) => s.kind === 'layer');
   return {
     target: { rule: e.target.rule, message: e.target.message, start: e.target.range.start },
     preferredTitle: e.preferred.title,
     fixedText: e.fixedText,
     remainingAfterFix: e.remainingAfterFix.length,
-    hover: hoverSite && { position: hoverSite.range.start, markdown: hoverText(hoverSite) },
-    inlayHints: sites.filter((s) => s.kind === 'apply' && s.storedIn && s.shapes.length)
-      .map((s) => ({ position: s.range.end, label: truncate(formatShapes(s.shapes), maxLength) })),
+    hover: e.hover,
+    inlayHints: e.inlayHints,
+    inlayHintsAfterFix: e.inlayHintsAfterFix,
     entry: e.entry,
   };
 }

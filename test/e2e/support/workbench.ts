@@ -1,5 +1,6 @@
 // Drives the VS Code workbench in Chromium the way a person does: keyboard shortcuts, the Problems panel,
 // the light-bulb menu, the command palette. Selectors are VS Code 1.100's (code-server 4.100.3).
+import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
@@ -55,16 +56,29 @@ export async function problemRows(page: Page): Promise<string[]> {
   return rows.map((r) => r.replace(/\s+/g, ' ').trim()).filter((r) => /\[Ln \d+, Col \d+\]/.test(r));
 }
 
-/** Polls the Problems panel until `done` holds; on timeout the error lists what the panel showed. */
-export async function waitForProblems(page: Page, what: string, done: (rows: string[]) => boolean, timeoutMs: number): Promise<string[]> {
+/** Re-checks every 250 ms until `check` holds or `timeoutMs` passes; says whether it held. */
+export async function pollUntil(page: Page, check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
-  let rows: string[] = [];
-  while (Date.now() < deadline) {
-    rows = await problemRows(page);
-    if (done(rows)) return rows;
+  for (;;) {
+    if (await check()) return true;
+    if (Date.now() > deadline) return false;
     await page.waitForTimeout(250);
   }
+}
+
+/** Polls the Problems panel until `done` holds; on timeout the error lists what the panel showed. */
+export async function waitForProblems(page: Page, what: string, done: (rows: string[]) => boolean, timeoutMs: number): Promise<string[]> {
+  let rows: string[] = [];
+  if (await pollUntil(page, async () => done(rows = await problemRows(page)), timeoutMs)) return rows;
   throw new Error(`Problems panel: ${what} not seen within ${timeoutMs / 1000} s; it shows ${rows.length ? rows.map((r) => `\n  ${r}`).join('') : 'nothing'}`);
+}
+
+/** The shape hints the editor shows (injected text such as "[null,8,8,8]"), top to bottom. */
+export async function shownShapeHints(page: Page): Promise<string[]> {
+  const lines = await page.locator('.monaco-editor .view-lines .view-line').evaluateAll((els) =>
+    els.map((el) => ({ top: parseFloat((el as HTMLElement).style.top) || 0, text: el.textContent ?? '' })));
+  lines.sort((a, b) => a.top - b.top);
+  return lines.flatMap((l) => l.text.match(/\[null[^\]]*\]/g) ?? []);
 }
 
 /** Ctrl+G line:col, so the cursor sits where the diagnostic starts. */
@@ -72,22 +86,40 @@ export async function goToPosition(page: Page, line: number, col: number): Promi
   await page.keyboard.press('Control+G');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible' });
-  await input.fill(`${line}:${col}`);
+  // Go to Line is quick access behind ':'; without it the text becomes a file search.
+  await input.fill(`:${line}:${col}`);
   await page.keyboard.press('Enter');
   await input.waitFor({ state: 'hidden' });
 }
 
-/** Ctrl+. and a click on the action titled `title`; the error names the actions that were offered. */
+/**
+ * Ctrl+. and a click on the action titled `title`; the error names the actions that were offered. Right
+ * after the cursor moves VS Code may still answer "No code actions available" (its request raced the
+ * language server), so the menu is asked for again, as a person would, for up to 20 s.
+ */
 export async function applyCodeAction(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('Control+.');
   const menu = page.locator('.action-widget');
-  await menu.waitFor({ state: 'visible', timeout: 15_000 });
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    await page.keyboard.press('Control+.');
+    if (await menu.waitFor({ state: 'visible', timeout: 3000 }).then(() => true, () => false)) break;
+    if (Date.now() > deadline) throw new Error('Ctrl+. opened no light-bulb menu within 20 s');
+    await page.keyboard.press('Escape');
+    await page.waitForTimeout(500);
+  }
   const item = menu.locator('.monaco-list-row', { hasText: title });
   if (await item.count() === 0) {
     const offered = await menu.locator('.monaco-list-row').allInnerTexts();
     throw new Error(`the light-bulb menu does not offer "${title}"; it offers: ${offered.join(' | ') || 'nothing'}`);
   }
-  await item.first().click();
+  // Keyboard, as the menu expects: an overlay over the editor takes the mouse while it is open.
+  const focused = menu.locator('.monaco-list-row.focused');
+  for (let i = 0; i < await menu.locator('.monaco-list-row').count(); i++) {
+    if ((await focused.innerText().catch(() => '')).includes(title)) break;
+    await page.keyboard.press('ArrowDown');
+  }
+  assert.ok((await focused.innerText()).includes(title), `could not move the menu's focus to "${title}"`);
+  await page.keyboard.press('Enter');
   await menu.waitFor({ state: 'hidden' });
 }
 
