@@ -1,6 +1,7 @@
 // ResNet-style models built identically on any tfjs instance (pure-JS tfjs or tfjs-node), with seeded
 // initializers so two runs start from the same weights. test/bench/native_keras.py mirrors them in Keras.
 import type * as tfjs from '@tensorflow/tfjs';
+import { seededRandom } from '../../server/src/trainer/random';
 
 export type Tf = typeof tfjs;
 export type ModelName = 'small' | 'resnet20' | 'mnist';
@@ -47,7 +48,7 @@ export function buildResidualModel(tf: Tf, name: ModelName): tfjs.LayersModel {
  * Generated with a small seeded PRNG, not tf.random*, so both tfjs instances see the same bytes.
  */
 export function syntheticData(spec: ModelSpec, samples: number, seed = 7): { x: Float32Array; labels: Int32Array } {
-  const rand = mulberry32(seed);
+  const rand = seededRandom(seed);
   const size = spec.inputShape[0] * spec.inputShape[1] * spec.inputShape[2];
   const patterns = Array.from({ length: spec.classes }, () => Float32Array.from({ length: size }, () => rand() * 2 - 1));
   const x = new Float32Array(samples * size);
@@ -58,15 +59,4 @@ export function syntheticData(spec: ModelSpec, samples: number, seed = 7): { x: 
     for (let j = 0; j < size; j++) x[i * size + j] = p[j] + (rand() * 2 - 1);
   }
   return { x, labels };
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
