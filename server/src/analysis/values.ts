@@ -65,6 +65,8 @@ export interface NativeCall {
   thisValue: Value;
   /** Calls back into the interpreter, for natives that take callbacks (forEach, map, tidy...). */
   invoke(fn: Value, args: Value[]): Value;
+  /** Counts `n` steps of work against the step budget (copying arrays, building strings). */
+  charge(n: number): void;
 }
 
 export function isUnknown(v: Value): v is typeof UNKNOWN { return v === UNKNOWN; }

@@ -2,6 +2,19 @@ import * as ts from 'typescript';
 
 // Small AST helpers shared by the interpreter, the rules and the fixes.
 
+/**
+ * Caches a syntactic query per node: the interpreter asks the same question of a function body on every
+ * call, and the answer only depends on the (immutable) tree.
+ */
+export function perNode<T>(query: (n: ts.Node) => T): (n: ts.Node) => T {
+  const cache = new WeakMap<ts.Node, T>();
+  return (n) => {
+    let v = cache.get(n);
+    if (v === undefined && !cache.has(n)) { v = query(n); cache.set(n, v); }
+    return v as T;
+  };
+}
+
 export function skipOuter(n: ts.Node): ts.Node {
   while (ts.isParenthesizedExpression(n) || ts.isAsExpression(n) || ts.isNonNullExpression(n) || ts.isTypeAssertionExpression(n) || ts.isSatisfiesExpression(n)) n = n.expression;
   return n;
@@ -31,7 +44,7 @@ export function boundNames(n: ts.BindingName): string[] {
   return out;
 }
 
-export function containsReturn(n: ts.Node): boolean {
+export const containsReturn = perNode((n: ts.Node): boolean => {
   let found = false;
   const visit = (c: ts.Node): void => {
     if (found || ts.isFunctionLike(c) || ts.isClassLike(c)) return;
@@ -40,5 +53,48 @@ export function containsReturn(n: ts.Node): boolean {
   };
   visit(n);
   return found;
+});
+
+
+/** `var` (function-scoped) rather than `let`/`const`. */
+export function isVarList(list: ts.VariableDeclarationList): boolean {
+  return (list.flags & ts.NodeFlags.BlockScoped) === 0;
 }
 
+/** Names declared with `var` anywhere in a function body or module, outside nested functions. */
+export const varNames = perNode((root: ts.Node): readonly string[] => {
+  const out: string[] = [];
+  const visit = (n: ts.Node): void => {
+    if (n !== root && (ts.isFunctionLike(n) || ts.isClassLike(n))) return;
+    if (ts.isVariableDeclarationList(n) && isVarList(n)) for (const d of n.declarations) out.push(...boundNames(d.name));
+    ts.forEachChild(n, visit);
+  };
+  visit(root);
+  return out;
+});
+
+/** Labels written directly in front of a statement (`outer: for …`). */
+export function labelsOf(n: ts.Node): string[] {
+  const out: string[] = [];
+  for (let p = n.parent; p && ts.isLabeledStatement(p); p = p.parent) out.push(p.label.text);
+  return out;
+}
+
+/** break/continue statements inside `root` whose target is outside it (a loop or switch root keeps its own). */
+export const escapingJumps = perNode((root: ts.Node): readonly ts.BreakOrContinueStatement[] => {
+  const out: ts.BreakOrContinueStatement[] = [];
+  const visit = (n: ts.Node, inLoop: boolean, inSwitch: boolean, labels: string[]): void => {
+    if (n !== root && (ts.isFunctionLike(n) || ts.isClassLike(n))) return;
+    if (ts.isBreakStatement(n) || ts.isContinueStatement(n)) {
+      const captured = n.label ? labels.includes(n.label.text) : ts.isBreakStatement(n) ? inLoop || inSwitch : inLoop;
+      if (!captured) out.push(n);
+      return;
+    }
+    const loop = inLoop || ts.isIterationStatement(n, false);
+    const sw = inSwitch || ts.isSwitchStatement(n);
+    const own = ts.isLabeledStatement(n) ? [...labels, n.label.text] : labels;
+    ts.forEachChild(n, (c) => visit(c, loop, sw, own));
+  };
+  visit(root, false, false, ts.isIterationStatement(root, false) || ts.isSwitchStatement(root) ? labelsOf(root) : []);
+  return out;
+});

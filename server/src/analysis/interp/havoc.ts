@@ -1,8 +1,8 @@
 import * as ts from 'typescript';
-import { skipOuter } from './ast';
+import { perNode, skipOuter } from './ast';
 
 /** Identifiers a piece of code may assign (x = …, x += …, x++), outside nested functions. */
-export function assignedNames(root: ts.Node): Set<string> {
+export const assignedNames = perNode((root: ts.Node): ReadonlySet<string> => {
   const out = new Set<string>();
   const target = (t: ts.Node) => {
     t = skipOuter(t);
@@ -28,10 +28,10 @@ export function assignedNames(root: ts.Node): Set<string> {
   };
   visit(root);
   return out;
-}
+});
 
 /** Identifiers whose methods are called (arr.push, model.add): those objects may have been mutated. */
-export function receiverNames(root: ts.Node): Set<string> {
+export const receiverNames = perNode((root: ts.Node): ReadonlySet<string> => {
   const out = new Set<string>();
   const visit = (n: ts.Node): void => {
     if (n !== root && (ts.isFunctionLike(n) || ts.isClassLike(n))) return;
@@ -46,7 +46,7 @@ export function receiverNames(root: ts.Node): Set<string> {
   };
   visit(root);
   return out;
-}
+});
 
 function rootIdentifier(n: ts.Node): string | undefined {
   n = skipOuter(n);

@@ -1,14 +1,14 @@
 import * as ts from 'typescript';
 import type { AnalysisHost } from '../types';
 import { Graph, type CallFrame, type SourceRef, TensorNode, LayerInstance, ModelRecord } from '../graph';
-import { ClassValue, Fn, Native, Obj, UNKNOWN, type Value, truthy } from '../values';
+import { ClassValue, Fn, Native, Obj, UNKNOWN, type NativeCall, type Value, truthy } from '../values';
 import { Scope } from './scope';
 import { ModuleRecord, candidatePaths, isTfjsSpecifier, parse } from './modules';
 import { binaryOp, unaryOp } from './operators';
 import { builtinGlobals, primitiveMember } from './builtins';
 import { TfApi } from './tfjs';
 import { assignedNames, receiverNames } from './havoc';
-import { boundNames, containsReturn, hasExport, isDefault, isParameterPropertyModifier, isStatic, propText, skipOuter } from './ast';
+import { boundNames, containsReturn, escapingJumps, hasExport, isDefault, isParameterPropertyModifier, isStatic, isVarList, labelsOf, propText, skipOuter, varNames } from './ast';
 
 /** The user's program threw: ends the current entry point, like it would end the real run. */
 export class UserThrow extends Error { constructor() { super('user code threw'); } }
@@ -19,9 +19,13 @@ type Completion =
   | undefined
   | { kind: 'return'; value: Value }
   | { kind: 'break'; label?: string }
-  | { kind: 'continue'; label?: string };
+  | { kind: 'continue'; label?: string }
+  /** A break/continue/return inside code that was skipped (unknown condition): where control goes is unknown. */
+  | { kind: 'uncertain' };
 
 const MAX_CALL_DEPTH = 60;
+/** How many entry points' worth of steps one analysis may spend in total. */
+const WHOLE_FILE_BUDGETS = 4;
 
 /**
  * Runs the user's model-building code symbolically: every value the program could compute without I/O is
@@ -70,6 +74,7 @@ export class Interpreter {
     mod.scope.declare('module', cjsModule);
     mod.scope.declare('exports', cjsExports);
     try {
+      this.hoistVars(mod.sf, mod.scope);
       this.hoist(mod.sf.statements, mod.scope, mod);
       for (const st of mod.sf.statements) {
         const c = this.execStmt(st, mod.scope, mod);
@@ -83,10 +88,24 @@ export class Interpreter {
     }
   }
 
-  resetBudget(): void { this.steps = 0; this.stepLimit = this.maxSteps; }
+  /**
+   * A fresh budget for the next entry point, within a cap for the whole analysis so that a file full of
+   * runaway entry points stays bounded too.
+   */
+  resetBudget(): void { this.stepLimit = Math.min(this.steps + this.maxSteps, this.maxSteps * WHOLE_FILE_BUDGETS); }
 
   private tick(): void {
     if (++this.steps > this.stepLimit) throw new BudgetExceeded();
+  }
+
+  /** Work proportional to a size (copying an array, building a string) costs that many steps. */
+  charge(n: number): void {
+    this.steps += n;
+    if (this.steps > this.stepLimit) throw new BudgetExceeded();
+  }
+
+  private nativeCall(node: ts.CallExpression | ts.NewExpression, thisValue: Value): NativeCall {
+    return { node, thisValue, invoke: (f, a) => this.call(f, a, undefined, node), charge: (n) => this.charge(n) };
   }
 
   resolveImport(fromFile: string, spec: string): ModuleRecord | undefined {
@@ -121,12 +140,17 @@ export class Interpreter {
 
   private hoist(statements: readonly ts.Statement[], scope: Scope, mod: ModuleRecord): void {
     for (const st of statements) {
-      if (ts.isFunctionDeclaration(st) && st.name && st.body) {
-        const fn = new Fn(st, scope, mod, undefined);
-        scope.declare(st.name.text, fn);
-        if (hasExport(st)) this.exportBinding(mod, isDefault(st) ? 'default' : st.name.text, fn);
-      }
+      if (!ts.isFunctionDeclaration(st) || !st.body) continue;
+      const fn = new Fn(st, scope, mod, undefined);
+      if (st.name) scope.declare(st.name.text, fn);
+      // `export default function () {}` has no name to declare but is still the module's default export.
+      if (hasExport(st) && (st.name || isDefault(st))) this.exportBinding(mod, isDefault(st) ? 'default' : st.name!.text, fn);
     }
+  }
+
+  /** `var` bindings belong to the whole function (or module) and exist, undefined, before their statement runs. */
+  private hoistVars(body: ts.Node, scope: Scope): void {
+    for (const name of varNames(body)) if (!scope.hasOwn(name)) scope.declare(name, undefined);
   }
 
   private exportBinding(mod: ModuleRecord, name: string, v: Value): void {
@@ -151,9 +175,13 @@ export class Interpreter {
       case ts.SyntaxKind.VariableStatement: {
         const st = node as ts.VariableStatement;
         const exported = hasExport(st);
+        // `declare const x: T` is provided by the environment: its value is unknown, not undefined.
+        const ambient = ts.getModifiers(st)?.some((m) => m.kind === ts.SyntaxKind.DeclareKeyword);
+        const isVar = isVarList(st.declarationList);
         for (const d of st.declarationList.declarations) {
-          const v = d.initializer ? this.evalExpr(d.initializer, scope, mod) : undefined;
-          this.bindPattern(d.name, v, scope, mod, true);
+          if (isVar && !d.initializer && !ambient) continue; // `var x;` keeps the hoisted binding's value
+          const v = d.initializer ? this.evalExpr(d.initializer, scope, mod) : ambient ? UNKNOWN : undefined;
+          this.bindPattern(d.name, v, scope, mod, !isVar);
           if (ts.isIdentifier(d.name) && v instanceof TensorNode) {
             this.tensorVars.push({ at: { file: mod.file, sf: mod.sf, node: d.name }, name: d.name.text, tensor: v });
           }
@@ -169,6 +197,13 @@ export class Interpreter {
         const cls = this.makeClass(cd, scope, mod);
         if (cd.name) scope.declare(cd.name.text, cls);
         if (hasExport(cd)) this.exportBinding(mod, isDefault(cd) ? 'default' : cls.name, cls);
+        return undefined;
+      }
+      case ts.SyntaxKind.EnumDeclaration: {
+        const ed = node as ts.EnumDeclaration;
+        const e = this.makeEnum(ed, scope, mod);
+        scope.declare(ed.name.text, e);
+        if (hasExport(ed)) this.exportBinding(mod, ed.name.text, e);
         return undefined;
       }
       case ts.SyntaxKind.ExpressionStatement:
@@ -229,6 +264,24 @@ export class Interpreter {
     }
   }
 
+  /** An enum is an object of its members (numbers also map back to names); members see the earlier ones. */
+  private makeEnum(node: ts.EnumDeclaration, scope: Scope, mod: ModuleRecord): Value {
+    if (ts.getModifiers(node)?.some((m) => m.kind === ts.SyntaxKind.DeclareKeyword)) return UNKNOWN;
+    const obj = new Obj();
+    const inner = new Scope(scope);
+    let next: Value = 0;
+    for (const m of node.members) {
+      const key = this.propertyName(m.name, scope, mod);
+      const v: Value = m.initializer ? this.evalExpr(m.initializer, inner, mod) : typeof next === 'number' ? next : UNKNOWN;
+      next = typeof v === 'number' ? v + 1 : UNKNOWN;
+      if (key === UNKNOWN) continue;
+      obj.props.set(key, v);
+      inner.declare(key, v);
+      if (typeof v === 'number') obj.props.set(String(v), key);
+    }
+    return obj;
+  }
+
   private execImport(node: ts.ImportDeclaration, scope: Scope, mod: ModuleRecord): void {
     if (!ts.isStringLiteral(node.moduleSpecifier) || !node.importClause) return;
     const clause = node.importClause;
@@ -273,7 +326,15 @@ export class Interpreter {
    * assigns or mutates, and mark models it touches as incomplete. A return inside makes the result unknown.
    */
   private skipUncertain(nodes: (ts.Node | undefined)[], scope: Scope, _mod: ModuleRecord): Completion {
-    let returns = false;
+    this.forget(nodes, scope);
+    this.notes.push('a branch or loop with an unknown condition was not followed');
+    if (nodes.some((n) => n && containsReturn(n))) return { kind: 'return', value: UNKNOWN };
+    // A break or continue that may or may not happen: the enclosing loop's further course is unknown.
+    if (nodes.some((n) => n && escapingJumps(n).length > 0)) return { kind: 'uncertain' };
+    return undefined;
+  }
+
+  private forget(nodes: (ts.Node | undefined)[], scope: Scope): void {
     for (const n of nodes) {
       if (!n) continue;
       for (const name of assignedNames(n)) scope.havoc(name);
@@ -282,34 +343,48 @@ export class Interpreter {
         if (v instanceof ModelRecord) v.incomplete = true;
         else if (Array.isArray(v) || v instanceof Obj) scope.havoc(name);
       }
-      if (containsReturn(n)) returns = true;
     }
-    this.notes.push('a branch or loop with an unknown condition was not followed');
-    return returns ? { kind: 'return', value: UNKNOWN } : undefined;
+  }
+
+  /**
+   * What a loop does with its body's completion: go on with the next iteration, leave the loop, or hand
+   * the completion to the enclosing statement. `continue label` naming this loop continues it.
+   */
+  private loopStep(c: Completion, loop: ts.IterationStatement, scope: Scope): 'next' | 'exit' | Completion {
+    if (!c) return 'next';
+    if (c.kind === 'continue' && (!c.label || labelsOf(loop).includes(c.label))) return 'next';
+    if (c.kind === 'break' && !c.label) return 'exit';
+    if (c.kind === 'uncertain') {
+      // The loop may have stopped here or run on: forget everything it could change.
+      this.forget([loop], scope);
+      return escapingJumps(loop).length > 0 ? c : 'exit';
+    }
+    return c;
   }
 
   private execFor(node: ts.ForStatement, outer: Scope, mod: ModuleRecord): Completion {
-    const scope = new Scope(outer);
-    if (node.initializer) {
-      if (ts.isVariableDeclarationList(node.initializer)) {
-        for (const d of node.initializer.declarations) {
-          this.bindPattern(d.name, d.initializer ? this.evalExpr(d.initializer, scope, mod) : undefined, scope, mod, true);
+    let scope = new Scope(outer);
+    const init = node.initializer;
+    // `let` loop variables get a fresh copy per iteration (closures created in the body keep their own).
+    const perIteration = init && ts.isVariableDeclarationList(init) && !isVarList(init)
+      ? init.declarations.flatMap((d) => boundNames(d.name)) : [];
+    if (init) {
+      if (ts.isVariableDeclarationList(init)) {
+        for (const d of init.declarations) {
+          this.bindPattern(d.name, d.initializer ? this.evalExpr(d.initializer, scope, mod) : undefined, scope, mod, !isVarList(init));
         }
-      } else this.evalExpr(node.initializer, scope, mod);
+      } else this.evalExpr(init, scope, mod);
     }
     for (;;) {
       if (node.condition) {
         const t = truthy(this.evalExpr(node.condition, scope, mod));
-        if (t === UNKNOWN) return this.skipUncertain([node.statement, node.incrementor], scope, mod);
+        if (t === UNKNOWN) return this.skipUncertain([node], scope, mod);
         if (!t) return undefined;
       }
-      // Each iteration gets its own copy of the loop variables, as `let` does in JS (closures see it).
-      const iter = new Scope(scope);
-      const c = this.execStmt(node.statement, iter, mod);
-      if (c) {
-        if (c.kind === 'break' && !c.label) return undefined;
-        if (!(c.kind === 'continue' && !c.label)) return c;
-      }
+      const step = this.loopStep(this.execStmt(node.statement, new Scope(scope), mod), node, scope);
+      if (step === 'exit') return undefined;
+      if (step !== 'next') return step;
+      if (perIteration.length) scope = scope.copy(perIteration);
       if (node.incrementor) this.evalExpr(node.incrementor, scope, mod);
     }
   }
@@ -322,17 +397,15 @@ export class Interpreter {
       else if (typeof coll === 'string') items = [...coll];
     } else if (coll instanceof Obj) items = [...coll.props.keys()];
     else if (Array.isArray(coll)) items = coll.map((_, i) => String(i));
-    if (!items) return this.skipUncertain([node.statement, node.initializer], outer, mod);
+    if (!items) return this.skipUncertain([node], outer, mod);
     for (const item of items) {
       const scope = new Scope(outer);
       if (ts.isVariableDeclarationList(node.initializer)) {
-        this.bindPattern(node.initializer.declarations[0].name, item, scope, mod, true);
+        this.bindPattern(node.initializer.declarations[0].name, item, scope, mod, !isVarList(node.initializer));
       } else this.assignTo(node.initializer, item, scope, mod);
-      const c = this.execStmt(node.statement, scope, mod);
-      if (c) {
-        if (c.kind === 'break' && !c.label) return undefined;
-        if (!(c.kind === 'continue' && !c.label)) return c;
-      }
+      const step = this.loopStep(this.execStmt(node.statement, scope, mod), node, outer);
+      if (step === 'exit') return undefined;
+      if (step !== 'next') return step;
     }
     return undefined;
   }
@@ -342,15 +415,13 @@ export class Interpreter {
     for (;;) {
       if (!first) {
         const t = truthy(this.evalExpr(node.expression, scope, mod));
-        if (t === UNKNOWN) return this.skipUncertain([node.statement], scope, mod);
+        if (t === UNKNOWN) return this.skipUncertain([node], scope, mod);
         if (!t) return undefined;
       }
       first = false;
-      const c = this.execStmt(node.statement, new Scope(scope), mod);
-      if (c) {
-        if (c.kind === 'break' && !c.label) return undefined;
-        if (!(c.kind === 'continue' && !c.label)) return c;
-      }
+      const step = this.loopStep(this.execStmt(node.statement, new Scope(scope), mod), node, scope);
+      if (step === 'exit') return undefined;
+      if (step !== 'next') return step;
     }
   }
 
@@ -364,16 +435,21 @@ export class Interpreter {
         const cl = clauses[i];
         if (!ts.isCaseClause(cl)) continue;
         const cv = this.evalExpr(cl.expression, scope, mod);
-        if (cv === UNKNOWN) return this.skipUncertain([node.caseBlock], outer, mod);
+        if (cv === UNKNOWN) return this.skipUncertain([node], outer, mod);
         if (cv === v) start = i;
       }
       if (start < 0) start = clauses.findIndex((c) => ts.isDefaultClause(c));
-    } else return this.skipUncertain([node.caseBlock], outer, mod);
+    } else return this.skipUncertain([node], outer, mod);
     if (start < 0) return undefined;
     for (let i = start; i < clauses.length; i++) {
       const c = this.execBlock(clauses[i].statements, scope, mod);
       if (c) {
         if (c.kind === 'break' && !c.label) return undefined;
+        if (c.kind === 'uncertain') {
+          // An unknown `break` leaves the switch, or not: forget what the rest of the switch may change.
+          this.forget([node.caseBlock], outer);
+          return escapingJumps(node.caseBlock).some((j) => j.kind === ts.SyntaxKind.ContinueStatement || j.label) ? c : undefined;
+        }
         return c;
       }
     }
@@ -403,7 +479,8 @@ export class Interpreter {
   // ---------------------------------------------------------------- bindings
 
   bindPattern(name: ts.BindingName, value: Value, scope: Scope, mod: ModuleRecord, declare: boolean): void {
-    const put = (n: string, v: Value) => (declare ? scope.declare(n, v) : scope.set(n, v));
+    // Not declaring: a `var`, which assigns the hoisted binding (declared here when hoisting missed it).
+    const put = (n: string, v: Value) => (declare || !scope.has(n) ? scope.declare(n, v) : scope.set(n, v));
     if (ts.isIdentifier(name)) { put(name.text, value); return; }
     if (ts.isObjectBindingPattern(name)) {
       const used: string[] = [];
@@ -501,6 +578,9 @@ export class Interpreter {
       for (let c: Value = obj.cls; c instanceof ClassValue; c = c.superClass) {
         const m = this.findMethod(c, key);
         if (m) return m;
+        const getter = c.node.members.find((g): g is ts.GetAccessorDeclaration =>
+          ts.isGetAccessorDeclaration(g) && !isStatic(g) && !!g.body && propText(g.name) === key);
+        if (getter) return this.callFn(new Fn(getter, c.scope, c.mod, undefined, c), [], obj, getter);
       }
       if (obj.cls) return UNKNOWN; // inherited from a base we don't model (e.g. tf.layers.Layer)
       if (obj.props.has('%unknownSpread')) return UNKNOWN;
@@ -563,7 +643,7 @@ export class Interpreter {
   }
 
   construct(callee: Value, args: Value[], node: ts.NewExpression | ts.CallExpression): Value {
-    if (callee instanceof Native) return callee.callImpl ? callee.callImpl(args, { node, thisValue: undefined, invoke: (f, a) => this.call(f, a, undefined, node) }) : UNKNOWN;
+    if (callee instanceof Native) return callee.callImpl ? callee.callImpl(args, this.nativeCall(node, undefined)) : UNKNOWN;
     if (!(callee instanceof ClassValue)) return UNKNOWN;
     const inst = new Obj(callee);
     this.initInstance(callee, inst, args, node);
@@ -623,7 +703,7 @@ export class Interpreter {
   call(callee: Value, args: Value[], thisValue: Value, node: ts.CallExpression | ts.NewExpression): Value {
     if (callee instanceof Native) {
       if (!callee.callImpl) return UNKNOWN;
-      return callee.callImpl(args, { node, thisValue, invoke: (f, a) => this.call(f, a, undefined, node) });
+      return callee.callImpl(args, this.nativeCall(node, thisValue));
     }
     if (callee instanceof Fn) return this.callFn(callee, args, thisValue, node);
     return UNKNOWN;
@@ -631,7 +711,8 @@ export class Interpreter {
 
   private callFn(fn: Fn, args: Value[], thisValue: Value, node: ts.Node): Value {
     const body = fn.node.body;
-    if (!body) return UNKNOWN;
+    // A generator's body runs lazily, as it is iterated: not followed.
+    if (!body || fn.node.asteriskToken) return UNKNOWN;
     if (this.stack.length >= MAX_CALL_DEPTH) {
       this.notes.push(`call depth limit reached in ${fn.name} (recursion?)`);
       return UNKNOWN;
@@ -645,7 +726,9 @@ export class Interpreter {
     return this.enter(fn.name, fn.mod, node, () => {
       this.bindParams(fn.node, args, scope, fn.mod);
       if (!ts.isBlock(body)) return this.evalExpr(body, scope, fn.mod);
+      this.hoistVars(body, scope);
       const c = this.execBlock(body.statements, scope, fn.mod);
+      if (c?.kind === 'uncertain') return UNKNOWN;
       return c && c.kind === 'return' ? c.value : undefined;
     });
   }
@@ -698,8 +781,9 @@ export class Interpreter {
         for (const el of (node as ts.ArrayLiteralExpression).elements) {
           if (ts.isSpreadElement(el)) {
             const v = this.evalExpr(el.expression, scope, mod);
-            if (Array.isArray(v)) out.push(...v);
-            else return UNKNOWN;
+            if (!Array.isArray(v)) return UNKNOWN;
+            this.charge(v.length);
+            for (const item of v) out.push(item);
           } else if (ts.isOmittedExpression(el)) out.push(undefined);
           else out.push(this.evalExpr(el, scope, mod));
         }
@@ -807,6 +891,7 @@ export class Interpreter {
     for (const p of node.properties) {
       if (ts.isSpreadAssignment(p)) {
         const v = this.evalExpr(p.expression, scope, mod);
+        if (v instanceof Obj) this.charge(v.props.size);
         if (v instanceof Obj) for (const [k, pv] of v.props) obj.props.set(k, pv);
         else if (v === UNKNOWN) {
           // Properties written before an unknown spread may be overridden by it.
@@ -832,7 +917,8 @@ export class Interpreter {
       if (ts.isSpreadElement(a)) {
         const v = this.evalExpr(a.expression, scope, mod);
         if (!Array.isArray(v)) return UNKNOWN;
-        out.push(...v);
+        this.charge(v.length);
+        for (const item of v) out.push(item);
       } else out.push(this.evalExpr(a, scope, mod));
     }
     return out;
@@ -843,7 +929,7 @@ export class Interpreter {
     if (calleeNode.kind === ts.SyntaxKind.SuperKeyword) {
       const sup = scope.get('%super');
       const args = this.evalArgs(node.arguments, scope, mod);
-      if (sup instanceof Native && sup.callImpl) sup.callImpl(args === UNKNOWN ? [] : args, { node, thisValue: undefined, invoke: () => UNKNOWN });
+      if (sup instanceof Native && sup.callImpl) sup.callImpl(args === UNKNOWN ? [] : args, this.nativeCall(node, undefined));
       return undefined;
     }
     if (ts.isIdentifier(calleeNode) && calleeNode.text === 'require' && !scope.has('require')) {
@@ -906,6 +992,12 @@ export class Interpreter {
     if (op === ts.SyntaxKind.CommaToken) {
       this.evalExpr(node.left, scope, mod);
       return this.evalExpr(node.right, scope, mod);
+    }
+    if (op === ts.SyntaxKind.InKeyword) {
+      const l = this.evalExpr(node.left, scope, mod);
+      const r = this.evalExpr(node.right, scope, mod);
+      if ((typeof l !== 'string' && typeof l !== 'number') || !(r instanceof Obj) || r.cls || r.props.has('%unknownSpread')) return UNKNOWN;
+      return r.props.has(String(l));
     }
     if (op === ts.SyntaxKind.InstanceOfKeyword) {
       const l = this.evalExpr(node.left, scope, mod);

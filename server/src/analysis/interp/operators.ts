@@ -1,5 +1,6 @@
 import * as ts from 'typescript';
 import { UNKNOWN, type Value } from '../values';
+import { MAX_STRING } from './builtins';
 
 type Prim = number | string | boolean | null | undefined;
 const isPrim = (v: Value): v is Prim => v === null || v === undefined || ['number', 'string', 'boolean'].includes(typeof v);
@@ -18,7 +19,10 @@ export function binaryOp(op: ts.SyntaxKind, l: Value, r: Value): Value {
   if (l === UNKNOWN || r === UNKNOWN || !isPrim(l) || !isPrim(r)) return UNKNOWN;
   const a = l as any, b = r as any; // eslint-disable-line @typescript-eslint/no-explicit-any
   switch (op) {
-    case K.PlusToken: return a + b;
+    case K.PlusToken:
+      // Names are short: a string doubling in a loop becomes UNKNOWN before it exhausts memory.
+      if ((typeof a === 'string' || typeof b === 'string') && String(a).length + String(b).length > MAX_STRING) return UNKNOWN;
+      return a + b;
     case K.MinusToken: return a - b;
     case K.AsteriskToken: return a * b;
     case K.SlashToken: return a / b;

@@ -19,6 +19,15 @@ export class Scope {
 
   has(name: string): boolean { return this.lookup(name) !== undefined; }
 
+  hasOwn(name: string): boolean { return this.vars.has(name); }
+
+  /** A sibling scope holding copies of some of this scope's bindings (a `for (let …)` iteration). */
+  copy(names: string[]): Scope {
+    const s = new Scope(this.parent, this.thisValue);
+    for (const n of names) s.declare(n, this.vars.get(n)?.value);
+    return s;
+  }
+
   get(name: string): Value | undefined { return this.lookup(name)?.value; }
 
   /** Assigns to the nearest binding; an undeclared name is ignored (sloppy-mode globals don't matter here). */

@@ -6,6 +6,9 @@ import { inputLayerShape, specForFactory, type ConfigValue, type LayerConfig } f
 import type { Interpreter } from './interpreter';
 import { skipOuter } from './ast';
 
+/** Step-budget cost of one layer application: bounds loops that keep adding layers. */
+const APPLY_STEPS = 20;
+
 /** tfjs names that are types or classes users mention (instanceof, casts) but that build nothing. */
 const MARKERS = ['SymbolicTensor', 'Tensor', 'LayersModel', 'Sequential', 'Variable'];
 
@@ -62,6 +65,7 @@ export class TfApi {
 
   private createLayer(factory: string, cfgValue: Value, node: ts.Node): LayerInstance {
     const spec = specForFactory(factory);
+    if (!spec) this.it.notes.push(`tf.layers.${factory} is not in the layer catalogue: its output shape is unknown`);
     const config = toConfig(cfgValue);
     const call = node as ts.CallExpression;
     const cfgArg = call.arguments?.[0] && skipOuter(call.arguments[0]);
@@ -88,6 +92,7 @@ export class TfApi {
     };
     const layer = new LayerInstance(this.it.graph.id(), className, className, undefined, toConfig(inst), this.ref(node),
       [...this.it.stack], undefined, '', undefined, customShape);
+    if (hasNoWeights(cls)) layer.paramCount = 0;
     this.it.graph.layers.push(layer);
     return layer;
   }
@@ -105,6 +110,8 @@ export class TfApi {
   }
 
   private record(layer: LayerInstance, inputs: TensorNode[], shapes: (Shape | undefined)[], node: ts.Node, error?: string): TensorNode[] {
+    // An application costs as much as dozens of plain steps (shapes, graph, later the rules).
+    this.it.charge(APPLY_STEPS);
     const outputs: TensorNode[] = [];
     const app = new Application(this.it.graph.id(), layer, inputs, outputs, this.ref(node), [...this.it.stack], error);
     shapes.forEach((s, i) => outputs.push(this.it.graph.tensor(s, app, i)));
@@ -246,6 +253,27 @@ export class TfApi {
       default: return UNKNOWN;
     }
   }
+}
+
+/** Members through which a custom layer can own or report weights. */
+const WEIGHT_MEMBERS = new Set(['addWeight', 'weights', 'trainableWeights', 'nonTrainableWeights', 'countParams', 'setWeights']);
+
+/**
+ * A custom layer has no parameters when nothing in its own classes can create or report weights: tfjs
+ * layers only get weights through addWeight (or by overriding the weight getters).
+ */
+function hasNoWeights(cls: ClassValue): boolean {
+  for (let c: Value = cls; c instanceof ClassValue; c = c.superClass) {
+    let found = false;
+    const visit = (n: ts.Node): void => {
+      if (found) return;
+      if ((ts.isIdentifier(n) || ts.isPrivateIdentifier(n)) && WEIGHT_MEMBERS.has(n.text)) found = true;
+      else ts.forEachChild(n, visit);
+    };
+    visit(c.node);
+    if (found) return false;
+  }
+  return true;
 }
 
 /** Turns an interpreter value into the plain config the layer catalogue reads. */

@@ -2,18 +2,74 @@ import type { Application, TensorNode } from '../graph';
 import { windowInfo } from '../layers';
 import type { Shape } from '../types';
 
-/** Distance in layers from every ancestor tensor to `t` (t itself at 0). */
-export function ancestors(t: TensorNode): Map<TensorNode, number> {
+/** Distance in layers from every ancestor tensor of `t` whose id is at least `minId` (t itself at 0). */
+export function ancestors(t: TensorNode, minId = 0): Map<TensorNode, number> {
   const dist = new Map<TensorNode, number>([[t, 0]]);
   const queue = [t];
-  while (queue.length) {
-    const cur = queue.shift()!;
+  for (let head = 0; head < queue.length; head++) {
+    const cur = queue[head];
     const d = dist.get(cur)!;
     for (const inp of cur.producer?.inputs ?? []) {
-      if (!dist.has(inp)) { dist.set(inp, d + 1); queue.push(inp); }
+      if (inp.id >= minId && !dist.has(inp)) { dist.set(inp, d + 1); queue.push(inp); }
     }
   }
   return dist;
+}
+
+/**
+ * The newest tensor every input derives from. A tensor's id is larger than its producer's inputs', so
+ * walking back newest-first, the first tensor reached from all inputs is it: only the block between the
+ * fork and the merge is visited, not the whole model (which made long models quadratic).
+ */
+function latestCommonAncestor(inputs: TensorNode[]): TensorNode | undefined {
+  const reachedFrom = new Map<TensorNode, Set<number>>();
+  const heap = new IdMaxHeap();
+  inputs.forEach((t, i) => {
+    if (!reachedFrom.has(t)) { reachedFrom.set(t, new Set()); heap.push(t); }
+    reachedFrom.get(t)!.add(i);
+  });
+  for (let t = heap.pop(); t; t = heap.pop()) {
+    const marks = reachedFrom.get(t)!;
+    if (marks.size === inputs.length) return t;
+    for (const inp of t.producer?.inputs ?? []) {
+      let m = reachedFrom.get(inp);
+      if (!m) { m = new Set(); reachedFrom.set(inp, m); heap.push(inp); }
+      for (const i of marks) m.add(i);
+    }
+  }
+  return undefined;
+}
+
+class IdMaxHeap {
+  private readonly items: TensorNode[] = [];
+  push(t: TensorNode): void {
+    const a = this.items;
+    a.push(t);
+    for (let i = a.length - 1; i > 0;) {
+      const p = (i - 1) >> 1;
+      if (a[p].id >= a[i].id) break;
+      [a[p], a[i]] = [a[i], a[p]];
+      i = p;
+    }
+  }
+  pop(): TensorNode | undefined {
+    const a = this.items;
+    const top = a[0];
+    const last = a.pop();
+    if (a.length > 0 && last) {
+      a[0] = last;
+      for (let i = 0; ;) {
+        const l = 2 * i + 1, r = l + 1;
+        let m = i;
+        if (l < a.length && a[l].id > a[m].id) m = l;
+        if (r < a.length && a[r].id > a[m].id) m = r;
+        if (m === i) break;
+        [a[m], a[i]] = [a[i], a[m]];
+        i = m;
+      }
+    }
+    return top;
+  }
 }
 
 export interface Operand {
@@ -47,11 +103,9 @@ export function layoutFor(rank: number, channelsFirst: boolean): Layout {
 }
 
 export function analyzeMerge(app: Application): MergeSite {
-  const anc = app.inputs.map(ancestors);
-  let fork: TensorNode | undefined;
-  for (const [t] of anc[0] ?? new Map()) {
-    if (anc.every((m) => m.has(t)) && (!fork || t.id > fork.id)) fork = t;
-  }
+  const fork = latestCommonAncestor(app.inputs);
+  // Paths from the fork to an operand only pass through newer tensors.
+  const anc = app.inputs.map((t) => ancestors(t, fork?.id ?? Infinity));
   const operands = app.inputs.map((tensor, i): Operand => {
     const distance = fork ? anc[i].get(fork)! : Infinity;
     return { tensor, distance, path: fork ? pathBetween(fork, tensor, anc[i]) : [] };
@@ -71,8 +125,8 @@ export function analyzeMerge(app: Application): MergeSite {
 function pathBetween(fork: TensorNode, t: TensorNode, anc: Map<TensorNode, number>): Application[] {
   const fromFork = new Set<TensorNode>([fork]);
   const queue = [fork];
-  while (queue.length) {
-    const cur = queue.shift()!;
+  for (let head = 0; head < queue.length; head++) {
+    const cur = queue[head];
     for (const app of cur.consumers) for (const out of app.outputs) {
       if (anc.has(out) && !fromFork.has(out)) { fromFork.add(out); queue.push(out); }
     }
