@@ -13,6 +13,12 @@ export interface CallFrame { callee: string; at: SourceRef }
 
 export class TensorNode {
   readonly consumers: Application[] = [];
+  /**
+   * Set downstream of a merge tfjs would refuse: the analysis carries on with the branch's shape (what the
+   * model has once the shortcut is projected) so that later mistakes show up in the same pass, but these
+   * shapes are never shown to users as facts.
+   */
+  recovered = false;
   constructor(
     public readonly id: number,
     public shape: Shape | undefined,

@@ -5,6 +5,7 @@ import { ClassValue, Native, Obj, UNKNOWN, type Value } from '../values';
 import { inputLayerShape, specForFactory, type ConfigValue, type LayerConfig } from '../layers';
 import type { Interpreter } from './interpreter';
 import { skipOuter } from './ast';
+import { analyzeMerge } from '../rules/branch';
 
 /** Step-budget cost of one layer application: bounds loops that keep adding layers. */
 const APPLY_STEPS = 20;
@@ -114,7 +115,8 @@ export class TfApi {
     this.it.charge(APPLY_STEPS);
     const outputs: TensorNode[] = [];
     const app = new Application(this.it.graph.id(), layer, inputs, outputs, this.ref(node), [...this.it.stack], error);
-    shapes.forEach((s, i) => outputs.push(this.it.graph.tensor(s, app, i)));
+    const recovered = inputs.some((t) => t.recovered);
+    shapes.forEach((s, i) => { const t = this.it.graph.tensor(s, app, i); t.recovered = recovered; outputs.push(t); });
     for (const t of inputs) t.consumers.push(app);
     layer.apps.push(app);
     this.it.graph.apps.push(app);
@@ -136,11 +138,16 @@ export class TfApi {
       outShapes = [r.shape];
       error = r.error;
     } else outShapes = [undefined];
-    if (layer.apps.length === 0 && layer.paramCount === null) {
+    if (layer.apps.length === 0 && layer.paramCount === null && !inputs.some((t) => t.recovered)) {
       if (layer.model) layer.paramCount = modelParams(layer.model);
       else if (layer.spec && known) layer.paramCount = layer.spec.countParams(layer.config, shapes);
     }
     const outs = this.record(layer, inputs, outShapes, node, error);
+    if (error && layer.spec?.kind === 'merge' && layer.className !== 'Concatenate' && outs.length === 1) {
+      const site = analyzeMerge(outs[0].producer!);
+      outs[0].shape = inputs[site.branch].shape;
+      outs[0].recovered = true;
+    }
     if (outs.length > 1) return outs;
     return isList && layer.spec?.kind !== 'merge' && !layer.model ? outs : outs[0];
   }

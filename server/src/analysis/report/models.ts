@@ -6,11 +6,14 @@ import type { LayerInfo, ModelInfo, Shape } from '../types';
 /** undefined dims become null in JSON anyway; do it explicitly so in-process hosts see the same. */
 export const jsonShape = (s: Shape | undefined): Shape | null => (s ? s.map((d) => (d === undefined ? null : d)) : null);
 
+/** A tensor's shape as users may see it: none past a merge tfjs would refuse. */
+export const shownShape = (t: TensorNode): Shape | null => (t.recovered ? null : jsonShape(t.shape));
+
 function layerOutput(l: LayerInstance): Shape | Shape[] | null {
   const app = l.apps[0];
   if (!app) return null;
-  if (app.outputs.length === 1) return jsonShape(app.outputs[0].shape);
-  return app.outputs.map((o: TensorNode) => jsonShape(o.shape) ?? []);
+  if (app.outputs.length === 1) return shownShape(app.outputs[0]);
+  return app.outputs.map((o: TensorNode) => shownShape(o) ?? []);
 }
 
 export function layerInfo(l: LayerInstance): LayerInfo {
@@ -30,8 +33,8 @@ export function modelInfo(m: ModelRecord): ModelInfo {
     file: m.created.file,
     range: rangeOf(m.created.sf, m.created.node),
     layers: m.layers.map(layerInfo),
-    inputShapes: m.inputs.map((t) => jsonShape(t.shape) ?? []),
-    outputShapes: m.outputs.map((t) => jsonShape(t.shape) ?? []),
+    inputShapes: m.inputs.map((t) => shownShape(t) ?? []),
+    outputShapes: m.outputs.map((t) => shownShape(t) ?? []),
     paramCount: m.incomplete ? null : modelParams(m),
     ...(m.entry ? { entry: m.entry } : {}),
   };

@@ -31,13 +31,14 @@ export function collectSites(graph: Graph, tensorVars: { at: SourceRef; name: st
   for (const layer of graph.layers) {
     if (!ts.isCallExpression(layer.created.node) && !ts.isNewExpression(layer.created.node)) continue;
     const ls = site(layer.created, 'layer', layer.className);
-    for (const app of layer.apps) addShape(ls, app.outputs[0]?.shape, layer.paramCount);
+    for (const app of layer.apps) if (app.outputs[0] && !app.outputs[0].recovered) addShape(ls, app.outputs[0].shape, layer.paramCount);
   }
   for (const app of graph.apps) {
     if (!isApplyCall(app.at.node)) continue;
     const s = site(app.at, 'apply', app.layer.className);
     const stored = storedName(app.at.node);
     if (stored) s.storedIn = stored;
+    if (app.outputs[0]?.recovered) continue;
     if (addShape(s, app.outputs[0]?.shape, app.layer.paramCount) && app.inputs.length > 1) {
       (s.operandShapes ??= []).push(app.inputs.map((t) => jsonShape(t.shape) ?? []));
     }
@@ -45,7 +46,7 @@ export function collectSites(graph: Graph, tensorVars: { at: SourceRef; name: st
   for (const v of tensorVars) {
     const s = site(v.at, 'tensor');
     s.storedIn = v.name;
-    addShape(s, v.tensor.shape, null);
+    if (!v.tensor.recovered) addShape(s, v.tensor.shape, null);
   }
   return [...sites.values()];
 }
