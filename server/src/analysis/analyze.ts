@@ -19,7 +19,7 @@ const TFJS_USE = /@tensorflow\/tfjs|\btf\.(layers|model|sequential|input)\b/;
  * every exported function without required parameters symbolically, then applies the ResNet rules.
  * Never throws on user code: whatever it could not follow is reported in `notes`.
  */
-export function analyze(file: string, text: string, host?: AnalysisHost, options: AnalyzeOptions & { verify?: boolean } = {}): AnalysisResult {
+export function analyze(file: string, text: string, host?: AnalysisHost, options: AnalyzeOptions = {}): AnalysisResult {
   const result: AnalysisResult = { file, findings: [], models: [], sites: [], entries: [], notes: [], usesTfjs: TFJS_USE.test(text) };
   if (!result.usesTfjs) return result;
   const overlay: AnalysisHost = { readFile: (p) => (p === file ? text : host?.readFile(p)) };

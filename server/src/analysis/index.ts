@@ -2,3 +2,4 @@
 export * from './types';
 export { analyze } from './analyze';
 export { applyEdits, preferredEdits } from './fixes/apply';
+export { ensureFixesVerified } from './fixes/verify';

@@ -114,4 +114,9 @@ export interface AnalysisHost {
 export interface AnalyzeOptions {
   /** Interpreter step budget per entry point; bounds runaway loops and recursion. */
   maxSteps?: number;
+  /**
+   * Re-analyse each shape fix applied to check it (default true). The language server turns it off to
+   * publish diagnostics sooner and checks fixes when code actions are asked for (ensureFixesVerified).
+   */
+  verify?: boolean;
 }

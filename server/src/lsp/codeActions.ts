@@ -7,7 +7,7 @@ import {
   type TextEdit,
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
-import type { Fix, Range } from '../analysis';
+import { ensureFixesVerified, type Fix, type Range } from '../analysis';
 import { toDiagnostic } from './diagnostics';
 import type { Files } from './files';
 import { comparePositions, editsConflict, rangesIntersect } from './ranges';
@@ -31,6 +31,9 @@ function wanted(only: string[] | undefined, kind: string): boolean {
 
 export function codeActions(params: CodeActionParams, ctx: CodeActionContext): CodeAction[] {
   const file = ctx.files.fileOf(params.textDocument.uri);
+  // Shape fixes are checked by re-analysis only now that someone asks for them (once per analysis).
+  const host = ctx.files.recordingHost(new Map());
+  for (const { snapshot } of ctx.store.findingsFor(file)) ensureFixesVerified(snapshot.result, snapshot.text, host);
   // Findings of rules the user turned off offer no fixes either.
   const findings = ctx.store.findingsFor(file).flatMap(({ finding, snapshot }) => {
     const diagnostic = toDiagnostic(finding, ctx.settings, ctx.files);

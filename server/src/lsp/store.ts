@@ -11,6 +11,8 @@ export interface Snapshot {
   /** Document version analysed. */
   version: number;
   result: AnalysisResult;
+  /** The text analysed, for checking fixes later against the same version. */
+  text: string;
   reads: ReadVersions;
 }
 

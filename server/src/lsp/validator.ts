@@ -93,7 +93,7 @@ export class Validator {
       result = emptyResult(file, true);
     }
     if (!result.usesTfjs) result = emptyResult(file, false);
-    return { uri: doc.uri, file, version: doc.version, result, reads };
+    return { uri: doc.uri, file, version: doc.version, result, text: doc.getText(), reads };
   }
 
   private async drain(): Promise<void> {

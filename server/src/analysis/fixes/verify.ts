@@ -2,6 +2,16 @@ import type { AnalysisHost, AnalysisResult, AnalyzeOptions, Finding, Fix, TextEd
 import { analyze } from '../analyze';
 import { applyEdits } from './apply';
 
+const verified = new WeakSet<AnalysisResult>();
+
+/**
+ * For hosts that analyse with `verify: false` to publish diagnostics sooner (the language server): checks
+ * the fixes once, when they are about to be offered. `text` must be the text `result` was computed from.
+ */
+export function ensureFixesVerified(result: AnalysisResult, text: string, host: AnalysisHost, options: AnalyzeOptions = {}): void {
+  verifyFixes(result, result.file, text, host, options);
+}
+
 const errors = (r: AnalysisResult) => r.findings.filter((f) => f.severity === 'error').length;
 const ofRule = (r: AnalysisResult, rule: string) => r.findings.filter((f) => f.rule === rule).length;
 
@@ -11,6 +21,8 @@ const ofRule = (r: AnalysisResult, rule: string) => r.findings.filter((f) => f.r
  * new error, is dropped (and the next one becomes preferred).
  */
 export function verifyFixes(result: AnalysisResult, file: string, text: string, host: AnalysisHost, options: AnalyzeOptions): void {
+  if (verified.has(result)) return;
+  verified.add(result);
   const baseErrors = errors(result);
   for (const f of result.findings) {
     if (f.rule !== 'residual-shape-mismatch' && f.rule !== 'missing-same-padding') continue;
