@@ -28,8 +28,43 @@ export function scriptKindFor(file: string): ts.ScriptKind {
   return ts.ScriptKind.TS;
 }
 
+/**
+ * The last tree parsed for each file. While the user types, a file's text changes a little at a time, and
+ * TypeScript's incremental parser reuses every node outside the edit: a keystroke in a 1000-line model
+ * costs ~1 ms of parsing instead of ~11. A tree handed to updateSourceFile must not be used afterwards;
+ * no analysis keeps one once it has returned, and analyses do not interleave.
+ */
+const lastParse = new Map<string, ts.SourceFile>();
+const MAX_CACHED_FILES = 64;
+const MAX_INCREMENTAL_CHANGE = 4096;
+
 export function parse(file: string, text: string): ts.SourceFile {
-  return ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKindFor(file));
+  const old = lastParse.get(file);
+  lastParse.delete(file);
+  let sf: ts.SourceFile | undefined;
+  if (old && old.text === text) sf = old;
+  else if (old) {
+    // Incremental parsing pays off for edits, not for a different file under the same name. The old tree
+    // is spent whatever happens; a failed update (too deep to parse) starts over from scratch.
+    const change = changeRange(old.text, text);
+    if (change.span.length + change.newLength <= MAX_INCREMENTAL_CHANGE) {
+      try { sf = ts.updateSourceFile(old, text, change); } catch { sf = undefined; }
+    }
+  }
+  sf ??= ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKindFor(file));
+  lastParse.set(file, sf);
+  if (lastParse.size > MAX_CACHED_FILES) lastParse.delete(lastParse.keys().next().value!);
+  return sf;
+}
+
+/** The one span that differs between two texts (common prefix and suffix removed). */
+function changeRange(a: string, b: string): ts.TextChangeRange {
+  let start = 0;
+  const max = Math.min(a.length, b.length);
+  while (start < max && a.charCodeAt(start) === b.charCodeAt(start)) start++;
+  let end = 0;
+  while (end < max - start && a.charCodeAt(a.length - 1 - end) === b.charCodeAt(b.length - 1 - end)) end++;
+  return ts.createTextChangeRange(ts.createTextSpan(start, a.length - end - start), b.length - end - start);
 }
 
 const EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
