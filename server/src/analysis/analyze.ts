@@ -43,7 +43,7 @@ export function analyze(file: string, text: string, host?: AnalysisHost, options
     }
     result.models = it.graph.models.map(modelInfo);
     result.sites = collectSites(it.graph, it.tensorVars);
-    result.findings = runRules(it.graph, (f) => it.modules.get(f)?.sf);
+    result.findings = runRules(it.graph);
     if (options.verify !== false) verifyFixes(result, file, text, overlay, options);
   } catch (e) {
     // TypeScript's parser recurses once per nesting level: thousands of nested brackets overflow it.

@@ -2,7 +2,7 @@ import * as ts from 'typescript';
 import type { Fix, TextEdit } from '../types';
 import type { MergeSite } from '../rules/branch';
 import { skipOuter } from '../interp/ast';
-import { castSuffix, enclosingStatement, freshName, insertStatementBefore, isTs, quoteOf, replaceNode } from './edits';
+import { castSuffix, enclosingStatement, freshName, indentAt, insertStatementBefore, isTs, quoteOf, replaceNode } from './edits';
 import { layerPrefix } from './prefix';
 
 /** What one call of the merge needs on its shortcut. */
@@ -80,7 +80,7 @@ export function projectionFix(sites: MergeSite[], ok: boolean[]): Fix | { reason
     rhs = `${cond}\n  ? ${proj}${cast}\n  : ${sc}`;
   }
   if (statement) {
-    const indent = /^[ \t]*/.exec(sf.text.slice(sf.text.lastIndexOf('\n', statement.getStart(sf) - 1) + 1))![0];
+    const indent = indentAt(sf, statement.getStart(sf));
     const text = `const ${name} = ${rhs.replace(/\n/g, '\n' + indent)};`;
     edits.push(insertStatementBefore(sf, statement, text));
     edits.push(replaceNode(sf, skipOuter(scNode), name));

@@ -157,12 +157,11 @@ export class TfApi {
     return model.outputs.map((o) => (same && !model.incomplete ? o.shape : undefined));
   }
 
-  asLayer(model: ModelRecord, node: ts.Node): LayerInstance {
+  asLayer(model: ModelRecord): LayerInstance {
     let layer = this.modelLayers.get(model);
     if (!layer) {
       const className = model.kind === 'sequential' ? 'Sequential' : 'Model';
       layer = new LayerInstance(this.it.graph.id(), className, className, undefined, {}, model.created, [...this.it.stack], undefined, '', model);
-      void node;
       this.modelLayers.set(model, layer);
       this.it.graph.layers.push(layer);
     }
@@ -201,7 +200,7 @@ export class TfApi {
   }
 
   private add(m: ModelRecord, layerValue: Value, node: ts.Node): void {
-    const layer = layerValue instanceof ModelRecord ? this.asLayer(layerValue, node) : layerValue;
+    const layer = layerValue instanceof ModelRecord ? this.asLayer(layerValue) : layerValue;
     if (!(layer instanceof LayerInstance)) { m.incomplete = true; return; }
     if (!m.seqOutput) {
       // The first layer's inputShape/batchInputShape creates the model's InputLayer (not listed in model.layers).
@@ -244,7 +243,7 @@ export class TfApi {
     }
     const m = obj;
     switch (key) {
-      case 'apply': return new Native('apply', (args, call) => this.apply(this.asLayer(m, call.node), args[0], call.node));
+      case 'apply': return new Native('apply', (args, call) => this.apply(this.asLayer(m), args[0], call.node));
       case 'add': return new Native('add', (args, call) => { this.add(m, args[0], call.node); return undefined; });
       case 'layers': return [...m.layers];
       case 'inputs': return [...m.inputs];
