@@ -8,8 +8,8 @@ import * as path from 'node:path';
 import { analyze, applyEdits, preferredEdits, type AnalysisResult, type ModelInfo, type Shape } from '../../server/src/analysis';
 import { buildWithTfjs, loadExpectations, type GroundTruthModel } from '../support/groundTruth';
 import { brokenFixtures, exampleFiles, goodFixtures, BROKEN_EXAMPLE } from '../support/fixtureFiles';
+import { diskHost } from '../../server/src/cli/files';
 
-export const diskHost = { readFile: (p: string) => { try { return fs.readFileSync(p, 'utf8'); } catch { return undefined; } } };
 
 export function analyzeFile(file: string, text = fs.readFileSync(file, 'utf8')): AnalysisResult {
   return analyze(file, text, diskHost);

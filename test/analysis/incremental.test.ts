@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyze } from '../../server/src/analysis';
+import { diskHost as host } from '../../server/src/cli/files';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const host = { readFile: (p: string) => { try { return fs.readFileSync(p, 'utf8'); } catch { return undefined; } } };
 
 describe('incremental reparsing while typing', function () {
   this.timeout(120_000);

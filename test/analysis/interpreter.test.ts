@@ -10,9 +10,9 @@ import ts from 'typescript';
 import { analyze, type AnalysisResult, type ModelInfo, type Shape, type SiteInfo } from '../../server/src/analysis';
 import { buildWithTfjs, type GroundTruthModel } from '../support/groundTruth';
 import { FIXTURES_DIR } from '../support/fixtureFiles';
+import { diskHost } from '../../server/src/cli/files';
 
 const CONSTRUCTS = path.join(FIXTURES_DIR, 'robustness', 'constructs');
-const diskHost = { readFile: (p: string) => { try { return fs.readFileSync(p, 'utf8'); } catch { return undefined; } } };
 
 /** Entry files (lib/ only holds what they import). */
 const constructFiles = () => fs.readdirSync(CONSTRUCTS).filter((f) => /\.(ts|js)$/.test(f) && !f.startsWith('.')).sort();

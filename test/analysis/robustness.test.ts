@@ -7,9 +7,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyze, type AnalysisResult, type Range, type Shape } from '../../server/src/analysis';
 import { brokenFixtures, exampleFiles, FIXTURES_DIR, goodFixtures } from '../support/fixtureFiles';
+import { diskHost } from '../../server/src/cli/files';
 
 const HANG_BOUND_MS = 2000;
-const diskHost = { readFile: (p: string) => { try { return fs.readFileSync(p, 'utf8'); } catch { return undefined; } } };
 const RULES = new Set(['residual-shape-mismatch', 'residual-broadcast', 'missing-same-padding', 'bias-before-batchnorm', 'activation-before-batchnorm']);
 const SEVERITIES = new Set(['error', 'warning', 'info', 'hint']);
 

@@ -8,6 +8,7 @@ import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { analyze } from '../../server/src/analysis';
 import { brokenFixtures, exampleFiles, FIXTURES_DIR, goodFixtures } from '../support/fixtureFiles';
+import { diskHost } from '../../server/src/cli/files';
 
 const TARGET_MS = 100;
 const runsArg = process.argv.indexOf('--runs');
@@ -106,7 +107,6 @@ interface Row { name: string; lines: number; median: number; p95: number; heapMB
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
-const diskHost = { readFile: (p: string) => { try { return fs.readFileSync(p, 'utf8'); } catch { return undefined; } } };
 
 function measure(name: string, file: string, text: string, runs = RUNS): Row {
   const run = () => analyze(file, text, diskHost);

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding, Fix, SiteInfo } from '../../../server/src/analysis';
+import { diskHost as host } from '../../../server/src/cli/files';
 
 export const FIXTURE = resolve(__dirname, '..', '..', 'vscode-electron', 'workspace', 'broken-block.ts');
 
@@ -27,7 +28,6 @@ export interface FixtureExpectation {
   entry: string | undefined;
 }
 
-const host = { readFile: (p: string): string | undefined => { try { return readFileSync(p, 'utf8'); } catch { return undefined; } } };
 
 export function applyFix(text: string, fix: Fix): string {
   return TextDocument.applyEdits(TextDocument.create('file:///fixture.ts', 'typescript', 0, text), fix.edits);
