@@ -466,9 +466,8 @@ export class Interpreter {
       const decl = node.catchClause.variableDeclaration;
       if (decl) this.bindPattern(decl.name, UNKNOWN, cs, mod, true);
       result = this.execStmt(node.catchClause.block, cs, mod);
-    } finally {
-      // A finally block runs however the try ended; its own abrupt completion wins.
     }
+    // The finally block runs after a normal or caught end; its own abrupt completion wins.
     if (node.finallyBlock) {
       const f = this.execStmt(node.finallyBlock, scope, mod);
       if (f) return f;

@@ -1,6 +1,5 @@
 import * as ts from 'typescript';
-import type { Graph, SourceRef } from '../graph';
-import type { TensorNode } from '../graph';
+import type { Graph, SourceRef, TensorNode } from '../graph';
 import { skipOuter } from '../interp/ast';
 import { rangeOf } from '../text';
 import type { Shape, SiteInfo } from '../types';

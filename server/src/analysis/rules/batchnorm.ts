@@ -42,7 +42,7 @@ export function batchNormRules(layers: LayerInstance[], apps: Application[]): Fi
       continue;
     }
     const useBias = layer.config.useBias;
-    if (useBias === false || useBias === UNKNOWN || layer.config.useBias === null) continue;
+    if (useBias === false || useBias === UNKNOWN || useBias === null) continue;
     if (!cons.every((c) => bnOnChannels(layer, c))) continue;
     seen.add(key);
     findings.push(biasFinding(layer, cons[0]));

@@ -1,6 +1,6 @@
 import * as ts from 'typescript';
 import type { Application } from '../graph';
-import { mergeCheck } from '../layers';
+import { mergeCheck, type MergeCheck } from '../layers';
 import { rangeOf, lineOf, showShape } from '../text';
 import type { Finding, Fix } from '../types';
 import { type MergeSite, analyzeMerge, dimsAt, sizeText } from './branch';
@@ -11,7 +11,7 @@ import { paddingFix } from '../fixes/padding';
 const ELEMENTWISE_SUM = new Set(['Add', 'Subtract', 'Average']);
 
 /** One merge location in the source, with every call that reached it. */
-interface MergeGroup { apps: Application[]; sites: MergeSite[]; ok: boolean[] }
+interface MergeGroup { apps: Application[]; sites: MergeSite[]; checks: MergeCheck[]; ok: boolean[] }
 
 /**
  * residual-shape-mismatch, missing-same-padding and residual-broadcast: all three look at the operands
@@ -25,11 +25,11 @@ export function residualRules(apps: Application[]): Finding[] {
     if (shapes.some((s) => !s)) continue;
     const check = mergeCheck(app.layer.className, app.layer.config, shapes as NonNullable<typeof shapes[0]>[]);
     let g = groups.get(app.at.node);
-    if (!g) { g = { apps: [], sites: [], ok: [] }; groups.set(app.at.node, g); }
+    if (!g) { g = { apps: [], sites: [], checks: [], ok: [] }; groups.set(app.at.node, g); }
     g.apps.push(app);
     g.sites.push(analyzeMerge(app));
+    g.checks.push(check);
     g.ok.push(check.ok && check.mismatchedAxes.length === 0);
-    (app as { check?: typeof check }).check = check;
   }
   const findings: Finding[] = [];
   const paddingSeen = new Set<ts.Node>();
@@ -137,8 +137,8 @@ function paddingFinding(a: Application, site: MergeSite): Finding {
 function broadcastFindings(g: MergeGroup): Finding[] {
   const app = g.apps[0];
   if (!ELEMENTWISE_SUM.has(app.layer.className)) return [];
-  const check = (app as { check?: { broadcastAxes: number[] } }).check;
-  if (!check || check.broadcastAxes.length === 0) return [];
+  const check = g.checks[0];
+  if (check.broadcastAxes.length === 0) return [];
   const shapes = app.inputs.map((t) => showShape(t.shape)).join(' and ');
   return [{
     rule: 'residual-broadcast',
