@@ -2,7 +2,10 @@
 test/native/residualModels.ts, rebuilt layer for layer, and prints one JSON line.
 Threads come from TF_NUM_INTRAOP_THREADS / TF_NUM_INTEROP_THREADS, set by the caller for both sides.
 
-    python native.bench.py '{"model": "resnet20", "batchSize": 32, "steps": 20, "learningRate": 0.01, "jit": false}'
+    python native.bench.py '{"model": "resnet20", "batchSize": 32, "steps": 20, "learningRate": 0.01, "mode": "graph"}'
+
+mode: "graph" (Keras's default: the step is a tf.function), "xla" (jit_compile) or "eager" (run_eagerly,
+op by op like tfjs-node).
 """
 import json
 import os
@@ -51,7 +54,7 @@ def build(name):
 def main(config):
     model, spec = build(config["model"])
     model.compile(optimizer=keras.optimizers.SGD(config["learningRate"]), loss="categorical_crossentropy",
-                  jit_compile=config.get("jit", False))
+                  jit_compile=config["mode"] == "xla", run_eagerly=config["mode"] == "eager")
     batch = config["batchSize"]
     rng = np.random.default_rng(0)
     x = rng.standard_normal((batch, *spec["input"]), dtype=np.float32)

@@ -1,6 +1,6 @@
 // Training speed of the ResNet models on native TensorFlow (tfjs-node set up by `skipcheck setup-native`)
 // against pure-JS tfjs and against Keras on the same TensorFlow, same model, batch size and threads.
-//   node --import tsx test/bench/native.bench.ts [--threads 2] [--models resnet20,mnist] [--python <exe>]
+//   node --import tsx test/bench/native.bench.ts [--threads 2] [--models resnet20,mnist] [--python <exe>] [--rounds 3] [--no-js]
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -14,8 +14,8 @@ interface Case { model: ModelName; batchSize: number; nativeSteps: number; jsSte
 
 // Pure JS needs minutes of CPU per ResNet-20 batch of 32: it gets one timed step.
 const CASES: Case[] = [
-  { model: 'resnet20', batchSize: 32, nativeSteps: 20, jsSteps: 1 },
-  { model: 'mnist', batchSize: 64, nativeSteps: 20, jsSteps: 1 },
+  { model: 'resnet20', batchSize: 32, nativeSteps: 40, jsSteps: 1 },
+  { model: 'mnist', batchSize: 64, nativeSteps: 40, jsSteps: 1 },
 ];
 const LEARNING_RATE = 0.01;
 
@@ -31,14 +31,17 @@ function defaultPython(): string {
   return process.env.SKIPCHECK_KERAS_PYTHON ?? (fs.existsSync(venv) ? venv : 'python3');
 }
 
-async function keras(python: string, c: Case, jit: boolean, env: NodeJS.ProcessEnv): Promise<Row> {
-  const config = { model: c.model, batchSize: c.batchSize, steps: c.nativeSteps, learningRate: LEARNING_RATE, jit };
+type KerasMode = 'graph' | 'xla' | 'eager';
+const KERAS_MODES: Record<KerasMode, string> = { graph: 'graph (default)', xla: 'XLA', eager: 'eager' };
+
+async function keras(python: string, c: Case, mode: KerasMode, env: NodeJS.ProcessEnv): Promise<Row> {
+  const config = { model: c.model, batchSize: c.batchSize, steps: c.nativeSteps, learningRate: LEARNING_RATE, mode };
   const r = await execTool(python, [path.join(__dirname, 'native.bench.py'), JSON.stringify(config)], { env: { ...process.env, ...env } });
   const last = r.stdout.trim().split('\n').pop() ?? '';
   if (r.code !== 0 || !last.startsWith('{')) throw new Error(`Keras run failed (${python}):\n${tail(r.error ?? r.stderr, 6)}`);
   const k = JSON.parse(last) as { samplesPerSec: number; params: number; tfVersion: string; kerasVersion: string };
   return {
-    model: c.model, batch: c.batchSize, runtime: `Keras ${k.kerasVersion} ${jit ? 'XLA' : 'graph'} (TF ${k.tfVersion})`,
+    model: c.model, batch: c.batchSize, runtime: `Keras ${k.kerasVersion} ${KERAS_MODES[mode]} (TF ${k.tfVersion})`,
     samplesPerSec: k.samplesPerSec, params: k.params,
   };
 }
@@ -56,6 +59,7 @@ async function main(): Promise<void> {
   const env = { TF_NUM_INTRAOP_THREADS: threads, TF_NUM_INTEROP_THREADS: threads, TF_CPP_MIN_LOG_LEVEL: '2' };
   console.log(`tfjs-node: ${runtime.reason}; threads ${threads}; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 
+  const rounds = Number(option('--rounds') ?? 3);
   const rows: Row[] = [];
   const add = (row: Row) => {
     rows.push(row);
@@ -63,36 +67,54 @@ async function main(): Promise<void> {
   };
   for (const c of CASES.filter((k) => models.includes(k.model))) {
     const base: Omit<RunConfig, 'runtime' | 'steps'> = { model: c.model, mode: 'bench', samples: c.batchSize, batchSize: c.batchSize, learningRate: LEARNING_RATE };
-    const native = await runTrainChild({ ...base, runtime: runtime.packageDir, steps: c.nativeSteps }, env);
-    add({ model: c.model, batch: c.batchSize, runtime: `tfjs-node (TF ${native.tfVersion})`, samplesPerSec: native.samplesPerSec!, params: native.params });
-    for (const jit of [false, true]) {
-      try {
-        add(await keras(python, c, jit, env));
-      } catch (err) {
-        console.log(`Keras skipped: ${(err as Error).message}`);
-        break;
+    // Each fast runtime once per round, interleaved, so that a busy moment of the machine does not land on
+    // one of them only; the median round is reported. First what the trainer runs (TensorFlow's fused
+    // BatchNorm and ReluGrad kernels), then tfjs's own ops, then Keras.
+    const runs: (() => Promise<Row>)[] = [
+      async () => {
+        const r = await runTrainChild({ ...base, runtime: runtime.packageDir!, steps: c.nativeSteps }, env);
+        return { model: c.model, batch: c.batchSize, runtime: `tfjs-node (TF ${r.tfVersion}), fused kernels`, samplesPerSec: r.samplesPerSec!, params: r.params };
+      },
+      async () => {
+        const r = await runTrainChild({ ...base, runtime: runtime.packageDir!, steps: c.nativeSteps, fused: false }, env);
+        return { model: c.model, batch: c.batchSize, runtime: 'tfjs-node, tfjs ops only', samplesPerSec: r.samplesPerSec!, params: r.params };
+      },
+      ...(Object.keys(KERAS_MODES) as KerasMode[]).map((mode) => () => keras(python, c, mode, env)),
+    ];
+    const samples: Row[][] = runs.map(() => []);
+    for (let round = 0; round < rounds; round++) {
+      for (const [i, run] of runs.entries()) {
+        try { samples[i].push(await run()); } catch (err) { if (round === 0) console.log(`  skipped: ${(err as Error).message}`); }
       }
     }
+    for (const rowsOfRun of samples.filter((s) => s.length)) {
+      const sorted = [...rowsOfRun].sort((a, b) => a.samplesPerSec - b.samplesPerSec);
+      const median = sorted[Math.floor(sorted.length / 2)];
+      add({ ...median, note: `runs ${sorted.map((r) => r.samplesPerSec.toFixed(0)).join('/')}` });
+    }
     // Last and without warm-up: one pure-JS step of a batch takes minutes, so its one-off costs are noise.
-    const js = await runTrainChild({ ...base, runtime: 'js', steps: c.jsSteps, warmup: 0 }, env);
-    add({ model: c.model, batch: c.batchSize, runtime: 'pure-JS tfjs (cpu backend)', samplesPerSec: js.samplesPerSec!, params: js.params });
-    for (const row of rows.filter((r) => r.model === c.model && r.params !== native.params)) {
-      row.note = `different model: ${row.params} params vs ${native.params}`;
+    if (!process.argv.includes('--no-js')) {
+      const js = await runTrainChild({ ...base, runtime: 'js', steps: c.jsSteps, warmup: 0 }, env);
+      add({ model: c.model, batch: c.batchSize, runtime: 'pure-JS tfjs (cpu backend)', samplesPerSec: js.samplesPerSec!, params: js.params });
+    }
+    const params = rows.find((r) => r.model === c.model)?.params;
+    for (const row of rows.filter((r) => r.model === c.model && r.params !== params)) {
+      row.note = `different model: ${row.params} params vs ${params}`;
     }
   }
   print(rows);
 }
 
 function print(rows: Row[]): void {
-  console.log('\nmodel     batch  runtime                                   samples/s   vs pure JS  vs tfjs-node');
+  console.log(`\n${'model'.padEnd(9)} ${'batch'.padStart(5)}  ${'runtime'.padEnd(44)} ${'samples/s'.padStart(10)}  ${'vs pure JS'.padStart(10)}  ${'vs Keras graph'.padStart(14)}`);
   for (const r of rows) {
     const same = rows.filter((o) => o.model === r.model);
-    const js = same.find((o) => o.runtime.startsWith('pure-JS'))!;
-    const native = same.find((o) => o.runtime.startsWith('tfjs-node'))!;
+    const js = same.find((o) => o.runtime.startsWith('pure-JS'));
+    const graph = same.find((o) => o.runtime.includes('graph'));
+    const ratio = (of?: Row, digits = 2) => (of ? `${(r.samplesPerSec / of.samplesPerSec).toFixed(digits)}x` : '-');
     console.log(
-      `${r.model.padEnd(9)} ${String(r.batch).padStart(5)}  ${r.runtime.padEnd(40)} ${r.samplesPerSec.toFixed(r.samplesPerSec < 10 ? 3 : 1).padStart(10)}` +
-      `  ${(r.samplesPerSec / js.samplesPerSec).toFixed(1).padStart(9)}x  ${(r.samplesPerSec / native.samplesPerSec).toFixed(2).padStart(10)}x` +
-      (r.note ? `  (${r.note})` : ''),
+      `${r.model.padEnd(9)} ${String(r.batch).padStart(5)}  ${r.runtime.padEnd(44)} ${r.samplesPerSec.toFixed(r.samplesPerSec < 10 ? 3 : 1).padStart(10)}` +
+      `  ${ratio(js, 0).padStart(10)}  ${ratio(graph).padStart(14)}` + (r.note ? `  (${r.note})` : ''),
     );
   }
   console.log(`params: ${[...new Set(rows.map((r) => `${r.model} ${r.params}`))].join(', ')}`);

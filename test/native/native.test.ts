@@ -2,13 +2,14 @@
 // and on pure-JS tfjs, from the same initial weights and data, and compares what they report.
 import { strict as assert } from 'node:assert';
 import { locateNativeRuntime } from './nativeRuntime';
-import { runTrainChild } from './runTrainChild';
+import { runFusedCheckChild, runTrainChild } from './runTrainChild';
 import type { RunConfig, RunResult } from './trainRun';
 
 describe('native TensorFlow runtime (tfjs-node built by setup-native)', function () {
   this.timeout(300_000);
   const runtime = locateNativeRuntime();
   let native: RunResult;
+  let unfused: RunResult;
   let js: RunResult;
 
   before(async function () {
@@ -19,6 +20,7 @@ describe('native TensorFlow runtime (tfjs-node built by setup-native)', function
     const config: Omit<RunConfig, 'runtime'> = { model: 'small', mode: 'train', samples: 64, batchSize: 16, epochs: 3, learningRate: 0.05 };
     // One after the other: the machine has two cores and both runs want them.
     native = await runTrainChild({ ...config, runtime: runtime.packageDir! });
+    unfused = await runTrainChild({ ...config, runtime: runtime.packageDir!, fused: false });
     js = await runTrainChild({ ...config, runtime: 'js' });
   });
 
@@ -43,5 +45,30 @@ describe('native TensorFlow runtime (tfjs-node built by setup-native)', function
     });
     assert.ok(native.losses[2] < native.losses[0], `native loss did not fall: ${native.losses.join(', ')}`);
     assert.ok(js.losses[2] < js.losses[0], `pure-JS loss did not fall: ${js.losses.join(', ')}`);
+  });
+
+  it('trains with the fused TensorFlow kernels, to the same weights as tfjs\'s own ops', () => {
+    const batchNorms = native.layerShapes.filter((l) => l.startsWith('BatchNormalization ')).length;
+    assert.ok(batchNorms > 0);
+    assert.equal(native.fusedLayers, batchNorms, 'every BatchNormalization layer is on the fused path');
+    assert.equal(unfused.fusedLayers, 0);
+    assert.equal(native.finalWeightSums.length, unfused.finalWeightSums.length);
+    native.finalWeightSums.forEach((sum, i) => {
+      const ref = unfused.finalWeightSums[i];
+      assert.ok(Math.abs(sum - ref) <= 1e-3 * Math.max(1, Math.abs(ref)), `weight ${i}: fused ${sum} vs tfjs ops ${ref}`);
+    });
+    native.losses.forEach((loss, epoch) => assert.ok(Math.abs(loss - unfused.losses[epoch]) <= 1e-4 * unfused.losses[epoch],
+      `epoch ${epoch + 1}: fused ${loss} vs tfjs ops ${unfused.losses[epoch]}`));
+  });
+
+  it('fused BatchNormalization and ReLU gradient equal tfjs\'s ops, for rank 2 to 4, and keep no tensors', async () => {
+    const check = await runFusedCheckChild(runtime.packageDir!);
+    assert.ok(check.installed);
+    for (const { shape, fusedLayers, diffs } of check.batchNorm) {
+      assert.equal(fusedLayers, 1, `shape ${shape}`);
+      for (const [what, diff] of Object.entries(diffs)) assert.ok(diff < 1e-4, `shape ${shape}: ${what} differs by ${diff}`);
+    }
+    assert.ok(check.reluGradDiff < 1e-7, `ReLU gradient differs by ${check.reluGradDiff}`);
+    assert.equal(check.tensorGrowth, 0, 'tensors kept across training steps');
   });
 });

@@ -2,6 +2,8 @@
 // A child per runtime because tfjs-core keeps its engine on the global object: two tfjs copies loaded in
 // one process (the repo's and tfjs-node's) would share one engine and one active backend.
 //   node --import tsx test/native/trainRun.ts '<RunConfig JSON>'
+import { fuseBatchNormalization } from '../../server/src/trainer/fusedBatchNorm';
+import { installNativeKernels } from '../../server/src/trainer/nativeKernels';
 import { buildResidualModel, MODEL_SPECS, syntheticData, type ModelName, type Tf } from './residualModels';
 
 export interface RunConfig {
@@ -17,6 +19,8 @@ export interface RunConfig {
   /** bench: untimed steps first (tfjs-node builds its op cache, pure JS warms the JIT). */
   warmup?: number;
   learningRate: number;
+  /** Native runtimes only: train with the trainer's fused TensorFlow kernels (default) or tfjs's own ops. */
+  fused?: boolean;
 }
 
 export interface RunResult {
@@ -28,6 +32,10 @@ export interface RunResult {
   initialWeightSum: number;
   losses: number[];
   samplesPerSec?: number;
+  /** BatchNormalization layers on the fused path. */
+  fusedLayers: number;
+  /** Per weight (moving statistics included), the sum of its values after training. */
+  finalWeightSums: number[];
 }
 
 async function loadTf(runtime: string): Promise<Tf> {
@@ -44,6 +52,7 @@ async function main(config: RunConfig): Promise<RunResult> {
   const tf = await loadTf(config.runtime);
   const spec = MODEL_SPECS[config.model];
   const model = buildResidualModel(tf, config.model);
+  const fusedLayers = config.fused !== false && installNativeKernels(tf) ? fuseBatchNormalization(tf, model) : 0;
   model.compile({ optimizer: tf.train.sgd(config.learningRate), loss: 'categoricalCrossentropy' });
   const data = syntheticData(spec, config.samples);
   const x = tf.tensor4d(data.x, [config.samples, ...spec.inputShape]);
@@ -56,6 +65,8 @@ async function main(config: RunConfig): Promise<RunResult> {
     layerShapes: model.layers.map((l) => `${l.getClassName()} ${JSON.stringify(l.outputShape)}`),
     initialWeightSum: model.getWeights().reduce((s, w) => s + w.sum().dataSync()[0], 0),
     losses: [],
+    fusedLayers,
+    finalWeightSums: [],
   };
   if (config.mode === 'train') {
     const history = await model.fit(x, y, { epochs: config.epochs ?? 3, batchSize: config.batchSize, shuffle: false, verbose: 0 });
@@ -69,6 +80,7 @@ async function main(config: RunConfig): Promise<RunResult> {
     for (let i = 0; i < steps; i++) result.losses.push(await model.trainOnBatch(xb, yb) as number);
     result.samplesPerSec = (steps * config.batchSize) / ((performance.now() - start) / 1000);
   }
+  result.finalWeightSums = model.getWeights().map((w) => w.sum().dataSync()[0]);
   return result;
 }
 

@@ -62,6 +62,7 @@ export class Header {
       ? [
           `${start.config.entry}() in ${start.config.modelFile.split(/[\\/]/).pop()}`,
           `${start.backend} on ${start.device}`,
+          start.kernels ?? '',
           start.tfVersion ? `tfjs ${start.tfVersion}` : '',
           `${start.model.params.toLocaleString('en-US')} params, ${start.model.layers.length} layers`,
           `${start.config.optimizer} lr ${start.config.learningRate}, batch ${start.config.batchSize}`,

@@ -74,6 +74,7 @@ export function formatMessage(m: TrainerMessage, tty: boolean): string | undefin
     case 'start':
       return `Training ${m.model.name} (${m.model.params.toLocaleString('en')} params) on ${m.dataset.name} ` +
         `[${m.dataset.train} train / ${m.dataset.validation} val] with ${m.backend} (${m.device})\n` +
+        (m.kernels ? `  kernels: ${m.kernels}\n` : '') +
         m.attempts.filter((a) => !a.ok).map((a) => `  ${a.pkg} not used: ${a.reason} -> ${a.advice}\n`).join('') + `Run folder: ${m.runDir}\n`;
     case 'batch':
       return tty ? `\r  epoch ${m.epoch} batch ${m.batch}/${m.batches} loss ${m.loss.toFixed(4)}` : undefined;

@@ -57,6 +57,8 @@ export interface BlockSignal {
 
 export type TrainerMessage =
   | { type: 'start'; runDir: string; backend: string; device: string; tfVersion?: string; attempts: BackendAttempt[];
+      /** Set when training uses TensorFlow's fused kernels instead of tfjs's composed ops (nativeKernels.ts). */
+      kernels?: string;
       model: { name: string; layers: LayerSummary[]; params: number }; config: TrainConfig;
       dataset: { name: string; train: number; validation: number; inputShape: number[]; classes: number } }
   | { type: 'batch'; epoch: number; batch: number; batches: number; loss: number; acc?: number }

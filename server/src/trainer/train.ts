@@ -8,6 +8,8 @@ import { Batch, Tf, makeBatch } from './datasets/batches';
 import { Dataset, DatasetFormatError, DatasetMissingError, loadDataset } from './datasets/index';
 import { splitDataset } from './datasets/split';
 import { ModelLoadError, loadModel } from './modelLoader';
+import { fuseBatchNormalization } from './fusedBatchNorm';
+import { installNativeKernels } from './nativeKernels';
 import { createProbe } from './probe';
 import type { LayerSummary, TrainConfig, TrainerErrorCode, TrainerMessage } from './protocol';
 import { seededPermutation } from './random';
@@ -40,12 +42,13 @@ export async function runTraining(config: TrainConfig, backend: LoadedBackend, s
   try {
     const loaded = await loadModel(config.modelFile, config.entry, tf);
     model = loaded.model;
+    const kernels = installNativeKernels(tf) ? fusedKernelsNote(fuseBatchNormalization(tf, model)) : undefined;
     // Warnings found while preparing follow 'start', which consumers expect as the first message.
     const warnings: TrainerMessage[] = [];
     const prepared = prepare(tf, model, config, (w) => warnings.push(w));
     const { ds, inputShape } = prepared;
     emit({
-      type: 'start', runDir, backend: backend.pkg, device: backend.device, tfVersion: tfVersion(tf), attempts: backend.attempts,
+      type: 'start', runDir, backend: backend.pkg, device: backend.device, tfVersion: tfVersion(tf), attempts: backend.attempts, kernels,
       model: { name: model.name, layers: summarize(model), params: model.countParams() },
       config: { ...config, entry: loaded.entry },
       dataset: { name: ds.name, train: prepared.train.length, validation: prepared.validation.length, inputShape, classes: ds.classes },
@@ -63,6 +66,10 @@ export async function runTraining(config: TrainConfig, backend: LoadedBackend, s
     model?.optimizer?.dispose();
     model?.dispose();
   }
+}
+
+function fusedKernelsNote(batchNormLayers: number): string {
+  return `TensorFlow's fused ReluGrad${batchNormLayers ? ` and FusedBatchNormV3 (${batchNormLayers} BatchNormalization layers)` : ''}`;
 }
 
 interface Prepared { ds: Dataset; inputShape: number[]; train: Uint32Array; validation: Uint32Array; probe: Uint32Array }
