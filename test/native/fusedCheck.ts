@@ -47,7 +47,7 @@ function maxAbsDiff(tf: Tf, a: tfjs.Tensor, b: tfjs.Tensor): number {
 }
 
 export async function fusedCheck(tf: Tf): Promise<FusedCheckResult> {
-  const installed = installNativeKernels(tf);
+  const installed = installNativeKernels(tf).installed;
   const batchNorm = [[16, 7], [4, 5, 6], [8, 6, 6, 5]].map((shape) => {
     const plain = trainingStep(tf, shape, false);
     const fused = trainingStep(tf, shape, true);

@@ -52,7 +52,7 @@ async function main(config: RunConfig): Promise<RunResult> {
   const tf = await loadTf(config.runtime);
   const spec = MODEL_SPECS[config.model];
   const model = buildResidualModel(tf, config.model);
-  const fusedLayers = config.fused !== false && installNativeKernels(tf) ? fuseBatchNormalization(tf, model) : 0;
+  const fusedLayers = config.fused !== false && installNativeKernels(tf).installed ? fuseBatchNormalization(tf, model) : 0;
   model.compile({ optimizer: tf.train.sgd(config.learningRate), loss: 'categoricalCrossentropy' });
   const data = syntheticData(spec, config.samples);
   const x = tf.tensor4d(data.x, [config.samples, ...spec.inputShape]);

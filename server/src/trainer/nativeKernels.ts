@@ -26,10 +26,26 @@ export function fusedKernelsWanted(env: NodeJS.ProcessEnv = process.env): boolea
   return env.SKIPCHECK_FUSED_KERNELS !== '0';
 }
 
-/** True when the fused kernels are registered for the active backend (installing them on first call). */
-export function installNativeKernels(tf: Tf): boolean {
-  if (tf.getBackend() !== BACKEND || !fusedKernelsWanted()) return false;
-  if (tf.getKernel(RELU_GRAD, BACKEND)) return true;
+export interface NativeKernels { installed: boolean; /** Why they are not, when they were tried and failed. */ problem?: string }
+
+/**
+ * Registers the fused kernels for the active backend (once) and checks them against tfjs's own ops on a
+ * small tensor; a TensorFlow build that lacks or miscomputes one gets tfjs's ops back and the reason.
+ */
+export function installNativeKernels(tf: Tf): NativeKernels {
+  if (tf.getBackend() !== BACKEND || !fusedKernelsWanted()) return { installed: false };
+  if (tf.getKernel(RELU_GRAD, BACKEND)) return { installed: true };
+  const reluGradient = tf.getGradient('Relu');
+  register(tf);
+  let problem: string | undefined;
+  try { problem = selfCheck(tf); } catch (err) { problem = (err as Error).message.split('\n')[0]; }
+  if (!problem) return { installed: true };
+  for (const name of [RELU_GRAD, BN_TRAIN, BN_TRAIN_GRAD]) tf.unregisterKernel(name, BACKEND);
+  tf.registerGradient(reluGradient);
+  return { installed: false, problem };
+}
+
+function register(tf: Tf): void {
   const binding = (tf.backend() as unknown as NodeBackend).binding;
   const f32 = [{ name: 'T', type: binding.TF_ATTR_TYPE, value: binding.TF_FLOAT }];
   const bnAttrs = (epsilon: number): OpAttr[] => [
@@ -84,5 +100,25 @@ export function installNativeKernels(tf: Tf): boolean {
       return { x: () => dx, scale: () => dScale, offset: () => dOffset };
     },
   });
-  return true;
+}
+
+/** undefined when the fused kernels agree with tfjs's ops on a small case, else what differs. */
+function selfCheck(tf: Tf): string | undefined {
+  return tf.tidy(() => {
+    const x = tf.sin(tf.range(0, 2 * 3 * 3 * 4)).mul(3).add(0.5).reshape([2, 3, 3, 4]);
+    const w = tf.cos(tf.range(0, 2 * 3 * 3 * 4)).reshape([2, 3, 3, 4]);
+    const scale = tf.tensor1d([1, 2, 0.5, -1]);
+    const offset = tf.tensor1d([0, 1, -1, 0.5]);
+    const fused = (t: tfType.Tensor) => (tf.engine().runKernel(BN_TRAIN, { x: t, scale, offset }, { epsilon: 1e-3 }) as tfType.Tensor[])[0];
+    const composed = (t: tfType.Tensor) => {
+      const { mean, variance } = tf.moments(t, [0, 1, 2]);
+      return tf.batchNorm(t, mean, variance, offset, scale, 1e-3);
+    };
+    const differs = (a: tfType.Tensor, b: tfType.Tensor) => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] > 1e-3;
+    if (differs(fused(x), composed(x))) return 'FusedBatchNormV3 output differs from tfjs';
+    const grad = (f: (t: tfType.Tensor) => tfType.Tensor) => tf.grad((t: tfType.Tensor) => tf.sum(tf.mul(f(t), w)))(x);
+    if (differs(grad(fused), grad(composed))) return 'FusedBatchNormGradV3 differs from tfjs';
+    if (differs(grad(tf.relu), tf.mul(w, tf.cast(tf.greater(x, 0), 'float32')))) return 'ReluGrad differs from tfjs';
+    return undefined;
+  });
 }

@@ -42,17 +42,19 @@ export async function runTraining(config: TrainConfig, backend: LoadedBackend, s
   try {
     const loaded = await loadModel(config.modelFile, config.entry, tf);
     model = loaded.model;
-    const kernels = installNativeKernels(tf) ? fusedKernelsNote(fuseBatchNormalization(tf, model)) : undefined;
+    const native = installNativeKernels(tf);
+    const kernels = native.installed ? fusedKernelsNote(fuseBatchNormalization(tf, model)) : undefined;
     // Warnings found while preparing follow 'start', which consumers expect as the first message.
     const warnings: TrainerMessage[] = [];
     const prepared = prepare(tf, model, config, (w) => warnings.push(w));
     const { ds, inputShape } = prepared;
     emit({
-      type: 'start', runDir, backend: backend.pkg, device: backend.device, tfVersion: tfVersion(tf), attempts: backend.attempts, kernels,
+      type: 'start', runDir, backend: backend.pkg, device: backend.device, tfVersion: tfVersion(tf), attempts: backend.attempts, ...(kernels ? { kernels } : {}),
       model: { name: model.name, layers: summarize(model), params: model.countParams() },
       config: { ...config, entry: loaded.entry },
       dataset: { name: ds.name, train: prepared.train.length, validation: prepared.validation.length, inputShape, classes: ds.classes },
     });
+    if (native.problem) warnings.push({ type: 'warning', message: `TensorFlow's fused kernels are not used (${native.problem}): training runs tfjs's own, slower ops.` });
     warnings.forEach(emit);
     const outcome = await fitLoop(tf, model, config, prepared, emit, cancel);
     await saveModel(tf, model, runDir);
