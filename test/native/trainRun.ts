@@ -2,6 +2,8 @@
 // A child per runtime because tfjs-core keeps its engine on the global object: two tfjs copies loaded in
 // one process (the repo's and tfjs-node's) would share one engine and one active backend.
 //   node --import tsx test/native/trainRun.ts '<RunConfig JSON>'
+import type * as tfjs from '@tensorflow/tfjs';
+import { installFastCpuKernels } from '../../server/src/trainer/fastCpuKernels';
 import { fuseBatchNormalization } from '../../server/src/trainer/fusedBatchNorm';
 import { installNativeKernels } from '../../server/src/trainer/nativeKernels';
 import { buildResidualModel, MODEL_SPECS, syntheticData, type ModelName, type Tf } from './residualModels';
@@ -10,7 +12,8 @@ export interface RunConfig {
   /** 'js' = the repo's @tensorflow/tfjs on its CPU backend; otherwise a tfjs-node(-gpu) package folder. */
   runtime: string;
   model: ModelName;
-  mode: 'train' | 'bench';
+  /** grads: the gradient of every trainable weight for the first batch, from the initial weights. */
+  mode: 'train' | 'bench' | 'grads';
   samples: number;
   batchSize: number;
   /** train: epochs of fit(); bench: timed trainOnBatch steps after warm-up. */
@@ -36,12 +39,14 @@ export interface RunResult {
   fusedLayers: number;
   /** Per weight (moving statistics included), the sum of its values after training. */
   finalWeightSums: number[];
+  gradients?: number[][];
 }
 
 async function loadTf(runtime: string): Promise<Tf> {
   if (runtime === 'js') {
     const tf = await import('@tensorflow/tfjs');
     await tf.setBackend('cpu');
+    installFastCpuKernels(tf as unknown as Tf); // as the trainer does on this backend
     return tf as unknown as Tf;
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -68,7 +73,12 @@ async function main(config: RunConfig): Promise<RunResult> {
     fusedLayers,
     finalWeightSums: [],
   };
-  if (config.mode === 'train') {
+  if (config.mode === 'grads') {
+    const xb = x.slice(0, config.batchSize);
+    const yb = y.slice(0, config.batchSize);
+    const { grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(yb, model.apply(xb, { training: true }) as tfjs.Tensor) as tfjs.Scalar);
+    result.gradients = model.trainableWeights.map((w) => Array.from(grads[(w.read() as tfjs.Variable).name].dataSync()));
+  } else if (config.mode === 'train') {
     const history = await model.fit(x, y, { epochs: config.epochs ?? 3, batchSize: config.batchSize, shuffle: false, verbose: 0 });
     result.losses = history.history.loss as number[];
   } else {
