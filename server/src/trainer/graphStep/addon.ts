@@ -1,0 +1,53 @@
+// Skipcheck's graph runner addon (server/addon/graph_session.c), built by `skipcheck setup-native` next to
+// the tfjs-node binding it shares libtensorflow with. Optional: without it training runs op by op.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/** An output of a graph operation: `index` counts the op's outputs flattened, as TFE_Execute returns them. */
+export interface OutputRef { op: number; index: number }
+/** The numbering of TF_AttrType, which tfjs-node's attrs use too. */
+export const ATTR = { STRING: 0, INT: 1, FLOAT: 2, BOOL: 3, TYPE: 4, SHAPE: 5, TENSOR: 6 } as const;
+export interface TensorValue { dtype: number; shape: number[]; data: ArrayBufferView }
+export interface GraphAttr { name: string; type: number; value: unknown }
+
+declare const handle: unique symbol;
+export type Handle<K extends string> = { readonly [handle]: K };
+export type Graph = Handle<'graph'>;
+export type Session = Handle<'session'>;
+export type NativeTensor = Handle<'tensor'>;
+
+export interface GraphAddon {
+  newGraph(): Graph;
+  opDef(graph: Graph, type: string): Uint8Array;
+  addOp(graph: Graph, type: string, name: string, inputs: (OutputRef | OutputRef[])[], attrs: GraphAttr[]): number;
+  numOutputs(graph: Graph, op: number): number;
+  newSession(graph: Graph, config?: Uint8Array): Session;
+  tensor(dtype: number, shape: number[], data: ArrayBufferView): NativeTensor;
+  tensorData(t: NativeTensor): { dtype: number; shape: number[]; data: ArrayBuffer };
+  deleteTensor(t: NativeTensor): void;
+  run(session: Session, graph: Graph, feeds: OutputRef[], values: NativeTensor[], fetches: OutputRef[]): NativeTensor[];
+  tfVersion(): string;
+}
+
+export const ADDON_DIR = path.join('deps', 'skipcheck');
+export const ADDON_FILE = 'skipcheck_graph.node';
+
+export function addonPath(tfjsNodeDir: string): string {
+  return path.join(tfjsNodeDir, ADDON_DIR, ADDON_FILE);
+}
+
+export type AddonLoad = { addon: GraphAddon; file: string } | { addon?: undefined; reason: string };
+
+/** Loads the addon built for this tfjs-node package, or says why there is none. */
+export function loadGraphAddon(tfjsNodeDir: string | undefined): AddonLoad {
+  if (!tfjsNodeDir) return { reason: 'tfjs-node was not loaded from a package folder' };
+  const file = addonPath(tfjsNodeDir);
+  if (!fs.existsSync(file)) return { reason: `${file} is missing: run \`skipcheck setup-native\` again to build it` };
+  try {
+    const mod = { exports: {} as GraphAddon };
+    process.dlopen(mod, file);
+    return { addon: mod.exports, file };
+  } catch (err) {
+    return { reason: `${file} failed to load: ${(err as Error).message.split('\n')[0]}` };
+  }
+}

@@ -1,0 +1,123 @@
+// Runs a recorded training step as one TensorFlow graph, batch after batch. The model's variables live in
+// native tensors between steps (fed in, fetched out), so a step moves only the batch across from
+// JavaScript; tfjs's own variables are brought up to date when something else needs them (evaluation,
+// the response-std probe, saving).
+import type * as tfType from '@tensorflow/tfjs';
+import type { GraphAddon, NativeTensor, OutputRef, Session } from './addon';
+import { buildGraph, type BuiltGraph } from './buildGraph';
+import type { External, StepTrace } from './trace';
+
+type Tf = typeof tfType;
+type Feed = Extract<External, { kind: 'feed' }>;
+
+const TYPED: Record<number, new (b: ArrayBuffer) => Float32Array | Int32Array | Uint8Array> = { 1: Float32Array, 3: Int32Array, 10: Uint8Array };
+const TFJS_DTYPE: Record<number, tfType.DataType> = { 1: 'float32', 3: 'int32', 10: 'bool' };
+
+export class CompiledStep {
+  readonly nodes: number;
+  private readonly built: BuiltGraph;
+  private readonly session: Session;
+  /** Current value of every variable the step reads or writes, by name. */
+  private readonly state = new Map<string, NativeTensor>();
+  private readonly variableFeeds: { name: string; ref: OutputRef }[] = [];
+  private readonly batchFeeds: { feed: Feed; ref: OutputRef }[] = [];
+  private readonly shapes = new Map<string, number[]>();
+
+  constructor(private readonly addon: GraphAddon, private readonly trace: StepTrace) {
+    this.built = buildGraph(addon, trace);
+    this.nodes = this.built.nodes;
+    this.session = addon.newSession(this.built.graph);
+    for (const [index, ref] of this.built.placeholders) {
+      const ext = trace.externals[index];
+      if (ext.kind === 'variable') this.variableFeeds.push({ name: ext.name, ref });
+      if (ext.kind === 'feed') this.batchFeeds.push({ feed: ext, ref });
+    }
+    for (const ext of trace.externals) if (ext.kind === 'variable') this.shapes.set(ext.name, ext.shape);
+  }
+
+  /** Names of the variables the graph carries. */
+  get variables(): string[] {
+    return [...new Set([...this.variableFeeds.map((v) => v.name), ...this.trace.updates.map((u) => u.name)])];
+  }
+
+  /** Whether batch tensors of these shapes fit the graph (the last, smaller batch of an epoch does not). */
+  accepts(shapes: number[][]): boolean {
+    return this.batchFeeds.every(({ feed }) => shapes[feed.slot]?.join() === feed.shape.join());
+  }
+
+  /** Takes the variables' current values from tfjs. */
+  loadFrom(tf: Tf): void {
+    const registered = tf.engine().state.registeredVariables as Record<string, tfType.Variable>;
+    for (const name of this.variables) {
+      const v = registered[name];
+      if (!v) throw new Error(`variable ${name} is gone`);
+      const dtype = ({ float32: 1, int32: 3, bool: 10 } as Record<string, number>)[v.dtype];
+      this.replace(name, this.addon.tensor(dtype, v.shape, v.dataSync() as ArrayBufferView));
+      this.shapes.set(name, v.shape);
+    }
+  }
+
+  /** Writes the graph's variable values into tfjs's variables. */
+  storeTo(tf: Tf): void {
+    const registered = tf.engine().state.registeredVariables as Record<string, tfType.Variable>;
+    for (const [name, tensor] of this.state) {
+      const v = registered[name];
+      if (v) v.assign(tf.tidy(() => this.toTfjs(tf, tensor)));
+    }
+  }
+
+  /** The values of the variables, as typed arrays (for checks). */
+  values(): Map<string, ArrayBufferView> {
+    return new Map([...this.state].map(([name, t]) => [name, this.read(t)]));
+  }
+
+  /** One training step on a batch; returns what the step read back (trainOnBatch's loss and metrics). */
+  run(batch: ArrayBufferView[]): number[] {
+    const fed: NativeTensor[] = [];
+    {
+      const feeds: OutputRef[] = [];
+      for (const { name, ref } of this.variableFeeds) {
+        const t = this.state.get(name);
+        if (!t) throw new Error(`no value for variable ${name}: loadFrom() first`);
+        feeds.push(ref);
+        fed.push(t);
+      }
+      const own: NativeTensor[] = this.batchFeeds.map(({ feed }) => this.addon.tensor(feed.dtype, feed.shape, batch[feed.slot]));
+      feeds.push(...this.batchFeeds.map((b) => b.ref));
+      const out = this.addon.run(this.session, this.built.graph, feeds, [...fed, ...own], this.built.fetches);
+      own.forEach((t) => this.addon.deleteTensor(t));
+      const reads = out.slice(0, this.trace.reads.length).map((t) => {
+        const value = Number((this.read(t) as Float32Array)[0]);
+        this.addon.deleteTensor(t);
+        return value;
+      });
+      this.trace.updates.forEach((u, i) => this.replace(u.name, out[this.trace.reads.length + i]));
+      return reads;
+    }
+  }
+
+  dispose(): void {
+    for (const t of this.state.values()) this.addon.deleteTensor(t);
+    this.state.clear();
+  }
+
+  private replace(name: string, tensor: NativeTensor): void {
+    const old = this.state.get(name);
+    // A variable fed to and fetched unchanged from the graph comes back as the same buffer, not a copy.
+    if (old && old !== tensor) this.addon.deleteTensor(old);
+    this.state.set(name, tensor);
+  }
+
+  private read(t: NativeTensor): ArrayBufferView {
+    const { dtype, data } = this.addon.tensorData(t);
+    const ctor = TYPED[dtype];
+    if (!ctor) throw new Error(`unsupported dtype ${dtype}`);
+    return new ctor(data);
+  }
+
+  private toTfjs(tf: Tf, t: NativeTensor): tfType.Tensor {
+    const { dtype, shape, data } = this.addon.tensorData(t);
+    const ctor = TYPED[dtype];
+    return tf.tensor(new ctor(data) as Float32Array, shape, TFJS_DTYPE[dtype]);
+  }
+}
