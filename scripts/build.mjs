@@ -1,7 +1,7 @@
 // Bundles every program the extension ships. Entry points that do not exist yet are skipped so the
 // build works while parts of the product are still being written.
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
@@ -20,3 +20,8 @@ for (const t of targets) {
   if (watch) await (await esbuild.context(opts)).watch();
   else await esbuild.build(opts);
 }
+
+// `skipcheck setup-native` compiles the graph runner from its C source on the user's machine (it must link
+// the user's TensorFlow), so the source ships next to the CLI bundle.
+mkdirSync('dist/addon', { recursive: true });
+copyFileSync('server/addon/graph_session.c', 'dist/addon/graph_session.c');

@@ -25,6 +25,7 @@ export class Header {
   private readonly status = el('span', 'sc-status');
   private readonly meta = el('p', 'sc-meta');
   private readonly dataset = el('p', 'sc-meta');
+  private readonly execution = el('p', 'sc-meta sc-execution');
   private readonly progressLabel = el('span', 'sc-progress-label');
   private readonly progressBar = el('progress', 'sc-progress');
   private readonly eta = el('span', 'sc-eta');
@@ -47,7 +48,7 @@ export class Header {
     top.append(this.title, this.status, this.stopButton);
     const progress = el('div', 'sc-progress-row');
     progress.append(this.progressLabel, this.progressBar, this.eta);
-    this.element.append(top, this.meta, this.dataset, this.attempts, progress, this.error, this.warnings);
+    this.element.append(top, this.meta, this.dataset, this.execution, this.attempts, progress, this.error, this.warnings);
   }
 
   update(run: RunView, mode: HeaderMode): void {
@@ -72,6 +73,10 @@ export class Header {
       ? `${start.dataset.name}: ${start.dataset.train} train / ${start.dataset.validation} validation samples, ` +
         `input [${start.dataset.inputShape.join(', ')}], ${start.dataset.classes} classes`
       : '';
+    // Op by op on native TensorFlow is the slow path: say so, and why.
+    this.execution.textContent = run.execution ? `Steps: ${run.execution.message}` : '';
+    this.execution.hidden = !run.execution;
+    this.execution.dataset.mode = run.execution?.mode ?? '';
     this.renderAttempts(run);
     this.renderProgress(run, mode);
     this.renderError(run);

@@ -11,7 +11,7 @@ export type PanelMessage = TrainerMessage | { type: 'history'; runs: HistoryRun[
 /** What the panel sends back to the extension. */
 export type PanelCommand = { type: 'cancel' } | { type: 'ready' };
 
-const trainerTypes = new Set(['start', 'batch', 'epoch', 'std', 'warning', 'end', 'error']);
+const trainerTypes = new Set(['start', 'batch', 'epoch', 'std', 'warning', 'execution', 'end', 'error']);
 
 /** Filters what arrives on window 'message': other frames and extensions may post too. */
 export function asPanelMessage(data: unknown): PanelMessage | undefined {

@@ -18,6 +18,8 @@ export interface RunView {
   epochs: Msg<'epoch'>[];
   std: Msg<'std'>[];
   warnings: string[];
+  /** How the trainer runs its steps (one TensorFlow graph, or op by op and why). */
+  execution?: Msg<'execution'>;
   error?: Msg<'error'>;
   end?: Msg<'end'>;
   progress?: { epoch: number; batch: number; batches: number };
@@ -80,6 +82,9 @@ export function applyMessage(run: RunView, m: TrainerMessage, now?: number): voi
       break;
     case 'warning':
       run.warnings.push(m.message);
+      break;
+    case 'execution':
+      run.execution = m;
       break;
     case 'error':
       run.error = m;

@@ -27,7 +27,7 @@ function stripCr(line: string): string {
   return line.endsWith('\r') ? line.slice(0, -1) : line;
 }
 
-const messageTypes = new Set<TrainerMessage['type']>(['start', 'batch', 'epoch', 'std', 'warning', 'end', 'error']);
+const messageTypes = new Set<TrainerMessage['type']>(['start', 'batch', 'epoch', 'std', 'warning', 'execution', 'end', 'error']);
 
 export type ParsedLine = { message: TrainerMessage } | { text: string };
 

@@ -3,7 +3,8 @@
 import * as path from 'node:path';
 import { bindingEntryHeaders, headerClosure } from './headers';
 import { layoutDeps, writeRecord } from './layout';
-import { buildBinding } from './buildBinding';
+import { buildBinding, findNodeHeaders } from './buildBinding';
+import { buildGraphAddon } from './buildGraphAddon';
 import { resolveTfInstall } from './resolveTf';
 import { parseSetupArgs, SETUP_USAGE, UsageError, type SetupOptions } from './setupArgs';
 import { checkCApiSymbols } from './symbols';
@@ -67,18 +68,27 @@ export async function runSetupNative(options: SetupOptions, io: SetupIo): Promis
     );
   } else log(`${symbols.required} C API functions the binding calls are exported by ${path.basename(install.capiLib)} / ${path.basename(install.frameworkLib)}`);
 
-  io.out('4/5 Building the binding');
+  io.out('4/5 Building the binding and the graph runner');
   const record = layoutDeps(packageDir, install, closure.files, { mode: options.symlink ? 'symlink' : 'link-or-copy', gpu: options.gpu });
   log(`deps/lib: ${record.libraries.join(', ')} (${record.placed}); deps/include: ${closure.files.length} headers`);
   const binding = await buildBinding(packageDir, { nodedir: options.nodedir }, log);
   log(`built ${binding}`);
+  // Optional: without it training runs op by op, as tfjs-node itself does.
+  let graphAddon: string | undefined;
+  try {
+    graphAddon = await buildGraphAddon(packageDir, findNodeHeaders(options.nodedir)!, log);
+    log(`built ${graphAddon}`);
+  } catch (err) {
+    log(`note: the graph runner was not built (${(err as Error).message.split('\n')[0]}); training steps will run op by op, 2-3x slower`);
+  }
 
   io.out('5/5 Verifying');
-  const result = await verifyRuntime(packageDir);
+  const result = await verifyRuntime(packageDir, graphAddon);
   writeRecord(packageDir, { ...record, tfVersion: result.tfVersion });
   io.out(
     `Native TensorFlow ${result.tfVersion} ready (${result.gpu ? 'GPU' : 'CPU'}): ${pkg.name} loads in ${result.loadMs} ms, ` +
-    `backend '${result.backend}', conv + gradient match pure tfjs within ${result.maxAbsDiff.toExponential(1)}.`,
+    `backend '${result.backend}', conv + gradient match pure tfjs within ${result.maxAbsDiff.toExponential(1)}` +
+    (result.graphAddon ? '; graph runner works.' : '.'),
   );
   if (options.gpu && !result.gpu) {
     io.out('Warning: no GPU device is in use; check the NVIDIA driver and the CUDA 12 libraries (docs/native.md).');

@@ -9,6 +9,8 @@ export interface VerifyResult {
   gpu: boolean;
   maxAbsDiff: number;
   loadMs: number;
+  /** Skipcheck's graph runner loaded and ran a small graph (undefined: not built). */
+  graphAddon?: boolean;
 }
 
 // Plain JS: it runs inside the user's tfjs-node, not in this bundle.
@@ -32,15 +34,33 @@ if (native[0] !== js[0]) throw new Error('shape differs: ' + native[0] + ' vs ' 
 let maxAbsDiff = 0;
 for (const i of [1, 2]) native[i].forEach((v, j) => { maxAbsDiff = Math.max(maxAbsDiff, Math.abs(v - js[i][j])); });
 const b = tf.findBackend('tensorflow');
-console.log(JSON.stringify({ tfVersion: b.binding.TF_Version, backend, gpu: !!b.isUsingGpuDevice, maxAbsDiff, loadMs }));
+let graphAddon;
+if (process.env.SKIPCHECK_GRAPH_ADDON) {
+  const mod = { exports: {} };
+  process.dlopen(mod, process.env.SKIPCHECK_GRAPH_ADDON);
+  const g = mod.exports;
+  const graph = g.newGraph();
+  const f32 = { name: 'dtype', type: 4, value: 1 };
+  const p = g.addOp(graph, 'Placeholder', 'x', [], [f32]);
+  const c = g.addOp(graph, 'Const', 'c', [], [f32, { name: 'value', type: 6, value: { dtype: 1, shape: [2], data: new Float32Array([1, 2]) } }]);
+  const sum = g.addOp(graph, 'AddV2', 'sum', [{ op: p, index: 0 }, { op: c, index: 0 }], []);
+  const [out] = g.run(g.newSession(graph), graph, [{ op: p, index: 0 }], [g.tensor(1, [2], new Float32Array([10, 20]))], [{ op: sum, index: 0 }]);
+  const got = Array.from(new Float32Array(g.tensorData(out).data));
+  if (got.join() !== '11,22') throw new Error('the graph runner computed ' + got.join() + ' for [10,20] + [1,2]');
+  if (g.tfVersion() !== b.binding.TF_Version) throw new Error('the graph runner links TensorFlow ' + g.tfVersion() + ', tfjs-node ' + b.binding.TF_Version);
+  graphAddon = true;
+}
+console.log(JSON.stringify({ tfVersion: b.binding.TF_Version, backend, gpu: !!b.isUsingGpuDevice, maxAbsDiff, loadMs, graphAddon }));
 `;
 
 /** Tolerance for float32 conv results of the fixed check computed by two different kernels. */
 export const VERIFY_TOLERANCE = 1e-3;
 
-export async function verifyRuntime(packageDir: string): Promise<VerifyResult> {
+export async function verifyRuntime(packageDir: string, graphAddon?: string): Promise<VerifyResult> {
   const r = await execTool(process.execPath, ['-e', CHECK], {
-    env: { ...process.env, SKIPCHECK_TFJS_NODE_DIR: packageDir, TF_CPP_MIN_LOG_LEVEL: '2', ELECTRON_RUN_AS_NODE: '1' },
+    env: {
+      ...process.env, SKIPCHECK_TFJS_NODE_DIR: packageDir, SKIPCHECK_GRAPH_ADDON: graphAddon ?? '', TF_CPP_MIN_LOG_LEVEL: '2', ELECTRON_RUN_AS_NODE: '1',
+    },
     timeoutMs: 180_000,
   });
   const last = r.stdout.trim().split('\n').pop() ?? '';

@@ -12,7 +12,11 @@ import type { Tf } from './datasets/batches';
 
 export const BACKEND_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node', '@tensorflow/tfjs'] as const;
 
-export interface LoadedBackend { tf: Tf; pkg: string; attempts: BackendAttempt[]; device: string }
+export interface LoadedBackend {
+  tf: Tf; pkg: string; attempts: BackendAttempt[]; device: string;
+  /** Folder of the loaded package (tfjs-node's holds the graph addon that setup-native builds). */
+  packageDir?: string;
+}
 
 /** Turns a require() failure into a reason and a fix the user can act on. */
 export function explainBackendFailure(pkg: string, err: unknown): { reason: string; advice: string } {
@@ -57,7 +61,7 @@ export async function loadBackend(workspaceDir?: string, only?: readonly string[
         installFastCpuKernels(tf);
         attempts.push({ pkg, ok: true });
         const native = pkg === '@tensorflow/tfjs' ? undefined : nativeRuntimeStatus([dirname(origin)]).setup?.tfVersion;
-        return { tf, pkg, attempts, device: describeDevice(tf, pkg) + (native ? `, TensorFlow ${native}` : '') };
+        return { tf, pkg, attempts, device: describeDevice(tf, pkg) + (native ? `, TensorFlow ${native}` : ''), packageDir: packageRoot(resolved, pkg) };
       } catch (err) {
         failure = explainBackendFailure(pkg, err);
         break; // found but broken: a second copy elsewhere is not what the user installed for us to use
@@ -66,6 +70,13 @@ export async function loadBackend(workspaceDir?: string, only?: readonly string[
     attempts.push({ pkg, ok: false, ...failure });
   }
   throw new BackendError(attempts);
+}
+
+/** The folder of `pkg` that holds the resolved entry file (…/node_modules/<pkg>). */
+function packageRoot(resolved: string, pkg: string): string | undefined {
+  const marker = join('node_modules', pkg);
+  const at = resolved.lastIndexOf(marker);
+  return at >= 0 ? resolved.slice(0, at + marker.length) : undefined;
 }
 
 export class BackendError extends Error {

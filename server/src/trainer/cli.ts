@@ -87,6 +87,7 @@ export function formatMessage(m: TrainerMessage, tty: boolean): string | undefin
       return stds.length ? `  response std over ${stds.length} layers: ${Math.min(...stds).toFixed(3)} .. ${Math.max(...stds).toFixed(3)}\n` : undefined;
     }
     case 'warning': return `warning: ${m.message}\n`;
+    case 'execution': return `${tty ? '\r\x1b[K' : ''}  steps: ${m.message}\n`;
     case 'end': return `${tty ? '\r\x1b[K' : ''}Training ${m.reason} in ${m.seconds.toFixed(1)} s.\n`;
     case 'error': return `${tty ? '\r\x1b[K' : ''}error [${m.code}]: ${m.message}\n${m.detail ? m.detail.replace(/^/gm, '  ') + '\n' : ''}`;
   }

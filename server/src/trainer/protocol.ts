@@ -66,6 +66,8 @@ export type TrainerMessage =
       samplesPerSec: number; seconds: number }
   | { type: 'std'; epoch: number; layers: LayerStd[]; blocks: BlockSignal[] }
   | { type: 'warning'; message: string }
+  /** How training steps execute, once that is settled (after the first few batches on tfjs-node). */
+  | { type: 'execution'; mode: 'graph' | 'eager'; message: string }
   | { type: 'end'; reason: 'completed' | 'cancelled'; runDir: string; seconds: number }
   | { type: 'error'; message: string; detail?: string; code: TrainerErrorCode };
 

@@ -10,6 +10,8 @@ import { splitDataset } from './datasets/split';
 import { ModelLoadError, loadModel } from './modelLoader';
 import { fuseBatchNormalization } from './fusedBatchNorm';
 import { installNativeKernels } from './nativeKernels';
+import { loadGraphAddon } from './graphStep/addon';
+import { StepRunner } from './graphStep/stepRunner';
 import { createProbe } from './probe';
 import type { LayerSummary, TrainConfig, TrainerErrorCode, TrainerMessage } from './protocol';
 import { seededPermutation } from './random';
@@ -39,6 +41,7 @@ export async function runTraining(config: TrainConfig, backend: LoadedBackend, s
   writeFileAtomic(join(runDir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
   const emit: Emit = (m) => { appendMetric(runDir, m); sink(m); };
   let model: tfType.LayersModel | undefined;
+  let steps: StepRunner | undefined;
   try {
     const loaded = await loadModel(config.modelFile, config.entry, tf);
     model = loaded.model;
@@ -56,7 +59,10 @@ export async function runTraining(config: TrainConfig, backend: LoadedBackend, s
     });
     if (native.problem) warnings.push({ type: 'warning', message: `TensorFlow's fused kernels are not used (${native.problem}): training runs tfjs's own, slower ops.` });
     warnings.forEach(emit);
-    const outcome = await fitLoop(tf, model, config, prepared, emit, cancel);
+    steps = new StepRunner(tf, model, tf.getBackend() === 'tensorflow' ? loadGraphAddon(backend.packageDir) : undefined,
+      (r) => emit({ type: 'execution', ...r }));
+    const outcome = await fitLoop(tf, model, steps, config, prepared, emit, cancel);
+    steps.sync();
     await saveModel(tf, model, runDir);
     emit({ type: 'end', reason: outcome, runDir, seconds: (Date.now() - t0) / 1000 });
     return outcome;
@@ -64,6 +70,7 @@ export async function runTraining(config: TrainConfig, backend: LoadedBackend, s
     emit(toErrorMessage(err));
     return 'failed';
   } finally {
+    steps?.dispose();
     // The optimizer's slots (Adam moments...) are not the model's weights: model.dispose() leaves them.
     model?.optimizer?.dispose();
     model?.dispose();
@@ -120,7 +127,8 @@ function compile(tf: Tf, model: tfType.LayersModel, config: TrainConfig, emit: E
   model.compile({ optimizer: make(config.learningRate), loss, metrics: ['accuracy'] });
 }
 
-async function fitLoop(tf: Tf, model: tfType.LayersModel, config: TrainConfig, p: Prepared, emit: Emit, cancel: CancelToken): Promise<'completed' | 'cancelled'> {
+async function fitLoop(tf: Tf, model: tfType.LayersModel, steps: StepRunner, config: TrainConfig, p: Prepared, emit: Emit, cancel: CancelToken):
+  Promise<'completed' | 'cancelled'> {
   const probe = p.probe.length ? createProbe(tf, model) : undefined;
   const probeX = probe ? makeBatch(tf, p.ds, p.probe, p.inputShape) : undefined;
   probeX?.y.dispose();
@@ -137,7 +145,7 @@ async function fitLoop(tf: Tf, model: tfType.LayersModel, config: TrainConfig, p
         const idx = order.slice(b * config.batchSize, (b + 1) * config.batchSize).map((i) => p.train[i]);
         const batch = makeBatch(tf, p.ds, idx, p.inputShape);
         let result: number | number[];
-        try { result = await model.trainOnBatch(batch.x, batch.y); } finally { disposeBatch(batch); }
+        try { result = await steps.train(batch); } finally { disposeBatch(batch); }
         const [loss, acc] = Array.isArray(result) ? result : [result, undefined];
         if (!Number.isFinite(loss)) throw nonFinite(loss, epoch, b + 1, config);
         lossSum += loss * idx.length;
@@ -147,6 +155,7 @@ async function fitLoop(tf: Tf, model: tfType.LayersModel, config: TrainConfig, p
         await yieldToEvents();
       }
       const seconds = (Date.now() - started) / 1000;
+      steps.sync();
       const val = await evaluate(tf, model, p, config.batchSize, cancel);
       if (val === 'cancelled') return 'cancelled';
       emit({

@@ -3,7 +3,7 @@
 // JavaScript; tfjs's own variables are brought up to date when something else needs them (evaluation,
 // the response-std probe, saving).
 import type * as tfType from '@tensorflow/tfjs';
-import type { GraphAddon, NativeTensor, OutputRef, Session } from './addon';
+import type { GraphAddon, NativeTensor, OutputRef, Session, TensorValue } from './addon';
 import { buildGraph, type BuiltGraph } from './buildGraph';
 import type { External, StepTrace } from './trace';
 
@@ -11,6 +11,7 @@ type Tf = typeof tfType;
 type Feed = Extract<External, { kind: 'feed' }>;
 
 const TYPED: Record<number, new (b: ArrayBuffer) => Float32Array | Int32Array | Uint8Array> = { 1: Float32Array, 3: Int32Array, 10: Uint8Array };
+const TF_DTYPE: Record<string, number> = { float32: 1, int32: 3, bool: 10 };
 const TFJS_DTYPE: Record<number, tfType.DataType> = { 1: 'float32', 3: 'int32', 10: 'bool' };
 
 export class CompiledStep {
@@ -21,7 +22,6 @@ export class CompiledStep {
   private readonly state = new Map<string, NativeTensor>();
   private readonly variableFeeds: { name: string; ref: OutputRef }[] = [];
   private readonly batchFeeds: { feed: Feed; ref: OutputRef }[] = [];
-  private readonly shapes = new Map<string, number[]>();
 
   constructor(private readonly addon: GraphAddon, private readonly trace: StepTrace) {
     this.built = buildGraph(addon, trace);
@@ -32,7 +32,6 @@ export class CompiledStep {
       if (ext.kind === 'variable') this.variableFeeds.push({ name: ext.name, ref });
       if (ext.kind === 'feed') this.batchFeeds.push({ feed: ext, ref });
     }
-    for (const ext of trace.externals) if (ext.kind === 'variable') this.shapes.set(ext.name, ext.shape);
   }
 
   /** Names of the variables the graph carries. */
@@ -47,13 +46,15 @@ export class CompiledStep {
 
   /** Takes the variables' current values from tfjs. */
   loadFrom(tf: Tf): void {
-    const registered = tf.engine().state.registeredVariables as Record<string, tfType.Variable>;
+    this.load(variableValues(tf, this.variables));
+  }
+
+  /** Takes the variables' values from a snapshot (variableValues). */
+  load(values: Map<string, TensorValue>): void {
     for (const name of this.variables) {
-      const v = registered[name];
-      if (!v) throw new Error(`variable ${name} is gone`);
-      const dtype = ({ float32: 1, int32: 3, bool: 10 } as Record<string, number>)[v.dtype];
-      this.replace(name, this.addon.tensor(dtype, v.shape, v.dataSync() as ArrayBufferView));
-      this.shapes.set(name, v.shape);
+      const v = values.get(name);
+      if (!v) throw new Error(`no value for variable ${name}`);
+      this.replace(name, this.addon.tensor(v.dtype, v.shape, v.data));
     }
   }
 
@@ -120,4 +121,16 @@ export class CompiledStep {
     const ctor = TYPED[dtype];
     return tf.tensor(new ctor(data) as Float32Array, shape, TFJS_DTYPE[dtype]);
   }
+}
+
+/** Copies of the named tfjs variables' values. */
+export function variableValues(tf: Tf, names: Iterable<string>): Map<string, TensorValue> {
+  const registered = tf.engine().state.registeredVariables as Record<string, tfType.Variable>;
+  const values = new Map<string, TensorValue>();
+  for (const name of names) {
+    const v = registered[name];
+    if (!v) throw new Error(`variable ${name} is gone`);
+    values.set(name, { dtype: TF_DTYPE[v.dtype], shape: v.shape, data: v.dataSync() as ArrayBufferView });
+  }
+  return values;
 }

@@ -37,7 +37,7 @@ function sameRefs(a: Ref[], b: Ref[]): boolean {
 }
 
 function sameExternal(a: External, b: External): boolean {
-  if (a.kind === 'captured' || b.kind === 'captured') return a.kind === b.kind && sameValue(a.value, (b as typeof a).value);
+  if (a.kind === 'captured' || b.kind === 'captured') return a.kind === 'captured' && b.kind === 'captured' && sameValue(a.value, b.value);
   return JSON.stringify(a) === JSON.stringify(b);
 }
 

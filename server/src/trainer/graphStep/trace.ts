@@ -46,18 +46,19 @@ export interface NodeBackend {
 
 type Tf = typeof tfType;
 
-export class TraceError extends Error {}
-
 /** TensorFlow dtype enum of a tfjs dtype; undefined for the ones a graph of ours does not carry. */
 export function tfDtype(binding: Binding, dtype: string): number | undefined {
   return ({ float32: binding.TF_FLOAT, int32: binding.TF_INT32, bool: binding.TF_BOOL } as Record<string, number>)[dtype];
 }
 
+export type Traced<T> = { result: T; trace: StepTrace; problem?: undefined } | { result: T; trace?: undefined; problem: string };
+
 /**
  * Runs `step` once, eagerly, with the binding recorded. `feeds` are the step's inputs that change from one
- * call to the next (the batch). Throws TraceError when the step does something a graph cannot replay.
+ * call to the next (the batch). When the step did something a graph cannot replay, `problem` says what;
+ * the step has run all the same. An error thrown by the step itself propagates.
  */
-export async function traceStep<T>(tf: Tf, feeds: tfType.Tensor[], step: () => Promise<T>): Promise<{ trace: StepTrace; result: T }> {
+export async function traceStep<T>(tf: Tf, feeds: tfType.Tensor[], step: () => Promise<T>): Promise<Traced<T>> {
   const backend = tf.backend() as unknown as NodeBackend;
   const binding = backend.binding;
   const variables = () => tf.engine().state.registeredVariables as Record<string, tfType.Variable>;
@@ -143,8 +144,7 @@ export async function traceStep<T>(tf: Tf, feeds: tfType.Tensor[], step: () => P
   } finally {
     backend.binding = binding;
   }
-  if (failure) throw new TraceError(failure);
-  return { trace, result };
+  return failure ? { result, problem: failure } : { result, trace };
 }
 
 function copy(values: ArrayBufferView): ArrayBufferView {

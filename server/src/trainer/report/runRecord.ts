@@ -13,6 +13,7 @@ export interface RunRecord {
   epochs: Of<'epoch'>[];
   std: Of<'std'>[];
   warnings: string[];
+  execution?: Of<'execution'>;
   end?: Of<'end'>;
   error?: Of<'error'>;
 }
@@ -36,6 +37,7 @@ export function groupMessages(messages: readonly TrainerMessage[]): RunRecord {
       case 'epoch': record.epochs.push(m); break;
       case 'std': record.std.push(m); break;
       case 'warning': record.warnings.push(m.message); break;
+      case 'execution': record.execution = m; break;
       case 'end': record.end = m; break;
       case 'error': record.error = m; break;
     }

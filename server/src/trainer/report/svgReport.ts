@@ -26,6 +26,7 @@ function summary(run: RunRecord): string {
   if (s) {
     rows.push(['Model', `${s.model.name}: ${s.model.layers.length} layers, ${s.model.params.toLocaleString('en')} parameters`],
       ['Backend', `${s.backend} on ${s.device}${s.tfVersion ? `, tfjs ${s.tfVersion}` : ''}${s.kernels ? `; ${s.kernels}` : ''}`],
+      ...(run.execution ? [['Steps', run.execution.message] as [string, string]] : []),
       ['Dataset', `${s.dataset.name}: ${s.dataset.train} training, ${s.dataset.validation} validation samples, input [${s.dataset.inputShape.join(', ')}], ${s.dataset.classes} classes`],
       ['Training', `${s.config.epochs} epochs, batch ${s.config.batchSize}, ${s.config.optimizer} lr ${s.config.learningRate}, seed ${s.config.seed}`]);
   }
