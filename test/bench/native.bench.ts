@@ -1,11 +1,13 @@
 // Training speed of the ResNet models on native TensorFlow (tfjs-node set up by `skipcheck setup-native`)
 // against pure-JS tfjs and against Keras on the same TensorFlow, same model, batch size and threads.
 //   node --import tsx test/bench/native.bench.ts [--threads 2] [--models resnet20,mnist] [--python <exe>] [--rounds 3] [--no-js]
+// Keras runs with --python, $SKIPCHECK_KERAS_PYTHON, or a venv this script makes in ~/.cache/skipcheck-native/venv
+// with the tensorflow-cpu wheel of the version tfjs-node was built against (from PyPI, once).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { execTool, tail } from '../../server/src/native/exec';
-import { locateNativeRuntime } from '../native/nativeRuntime';
+import { ensureNativeRuntime } from '../native/nativeRuntime';
 import { runTrainChild } from '../native/runTrainChild';
 import type { ModelName } from '../native/residualModels';
 import type { RunConfig } from '../native/trainRun';
@@ -26,9 +28,20 @@ function option(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-function defaultPython(): string {
-  const venv = path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'skipcheck-native/venv/bin/python');
-  return process.env.SKIPCHECK_KERAS_PYTHON ?? (fs.existsSync(venv) ? venv : 'python3');
+/** A Python whose TensorFlow is `tfVersion`, with the Keras that wheel brings. */
+async function kerasPython(tfVersion: string | undefined): Promise<string> {
+  const explicit = option('--python') ?? process.env.SKIPCHECK_KERAS_PYTHON;
+  if (explicit) return explicit;
+  const venv = path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'skipcheck-native/venv');
+  const python = path.join(venv, 'bin/python');
+  const has = await execTool(python, ['-c', 'import tensorflow as tf, keras; print(tf.__version__)']);
+  if (has.code === 0 && (!tfVersion || has.stdout.trim() === tfVersion)) return python;
+  const wheel = `tensorflow-cpu==${tfVersion ?? '2.18.0'}`;
+  console.log(`Setting up ${venv} with ${wheel} for the Keras comparison ...`);
+  if (!fs.existsSync(python)) await execTool('python3', ['-m', 'venv', venv]);
+  const pip = await execTool(python, ['-m', 'pip', 'install', '-q', wheel]);
+  if (pip.code !== 0) console.log(`  pip install ${wheel} failed:\n${tail(pip.error ?? pip.stderr, 6)}`);
+  return python;
 }
 
 type KerasMode = 'graph' | 'xla' | 'eager';
@@ -47,14 +60,14 @@ async function keras(python: string, c: Case, mode: KerasMode, env: NodeJS.Proce
 }
 
 async function main(): Promise<void> {
-  const runtime = locateNativeRuntime();
+  const runtime = await ensureNativeRuntime();
   if (!runtime.ready || !runtime.packageDir) {
     console.log(`Native benchmark skipped: ${runtime.reason}\n${runtime.advice ?? ''}`);
     return;
   }
   const threads = option('--threads') ?? String(os.cpus().length);
   const models = (option('--models') ?? CASES.map((c) => c.model).join(',')).split(',');
-  const python = option('--python') ?? defaultPython();
+  const python = await kerasPython(runtime.setup?.tfVersion);
   // TensorFlow reads these in both tfjs-node and Python, so both sides get the same thread pools.
   const env = { TF_NUM_INTRAOP_THREADS: threads, TF_NUM_INTEROP_THREADS: threads, TF_CPP_MIN_LOG_LEVEL: '2' };
   console.log(`tfjs-node: ${runtime.reason}; threads ${threads}; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
@@ -68,17 +81,18 @@ async function main(): Promise<void> {
   for (const c of CASES.filter((k) => models.includes(k.model))) {
     const base: Omit<RunConfig, 'runtime' | 'steps'> = { model: c.model, mode: 'bench', samples: c.batchSize, batchSize: c.batchSize, learningRate: LEARNING_RATE };
     // Each fast runtime once per round, interleaved, so that a busy moment of the machine does not land on
-    // one of them only; the median round is reported. First what the trainer runs (TensorFlow's fused
-    // BatchNorm and ReluGrad kernels), then tfjs's own ops, then Keras.
+    // one of them only; the median round is reported. First what the trainer runs (each step one TensorFlow
+    // graph, with TensorFlow's fused BatchNorm and ReluGrad kernels), then eager steps with and without the
+    // fused kernels, then Keras.
+    const native = (label: string, over: Partial<RunConfig>) => async (): Promise<Row> => {
+      const r = await runTrainChild({ ...base, runtime: runtime.packageDir!, steps: c.nativeSteps, ...over }, env);
+      if (over.graph !== false && r.execution?.mode !== 'graph') throw new Error(`no graph step: ${r.execution?.message ?? 'graph runner not built'}`);
+      return { model: c.model, batch: c.batchSize, runtime: label.replace('$TF', r.tfVersion ?? '?'), samplesPerSec: r.samplesPerSec!, params: r.params };
+    };
     const runs: (() => Promise<Row>)[] = [
-      async () => {
-        const r = await runTrainChild({ ...base, runtime: runtime.packageDir!, steps: c.nativeSteps }, env);
-        return { model: c.model, batch: c.batchSize, runtime: `tfjs-node (TF ${r.tfVersion}), fused kernels`, samplesPerSec: r.samplesPerSec!, params: r.params };
-      },
-      async () => {
-        const r = await runTrainChild({ ...base, runtime: runtime.packageDir!, steps: c.nativeSteps, fused: false }, env);
-        return { model: c.model, batch: c.batchSize, runtime: 'tfjs-node, tfjs ops only', samplesPerSec: r.samplesPerSec!, params: r.params };
-      },
+      native('tfjs-node (TF $TF), graph step + fused kernels', {}),
+      native('tfjs-node, eager, fused kernels', { graph: false }),
+      native('tfjs-node, eager, tfjs ops only', { graph: false, fused: false }),
       ...(Object.keys(KERAS_MODES) as KerasMode[]).map((mode) => () => keras(python, c, mode, env)),
     ];
     const samples: Row[][] = runs.map(() => []);
@@ -106,14 +120,14 @@ async function main(): Promise<void> {
 }
 
 function print(rows: Row[]): void {
-  console.log(`\n${'model'.padEnd(9)} ${'batch'.padStart(5)}  ${'runtime'.padEnd(44)} ${'samples/s'.padStart(10)}  ${'vs pure JS'.padStart(10)}  ${'vs Keras graph'.padStart(14)}`);
+  console.log(`\n${'model'.padEnd(9)} ${'batch'.padStart(5)}  ${'runtime'.padEnd(48)} ${'samples/s'.padStart(10)}  ${'vs pure JS'.padStart(10)}  ${'vs Keras graph'.padStart(14)}`);
   for (const r of rows) {
     const same = rows.filter((o) => o.model === r.model);
     const js = same.find((o) => o.runtime.startsWith('pure-JS'));
     const graph = same.find((o) => o.runtime.includes('graph'));
     const ratio = (of?: Row, digits = 2) => (of ? `${(r.samplesPerSec / of.samplesPerSec).toFixed(digits)}x` : '-');
     console.log(
-      `${r.model.padEnd(9)} ${String(r.batch).padStart(5)}  ${r.runtime.padEnd(44)} ${r.samplesPerSec.toFixed(r.samplesPerSec < 10 ? 3 : 1).padStart(10)}` +
+      `${r.model.padEnd(9)} ${String(r.batch).padStart(5)}  ${r.runtime.padEnd(48)} ${r.samplesPerSec.toFixed(r.samplesPerSec < 10 ? 3 : 1).padStart(10)}` +
       `  ${ratio(js, 0).padStart(10)}  ${ratio(graph).padStart(14)}` + (r.note ? `  (${r.note})` : ''),
     );
   }

@@ -1,18 +1,23 @@
 // Trains the same small residual model on tfjs-node (native TensorFlow, set up by `skipcheck setup-native`)
-// and on pure-JS tfjs, from the same initial weights and data, and compares what they report.
+// and on pure-JS tfjs, from the same initial weights and data, and compares what they report. Every run goes
+// through the trainer's StepRunner: on tfjs-node that is one TensorFlow graph per step unless a run says not.
 import { strict as assert } from 'node:assert';
-import { locateNativeRuntime } from './nativeRuntime';
+import type { NativeRuntimeStatus } from '../../server/src/native/status';
+import { ensureNativeRuntime } from './nativeRuntime';
 import { runFusedCheckChild, runTrainChild } from './runTrainChild';
 import type { RunConfig, RunResult } from './trainRun';
 
 describe('native TensorFlow runtime (tfjs-node built by setup-native)', function () {
   this.timeout(300_000);
-  const runtime = locateNativeRuntime();
+  let runtime: NativeRuntimeStatus;
   let native: RunResult;
+  let eager: RunResult;
   let unfused: RunResult;
   let js: RunResult;
 
   before(async function () {
+    this.timeout(900_000); // may set the runtime up first
+    runtime = await ensureNativeRuntime();
     if (!runtime.ready || !runtime.packageDir) {
       console.log(`    skipped: native runtime not set up. ${runtime.reason} ${runtime.advice ?? ''}`);
       this.skip();
@@ -20,7 +25,8 @@ describe('native TensorFlow runtime (tfjs-node built by setup-native)', function
     const config: Omit<RunConfig, 'runtime'> = { model: 'small', mode: 'train', samples: 64, batchSize: 16, epochs: 3, learningRate: 0.05 };
     // One after the other: the machine has two cores and both runs want them.
     native = await runTrainChild({ ...config, runtime: runtime.packageDir! });
-    unfused = await runTrainChild({ ...config, runtime: runtime.packageDir!, fused: false });
+    eager = await runTrainChild({ ...config, runtime: runtime.packageDir!, graph: false });
+    unfused = await runTrainChild({ ...config, runtime: runtime.packageDir!, fused: false, graph: false });
     js = await runTrainChild({ ...config, runtime: 'js' });
   });
 
@@ -47,18 +53,25 @@ describe('native TensorFlow runtime (tfjs-node built by setup-native)', function
     assert.ok(js.losses[2] < js.losses[0], `pure-JS loss did not fall: ${js.losses.join(', ')}`);
   });
 
+  it('runs the training steps as one TensorFlow graph, to the same losses and weights as the eager steps', () => {
+    assert.equal(native.execution?.mode, 'graph', native.execution?.message);
+    assert.match(native.execution!.message, /one TensorFlow graph \(\d+ nodes/);
+    assert.equal(eager.execution, undefined, 'graph: false runs trainOnBatch');
+    assertSameTraining(native, eager, 1e-4, 'graph', 'eager');
+  });
+
+  it('leaks no tensors across graph steps, in tfjs or in the graph runner', () => {
+    assert.equal(native.tfjsTensorGrowth, 0, 'tfjs tensors');
+    assert.equal(native.nativeTensorGrowth, 0, 'graph-runner tensors');
+    assert.equal(eager.tfjsTensorGrowth, 0, 'tfjs tensors, eager');
+  });
+
   it('trains with the fused TensorFlow kernels, to the same weights as tfjs\'s own ops', () => {
     const batchNorms = native.layerShapes.filter((l) => l.startsWith('BatchNormalization ')).length;
     assert.ok(batchNorms > 0);
-    assert.equal(native.fusedLayers, batchNorms, 'every BatchNormalization layer is on the fused path');
+    assert.equal(eager.fusedLayers, batchNorms, 'every BatchNormalization layer is on the fused path');
     assert.equal(unfused.fusedLayers, 0);
-    assert.equal(native.finalWeightSums.length, unfused.finalWeightSums.length);
-    native.finalWeightSums.forEach((sum, i) => {
-      const ref = unfused.finalWeightSums[i];
-      assert.ok(Math.abs(sum - ref) <= 1e-3 * Math.max(1, Math.abs(ref)), `weight ${i}: fused ${sum} vs tfjs ops ${ref}`);
-    });
-    native.losses.forEach((loss, epoch) => assert.ok(Math.abs(loss - unfused.losses[epoch]) <= 1e-4 * unfused.losses[epoch],
-      `epoch ${epoch + 1}: fused ${loss} vs tfjs ops ${unfused.losses[epoch]}`));
+    assertSameTraining(eager, unfused, 1e-4, 'fused', 'tfjs ops');
   });
 
   it('on a ResNet-20, fused gradients agree with pure tfjs\'s (reference ops) as closely as float32 allows', async () => {
@@ -83,6 +96,17 @@ describe('native TensorFlow runtime (tfjs-node built by setup-native)', function
     assert.equal(check.tensorGrowth, 0, 'tensors kept across training steps');
   });
 });
+
+function assertSameTraining(a: RunResult, b: RunResult, lossTolerance: number, nameA: string, nameB: string): void {
+  assert.equal(a.finalWeightSums.length, b.finalWeightSums.length);
+  a.finalWeightSums.forEach((sum, i) => {
+    const ref = b.finalWeightSums[i];
+    assert.ok(Math.abs(sum - ref) <= 1e-3 * Math.max(1, Math.abs(ref)), `weight ${i}: ${nameA} ${sum} vs ${nameB} ${ref}`);
+  });
+  assert.equal(a.losses.length, b.losses.length);
+  a.losses.forEach((loss, epoch) => assert.ok(Math.abs(loss - b.losses[epoch]) <= lossTolerance * b.losses[epoch],
+    `epoch ${epoch + 1}: ${nameA} ${loss} vs ${nameB} ${b.losses[epoch]}`));
+}
 
 function relativeDifference(a: number[], b: number[]): number {
   let diff = 0;

@@ -6,6 +6,8 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { installFastCpuKernels } from '../../server/src/trainer/fastCpuKernels';
 import { fuseBatchNormalization } from '../../server/src/trainer/fusedBatchNorm';
 import { installNativeKernels } from '../../server/src/trainer/nativeKernels';
+import { loadGraphAddon } from '../../server/src/trainer/graphStep/addon';
+import { StepRunner, type ExecutionReport, type StepResult } from '../../server/src/trainer/graphStep/stepRunner';
 import { buildResidualModel, MODEL_SPECS, syntheticData, type ModelName, type Tf } from './residualModels';
 
 export interface RunConfig {
@@ -24,6 +26,8 @@ export interface RunConfig {
   learningRate: number;
   /** Native runtimes only: train with the trainer's fused TensorFlow kernels (default) or tfjs's own ops. */
   fused?: boolean;
+  /** Native runtimes only: steps through the trainer's StepRunner as one TensorFlow graph (default) or eagerly. */
+  graph?: boolean;
 }
 
 export interface RunResult {
@@ -40,6 +44,11 @@ export interface RunResult {
   /** Per weight (moving statistics included), the sum of its values after training. */
   finalWeightSums: number[];
   gradients?: number[][];
+  /** How the trainer's StepRunner ran the steps (train and bench modes). */
+  execution?: ExecutionReport;
+  /** train/bench: tfjs tensors and graph-runner tensors alive after the last step minus after the first timed one. */
+  tfjsTensorGrowth?: number;
+  nativeTensorGrowth?: number;
 }
 
 async function loadTf(runtime: string): Promise<Tf> {
@@ -78,17 +87,41 @@ async function main(config: RunConfig): Promise<RunResult> {
     const yb = y.slice(0, config.batchSize);
     const { grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(yb, model.apply(xb, { training: true }) as tfjs.Tensor) as tfjs.Scalar);
     result.gradients = model.trainableWeights.map((w) => Array.from(grads[(w.read() as tfjs.Variable).name].dataSync()));
-  } else if (config.mode === 'train') {
-    const history = await model.fit(x, y, { epochs: config.epochs ?? 3, batchSize: config.batchSize, shuffle: false, verbose: 0 });
-    result.losses = history.history.loss as number[];
   } else {
-    const xb = x.slice(0, config.batchSize);
-    const yb = y.slice(0, config.batchSize);
-    for (let i = 0; i < (config.warmup ?? 2); i++) await model.trainOnBatch(xb, yb);
-    const steps = config.steps ?? 10;
-    const start = performance.now();
-    for (let i = 0; i < steps; i++) result.losses.push(await model.trainOnBatch(xb, yb) as number);
-    result.samplesPerSec = (steps * config.batchSize) / ((performance.now() - start) / 1000);
+    // The trainer's path: its StepRunner decides between one TensorFlow graph per step and trainOnBatch.
+    const addon = config.runtime !== 'js' && config.graph !== false ? loadGraphAddon(config.runtime) : undefined;
+    const runner = new StepRunner(tf, model, addon, (r) => { result.execution = r; });
+    const loss = (r: StepResult) => (Array.isArray(r) ? r[0] : r);
+    const counts = () => [tf.memory().numTensors, addon?.addon?.liveTensors() ?? 0];
+    let first: number[] | undefined;
+    if (config.mode === 'train') {
+      const batches = Math.ceil(config.samples / config.batchSize);
+      for (let epoch = 0; epoch < (config.epochs ?? 3); epoch++) {
+        let sum = 0;
+        for (let b = 0; b < batches; b++) {
+          const size = Math.min(config.batchSize, config.samples - b * config.batchSize);
+          const [xb, yb] = [x.slice(b * config.batchSize, size), y.slice(b * config.batchSize, size)];
+          sum += loss(await runner.train({ x: xb, y: yb })) * size;
+          tf.dispose([xb, yb]);
+        }
+        result.losses.push(sum / config.samples);
+        first ??= counts(); // after the first epoch: the graph, if any, is built by then
+      }
+    } else {
+      const xb = x.slice(0, config.batchSize);
+      const yb = y.slice(0, config.batchSize);
+      // Recording and checking the graph takes the first three steps.
+      for (let i = 0; i < (config.warmup ?? (addon?.addon ? 5 : 2)); i++) await runner.train({ x: xb, y: yb });
+      const steps = config.steps ?? 10;
+      first = counts();
+      const start = performance.now();
+      for (let i = 0; i < steps; i++) result.losses.push(loss(await runner.train({ x: xb, y: yb })));
+      result.samplesPerSec = (steps * config.batchSize) / ((performance.now() - start) / 1000);
+    }
+    const last = counts();
+    [result.tfjsTensorGrowth, result.nativeTensorGrowth] = [last[0] - first![0], last[1] - first![1]];
+    runner.sync();
+    runner.dispose();
   }
   result.finalWeightSums = model.getWeights().map((w) => w.sum().dataSync()[0]);
   return result;

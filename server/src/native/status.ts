@@ -3,6 +3,7 @@
 // the binding: loading is the trainer's call, and a failure there has its own message.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { addonPath } from '../trainer/graphStep/addon';
 import { RECORD_FILE, type NativeSetupRecord } from './layout';
 import { bindingPath, findTfjsNodePackage, readTfjsNodePackageJson, tfjsNodePackageName } from './tfjsNodePackage';
 
@@ -13,6 +14,8 @@ export interface NativeRuntimeStatus {
   bindingFile?: string;
   /** Present when `skipcheck setup-native` built this runtime. */
   setup?: NativeSetupRecord;
+  /** Skipcheck's graph runner is built next to the binding (training steps can run as one graph). */
+  graphAddon?: boolean;
   reason: string;
   advice?: string;
 }
@@ -57,7 +60,8 @@ function packageStatus(name: string, packageDir: string): NativeRuntimeStatus {
     };
   }
   const tf = setup?.tfVersion ? ` on TensorFlow ${setup.tfVersion}` : '';
-  return { ready: true, packageName: name, packageDir, bindingFile, setup, reason: `${name}${tf} at ${packageDir}` };
+  const graphAddon = fs.existsSync(addonPath(packageDir));
+  return { ready: true, packageName: name, packageDir, bindingFile, setup, graphAddon, reason: `${name}${tf} at ${packageDir}` };
 }
 
 function readRecord(packageDir: string): NativeSetupRecord | undefined {

@@ -26,6 +26,8 @@ export interface GraphAddon {
   tensorData(t: NativeTensor): { dtype: number; shape: number[]; data: ArrayBuffer };
   deleteTensor(t: NativeTensor): void;
   run(session: Session, graph: Graph, feeds: OutputRef[], values: NativeTensor[], fetches: OutputRef[]): NativeTensor[];
+  /** Tensors created for JavaScript and not freed yet. */
+  liveTensors(): number;
   tfVersion(): string;
 }
 

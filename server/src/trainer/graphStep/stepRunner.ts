@@ -47,9 +47,17 @@ export class StepRunner {
     const shapes = [batch.x.shape, batch.y.shape];
     if (this.phase === 'graph' && this.compiled) {
       if (this.compiled.accepts(shapes)) {
-        const reads = this.compiled.run([batch.x.dataSync() as ArrayBufferView, batch.y.dataSync() as ArrayBufferView]);
-        this.dirty = true;
-        return reads.length === 1 ? reads[0] : reads;
+        try {
+          const reads = this.compiled.run([batch.x.dataSync() as ArrayBufferView, batch.y.dataSync() as ArrayBufferView]);
+          this.dirty = true;
+          return reads.length === 1 ? reads[0] : reads;
+        } catch (err) {
+          // A failed run changed no weights: training goes on eagerly from the last good ones.
+          this.sync();
+          this.dispose();
+          this.giveUp(`the graph failed: ${(err as Error).message.split('\n')[0]}`);
+          return this.eager(batch);
+        }
       }
       // A batch of another size (the last of an epoch) runs eagerly from the graph's weights.
       this.sync();
@@ -110,7 +118,7 @@ export class StepRunner {
       compiled = new CompiledStep(this.addon!, b);
       compiled.load(before);
       const reads = compiled.run([batch.x.dataSync() as ArrayBufferView, batch.y.dataSync() as ArrayBufferView]);
-      const mismatch = compareWithEager(this.tf, compiled, reads, returned);
+      const mismatch = stepMismatch(reads, returned, compiled.values(), variableValues(this.tf, compiled.variables));
       if (mismatch) {
         compiled.dispose();
         return this.giveUp(`the graph does not reproduce the eager step (${mismatch})`);
@@ -134,17 +142,23 @@ export class StepRunner {
   }
 }
 
-/** undefined when the compiled step's loss/metrics and new weights agree with tfjs's eager step. */
-function compareWithEager(tf: Tf, compiled: CompiledStep, reads: number[], returned: number[]): string | undefined {
+/**
+ * undefined when the compiled step's read-backs (loss, metrics) and new variable values agree with those of
+ * tfjs's eager step, else the first difference. Relative to each variable's largest value: float32 kernels
+ * that sum in another order differ in the last bits, a wrong graph by far more.
+ */
+export function stepMismatch(reads: number[], returned: number[], graph: Map<string, ArrayBufferView>, eager: Map<string, TensorValue>): string | undefined {
+  if (reads.length !== returned.length) return `${reads.length} values read back instead of ${returned.length}`;
   for (let i = 0; i < reads.length; i++) {
     if (!(Math.abs(reads[i] - returned[i]) <= SELF_CHECK_TOLERANCE * Math.max(1, Math.abs(returned[i])))) {
       return `value ${i + 1} read back: ${reads[i]} vs ${returned[i]}`;
     }
   }
-  const eager = variableValues(tf, compiled.variables);
-  for (const [name, value] of compiled.values()) {
+  for (const [name, value] of graph) {
     const a = value as Float32Array;
-    const b = eager.get(name)!.data as Float32Array;
+    const ref = eager.get(name);
+    if (!ref || ref.data.byteLength !== a.byteLength) return `${name} is missing or has another size`;
+    const b = ref.data as Float32Array;
     let scale = 0;
     let diff = 0;
     for (let i = 0; i < a.length; i++) {
