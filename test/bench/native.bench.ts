@@ -124,7 +124,7 @@ function print(rows: Row[]): void {
   for (const r of rows) {
     const same = rows.filter((o) => o.model === r.model);
     const js = same.find((o) => o.runtime.startsWith('pure-JS'));
-    const graph = same.find((o) => o.runtime.includes('graph'));
+    const graph = same.find((o) => o.runtime.startsWith('Keras') && o.runtime.includes('graph'));
     const ratio = (of?: Row, digits = 2) => (of ? `${(r.samplesPerSec / of.samplesPerSec).toFixed(digits)}x` : '-');
     console.log(
       `${r.model.padEnd(9)} ${String(r.batch).padStart(5)}  ${r.runtime.padEnd(48)} ${r.samplesPerSec.toFixed(r.samplesPerSec < 10 ? 3 : 1).padStart(10)}` +

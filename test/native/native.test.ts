@@ -3,6 +3,8 @@
 // through the trainer's StepRunner: on tfjs-node that is one TensorFlow graph per step unless a run says not.
 import { strict as assert } from 'node:assert';
 import type { NativeRuntimeStatus } from '../../server/src/native/status';
+import { verifyRuntime } from '../../server/src/native/verify';
+import { addonPath } from '../../server/src/trainer/graphStep/addon';
 import { ensureNativeRuntime } from './nativeRuntime';
 import { runFusedCheckChild, runTrainChild } from './runTrainChild';
 import type { RunConfig, RunResult } from './trainRun';
@@ -28,6 +30,13 @@ describe('native TensorFlow runtime (tfjs-node built by setup-native)', function
     eager = await runTrainChild({ ...config, runtime: runtime.packageDir!, graph: false });
     unfused = await runTrainChild({ ...config, runtime: runtime.packageDir!, fused: false, graph: false });
     js = await runTrainChild({ ...config, runtime: 'js' });
+  });
+
+  it('has the graph runner built next to the binding, on the same TensorFlow, and it computes', async () => {
+    assert.equal(runtime.graphAddon, true);
+    const result = await verifyRuntime(runtime.packageDir!, addonPath(runtime.packageDir!));
+    assert.equal(result.graphAddon, true, 'a small graph ran and gave [11, 22]');
+    assert.equal(result.tfVersion, native.tfVersion);
   });
 
   it('runs on the TensorFlow backend and reports the TF version', () => {

@@ -105,6 +105,7 @@ async function main(config: RunConfig): Promise<RunResult> {
           tf.dispose([xb, yb]);
         }
         result.losses.push(sum / config.samples);
+        runner.sync(); // as the trainer does before validation: tfjs's variables take the graph's values
         first ??= counts(); // after the first epoch: the graph, if any, is built by then
       }
     } else {

@@ -174,16 +174,28 @@ describe('graph step: self-check against the eager step', () => {
 });
 
 describe('graph step: StepRunner without the graph runner', () => {
-  it('trains through trainOnBatch, eagerly, and never reports a mode', async () => {
+  const batch = { x: { shape: [2, 3] }, y: { shape: [2, 4] } } as unknown as { x: tfType.Tensor; y: tfType.Tensor };
+  const setup = (backend: string) => {
     const calls: unknown[] = [];
     const model = { trainOnBatch: async (x: unknown) => { calls.push(x); return [0.25, 0.5]; } } as unknown as tfType.LayersModel;
     const reports: unknown[] = [];
-    const tf = { getBackend: () => 'tensorflow' } as unknown as typeof tfType;
-    const runner = new StepRunner(tf, model, { reason: 'not built' }, (r) => reports.push(r));
-    const batch = { x: { shape: [2, 3] }, y: { shape: [2, 4] } } as unknown as { x: tfType.Tensor; y: tfType.Tensor };
+    const tf = { getBackend: () => backend } as unknown as typeof tfType;
+    const runner = new StepRunner(tf, model, { reason: 'deps/skipcheck/skipcheck_graph.node is missing' }, (r) => reports.push(r));
+    return { calls, reports, runner };
+  };
+
+  it('trains through trainOnBatch on tfjs-node, and says why not as one graph', async () => {
+    const { calls, reports, runner } = setup('tensorflow');
     for (let i = 0; i < 5; i++) assert.deepEqual(await runner.train(batch), [0.25, 0.5]);
     assert.equal(calls.length, 5);
     assert.equal(runner.mode, 'eager');
+    assert.deepEqual(reports, [{ mode: 'eager', message: 'training steps run op by op (no graph runner: deps/skipcheck/skipcheck_graph.node is missing)' }]);
+  });
+
+  it('on pure-JS tfjs, has nothing to report', async () => {
+    const { calls, reports, runner } = setup('cpu');
+    await runner.train(batch);
+    assert.equal(calls.length, 1);
     assert.deepEqual(reports, []);
   });
 });

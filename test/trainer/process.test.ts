@@ -4,7 +4,7 @@ import { ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { runTrainCli, trainerCommand, parseTrainArgs } from '../../server/src/trainer/cli';
+import { formatMessage, runTrainCli, trainerCommand, parseTrainArgs } from '../../server/src/trainer/cli';
 import type { TrainerMessage } from '../../server/src/trainer/protocol';
 import { RESIDUAL_MODEL, config, tempDir, writeModel } from './fixtures';
 
@@ -45,6 +45,12 @@ describe('trainer: process protocol and CLI', function () {
     t.child.stdin.end();
     await t.exited;
     assert.ok(Date.now() - closed < 4000);
+  });
+
+  it('prints how the steps run on its own line, clearing a progress line on a terminal', () => {
+    const m: TrainerMessage = { type: 'execution', mode: 'eager', message: 'training steps run op by op (why)' };
+    assert.equal(formatMessage(m, false), '  steps: training steps run op by op (why)\n');
+    assert.equal(formatMessage(m, true), '\r\x1b[K  steps: training steps run op by op (why)\n');
   });
 
   it('parses the CLI flags into a TrainConfig', () => {

@@ -26,6 +26,14 @@ describe('webview run state', () => {
     assert.equal(view.batches[0].x, 1 / 71);
   });
 
+  it('keeps how the steps run, and the panel accepts that message', () => {
+    const execution: TrainerMessage = { type: 'execution', mode: 'graph', message: 'training steps run as one TensorFlow graph (790 nodes)' };
+    const view = foldRun([...run.slice(0, 4), execution, ...run.slice(4)]);
+    assert.deepEqual(view.execution, execution);
+    assert.equal(foldRun(run).execution, undefined);
+    assert.deepEqual(asPanelMessage(execution), execution);
+  });
+
   it('reads epochs counted from 0 or 1 the same way', () => {
     const zeroBased = run.map((m) => ('epoch' in m && typeof m.epoch === 'number' ? { ...m, epoch: m.epoch - 1 } : m)) as TrainerMessage[];
     const a = foldRun(run);

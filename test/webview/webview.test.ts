@@ -161,6 +161,18 @@ describe('training webview in Chromium', function () {
     assert.equal(await page.locator('.sc-stop').isVisible(), false, 'a finished run cannot be stopped');
   });
 
+  it('says in the header how the steps run: one TensorFlow graph, or op by op and why', async () => {
+    const page = await open();
+    await post(page, run.slice(0, 5));
+    assert.equal(await page.locator('.sc-execution').isVisible(), false, 'nothing to say before the trainer has settled it');
+    await post(page, [{ type: 'execution', mode: 'eager', message: 'training steps run op by op (a tensor ... Dropout ...)' }]);
+    assert.match((await page.textContent('.sc-execution')) ?? '', /^Steps: training steps run op by op \(a tensor ... Dropout/);
+    assert.equal(await page.getAttribute('.sc-execution', 'data-mode'), 'eager');
+    await post(page, [{ type: 'execution', mode: 'graph', message: 'training steps run as one TensorFlow graph (2108 nodes)' }]);
+    assert.match((await page.textContent('.sc-execution')) ?? '', /one TensorFlow graph \(2108 nodes\)/);
+    assert.ok(await page.locator('.sc-execution').isVisible());
+  });
+
   it('Stop posts cancel to the extension while the run is live', async () => {
     const page = await open();
     await post(page, run.slice(0, 12));

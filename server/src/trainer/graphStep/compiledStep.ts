@@ -63,7 +63,11 @@ export class CompiledStep {
     const registered = tf.engine().state.registeredVariables as Record<string, tfType.Variable>;
     for (const [name, tensor] of this.state) {
       const v = registered[name];
-      if (v) v.assign(tf.tidy(() => this.toTfjs(tf, tensor)));
+      if (!v) continue;
+      // assign() takes the value's data and a reference to it; the value's own handle must still go.
+      const value = this.toTfjs(tf, tensor);
+      v.assign(value);
+      value.dispose();
     }
   }
 
@@ -74,27 +78,28 @@ export class CompiledStep {
 
   /** One training step on a batch; returns what the step read back (trainOnBatch's loss and metrics). */
   run(batch: ArrayBufferView[]): number[] {
-    const fed: NativeTensor[] = [];
-    {
-      const feeds: OutputRef[] = [];
-      for (const { name, ref } of this.variableFeeds) {
-        const t = this.state.get(name);
-        if (!t) throw new Error(`no value for variable ${name}: loadFrom() first`);
-        feeds.push(ref);
-        fed.push(t);
-      }
-      const own: NativeTensor[] = this.batchFeeds.map(({ feed }) => this.addon.tensor(feed.dtype, feed.shape, batch[feed.slot]));
-      feeds.push(...this.batchFeeds.map((b) => b.ref));
-      const out = this.addon.run(this.session, this.built.graph, feeds, [...fed, ...own], this.built.fetches);
-      own.forEach((t) => this.addon.deleteTensor(t));
-      const reads = out.slice(0, this.trace.reads.length).map((t) => {
-        const value = Number((this.read(t) as Float32Array)[0]);
-        this.addon.deleteTensor(t);
-        return value;
-      });
-      this.trace.updates.forEach((u, i) => this.replace(u.name, out[this.trace.reads.length + i]));
-      return reads;
+    const refs: OutputRef[] = [];
+    const values: NativeTensor[] = [];
+    for (const { name, ref } of this.variableFeeds) {
+      const t = this.state.get(name);
+      if (!t) throw new Error(`no value for variable ${name}: load() first`);
+      refs.push(ref);
+      values.push(t);
     }
+    const own = this.batchFeeds.map(({ feed }) => this.addon.tensor(feed.dtype, feed.shape, batch[feed.slot]));
+    let out: NativeTensor[];
+    try {
+      out = this.addon.run(this.session, this.built.graph, [...refs, ...this.batchFeeds.map((b) => b.ref)], [...values, ...own], this.built.fetches);
+    } finally {
+      own.forEach((t) => this.addon.deleteTensor(t));
+    }
+    const reads = out.slice(0, this.trace.reads.length).map((t) => {
+      const value = Number((this.read(t) as Float32Array)[0]);
+      this.addon.deleteTensor(t);
+      return value;
+    });
+    this.trace.updates.forEach((u, i) => this.replace(u.name, out[this.trace.reads.length + i]));
+    return reads;
   }
 
   dispose(): void {
@@ -103,8 +108,8 @@ export class CompiledStep {
   }
 
   private replace(name: string, tensor: NativeTensor): void {
+    // A fetched tensor is a new handle even when TensorFlow hands back the fed buffer (it counts references).
     const old = this.state.get(name);
-    // A variable fed to and fetched unchanged from the graph comes back as the same buffer, not a copy.
     if (old && old !== tensor) this.addon.deleteTensor(old);
     this.state.set(name, tensor);
   }

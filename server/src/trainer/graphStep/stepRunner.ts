@@ -37,6 +37,10 @@ export class StepRunner {
     private readonly report: (r: ExecutionReport) => void) {
     this.addon = load?.addon;
     this.phase = this.addon && tf.getBackend() === 'tensorflow' && graphStepWanted() ? 'warmup' : 'eager';
+    // On native TensorFlow op by op is the slow path: say why it is taken. Pure JS has no other.
+    if (this.phase === 'eager' && tf.getBackend() === 'tensorflow') {
+      this.giveUp(!graphStepWanted() ? 'SKIPCHECK_GRAPH_STEP=0' : `no graph runner: ${load && 'reason' in load ? load.reason : 'not looked for'}`);
+    }
   }
 
   get mode(): 'graph' | 'eager' | 'pending' {
