@@ -6,7 +6,7 @@ import type { NativeRuntimeStatus } from '../../server/src/native/status';
 import { verifyRuntime } from '../../server/src/native/verify';
 import { addonPath } from '../../server/src/trainer/graphStep/addon';
 import { ensureNativeRuntime } from './nativeRuntime';
-import { runFusedCheckChild, runTrainChild } from './runTrainChild';
+import { runDropoutCheckChild, runFusedCheckChild, runTrainChild } from './runTrainChild';
 import type { RunConfig, RunResult } from './trainRun';
 
 describe('native TensorFlow runtime (tfjs-node built by setup-native)', function () {
@@ -67,6 +67,29 @@ describe('native TensorFlow runtime (tfjs-node built by setup-native)', function
     assert.match(native.execution!.message, /one TensorFlow graph \(\d+ nodes/);
     assert.equal(eager.execution?.mode, 'eager', 'graph: false runs trainOnBatch');
     assertSameTraining(native, eager, 1e-4, 'graph', 'eager');
+  });
+
+  it('draws Dropout masks in TensorFlow: tfjs\'s semantics, a new mask per call, repeatable by seed', async () => {
+    const check = await runDropoutCheckChild(runtime.packageDir!);
+    assert.equal(check.layers, 1);
+    assert.deepEqual(check.values, [0, Number((1 / 0.7).toFixed(5))], 'kept units are scaled by 1/keep');
+    assert.ok(Math.abs(check.zeroFraction - 0.3) < 0.03, `zero fraction ${check.zeroFraction} for rate 0.3 over 6400 units`);
+    assert.ok(check.callsDiffer, 'a new mask at every training call');
+    assert.ok(check.inferenceIsIdentity);
+    assert.equal(check.gradientDiff, 0, 'the gradient is the mask');
+    assert.ok(check.seedRepeats, 'the same seed gives the same masks');
+    assert.ok(check.noiseShapeHonoured, 'SpatialDropout1D drops whole channels');
+    assert.equal(check.tensorGrowth, 0);
+  });
+
+  it('runs a model with Dropout as one graph too, with the same masks and losses as its eager steps', async () => {
+    const config: Omit<RunConfig, 'runtime'> = { model: 'small-dropout', mode: 'train', samples: 64, batchSize: 16, epochs: 3, learningRate: 0.05 };
+    const graph = await runTrainChild({ ...config, runtime: runtime.packageDir! });
+    const steps = await runTrainChild({ ...config, runtime: runtime.packageDir!, graph: false });
+    assert.equal(graph.execution?.mode, 'graph', graph.execution?.message);
+    assertSameTraining(graph, steps, 1e-4, 'graph', 'eager');
+    assert.ok(graph.losses[2] < graph.losses[0], `loss did not fall: ${graph.losses.join(', ')}`);
+    assert.equal(graph.nativeTensorGrowth, 0);
   });
 
   it('leaks no tensors across graph steps, in tfjs or in the graph runner', () => {

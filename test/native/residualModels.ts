@@ -4,13 +4,18 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { seededRandom } from '../../server/src/trainer/random';
 
 export type Tf = typeof tfjs;
-export type ModelName = 'small' | 'resnet20' | 'mnist';
+export type ModelName = 'small' | 'small-dropout' | 'resnet20' | 'mnist';
 
-export interface ModelSpec { inputShape: [number, number, number]; classes: number; stages: number[]; blocksPerStage: number }
+export interface ModelSpec {
+  inputShape: [number, number, number]; classes: number; stages: number[]; blocksPerStage: number;
+  /** Dropout rate before the classifier (seeded), if any. */
+  dropout?: number;
+}
 
 export const MODEL_SPECS: Record<ModelName, ModelSpec> = {
   // Test-sized: two stages of one block, the second projecting (stride 2, more filters).
   small: { inputShape: [16, 16, 3], classes: 4, stages: [8, 16], blocksPerStage: 1 },
+  'small-dropout': { inputShape: [16, 16, 3], classes: 4, stages: [8, 16], blocksPerStage: 1, dropout: 0.3 },
   // He et al. 2015 CIFAR ResNet-20: 3 stages x 3 basic blocks, 16/32/64 filters.
   resnet20: { inputShape: [32, 32, 3], classes: 10, stages: [16, 32, 64], blocksPerStage: 3 },
   // MNIST-size input: 2 stages x 2 basic blocks.
@@ -38,9 +43,10 @@ export function buildResidualModel(tf: Tf, name: ModelName): tfjs.LayersModel {
     }
   });
   x = tf.layers.globalAveragePooling2d({}).apply(x) as tfjs.SymbolicTensor;
+  if (spec.dropout) x = tf.layers.dropout({ rate: spec.dropout, seed: 11 }).apply(x) as tfjs.SymbolicTensor;
   const output = tf.layers.dense({ units: spec.classes, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: seed++ }) })
     .apply(x) as tfjs.SymbolicTensor;
-  return tf.model({ inputs: input, outputs: output, name: `resnet_${name}` });
+  return tf.model({ inputs: input, outputs: output, name: `resnet_${name.replace('-', '_')}` });
 }
 
 /**

@@ -1,6 +1,7 @@
 // Runs a test/native script in a child process (one tfjs runtime per process) and parses its JSON line.
 import * as path from 'node:path';
 import { execTool, tail } from '../../server/src/native/exec';
+import type { DropoutCheckResult } from './dropoutCheck';
 import type { FusedCheckResult } from './fusedCheck';
 import type { RunConfig, RunResult } from './trainRun';
 
@@ -21,4 +22,8 @@ export function runTrainChild(config: RunConfig, env: NodeJS.ProcessEnv = {}): P
 
 export function runFusedCheckChild(packageDir: string): Promise<FusedCheckResult> {
   return runJsonChild('fusedCheck.ts', packageDir, 'fused-kernel check child');
+}
+
+export function runDropoutCheckChild(packageDir: string): Promise<DropoutCheckResult> {
+  return runJsonChild('dropoutCheck.ts', packageDir, 'native Dropout check child');
 }

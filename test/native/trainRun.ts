@@ -6,6 +6,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { installFastCpuKernels } from '../../server/src/trainer/fastCpuKernels';
 import { fuseBatchNormalization } from '../../server/src/trainer/fusedBatchNorm';
 import { installNativeKernels } from '../../server/src/trainer/nativeKernels';
+import { nativeDropout } from '../../server/src/trainer/nativeDropout';
 import { loadGraphAddon } from '../../server/src/trainer/graphStep/addon';
 import { StepRunner, type ExecutionReport, type StepResult } from '../../server/src/trainer/graphStep/stepRunner';
 import { buildResidualModel, MODEL_SPECS, syntheticData, type ModelName, type Tf } from './residualModels';
@@ -67,6 +68,7 @@ async function main(config: RunConfig): Promise<RunResult> {
   const spec = MODEL_SPECS[config.model];
   const model = buildResidualModel(tf, config.model);
   const fusedLayers = config.fused !== false && installNativeKernels(tf).installed ? fuseBatchNormalization(tf, model) : 0;
+  nativeDropout(tf, model); // as the trainer does on tfjs-node
   model.compile({ optimizer: tf.train.sgd(config.learningRate), loss: 'categoricalCrossentropy' });
   const data = syntheticData(spec, config.samples);
   const x = tf.tensor4d(data.x, [config.samples, ...spec.inputShape]);

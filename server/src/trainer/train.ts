@@ -10,6 +10,7 @@ import { splitDataset } from './datasets/split';
 import { ModelLoadError, loadModel } from './modelLoader';
 import { fuseBatchNormalization } from './fusedBatchNorm';
 import { installNativeKernels } from './nativeKernels';
+import { nativeDropout, type NativeDropout } from './nativeDropout';
 import { loadGraphAddon } from './graphStep/addon';
 import { StepRunner } from './graphStep/stepRunner';
 import { createProbe } from './probe';
@@ -42,11 +43,16 @@ export async function runTraining(config: TrainConfig, backend: LoadedBackend, s
   const emit: Emit = (m) => { appendMetric(runDir, m); sink(m); };
   let model: tfType.LayersModel | undefined;
   let steps: StepRunner | undefined;
+  let dropout: NativeDropout | undefined;
   try {
     const loaded = await loadModel(config.modelFile, config.entry, tf);
     model = loaded.model;
     const native = installNativeKernels(tf);
-    const kernels = native.installed ? fusedKernelsNote(fuseBatchNormalization(tf, model)) : undefined;
+    dropout = nativeDropout(tf, model);
+    const kernels = [
+      native.installed ? fusedKernelsNote(fuseBatchNormalization(tf, model)) : '',
+      dropout.layers ? `Dropout masks from TensorFlow's StatelessRandomUniform (${dropout.layers} layer${dropout.layers > 1 ? 's' : ''})` : '',
+    ].filter(Boolean).join('; ') || undefined;
     // Warnings found while preparing follow 'start', which consumers expect as the first message.
     const warnings: TrainerMessage[] = [];
     const prepared = prepare(tf, model, config, (w) => warnings.push(w));
@@ -71,6 +77,7 @@ export async function runTraining(config: TrainConfig, backend: LoadedBackend, s
     return 'failed';
   } finally {
     steps?.dispose();
+    dropout?.dispose();
     // The optimizer's slots (Adam moments...) are not the model's weights: model.dispose() leaves them.
     model?.optimizer?.dispose();
     model?.dispose();

@@ -1,7 +1,8 @@
 // A recorded step may be replayed for every batch only if it is the same computation each time: two
 // consecutive steps must record the same ops on the same kinds of inputs with the same constants. What
-// differs in practice is a value drawn in JavaScript (tfjs's Dropout and random ops draw on the JS side)
-// or a step whose ops depend on data read back mid-step.
+// differs in practice is a value drawn in JavaScript (tfjs's noise layers and random ops draw on the JS
+// side; the trainer moves Dropout's mask to TensorFlow, nativeDropout.ts) or a step whose ops depend on
+// data read back mid-step.
 import type { External, Ref, StepTrace } from './trace';
 import type { TensorValue } from './addon';
 
@@ -19,7 +20,7 @@ export function traceDifference(a: StepTrace, b: StepTrace): string | undefined 
   for (let i = 0; i < a.consts.length; i++) {
     if (!sameValue(a.consts[i], b.consts[i])) {
       return `a tensor of shape [${a.consts[i].shape.join(',')}] created from JavaScript values changes from one step to the next ` +
-        '(random numbers drawn in JavaScript, as tfjs\'s Dropout and noise layers do, or a value computed outside TensorFlow)';
+        '(random numbers drawn in JavaScript, as tfjs\'s gaussianNoise, gaussianDropout and alphaDropout layers do, or a value computed outside TensorFlow)';
     }
   }
   if (a.externals.length !== b.externals.length || a.externals.some((e, i) => !sameExternal(e, b.externals[i]))) {
