@@ -118,6 +118,7 @@ export class StepRunner {
     const returned = Array.isArray(result) ? result : [result];
     if (b.reads.length !== returned.length) return this.giveUp('the step reads tensor values back to JavaScript while it runs (a custom layer or loss?)');
     let compiled: CompiledStep | undefined;
+    const started = performance.now();
     try {
       compiled = new CompiledStep(this.addon!, b);
       compiled.load(before);
@@ -136,7 +137,8 @@ export class StepRunner {
     this.phase = 'graph';
     this.report({
       mode: 'graph',
-      message: `training steps run as one TensorFlow graph (${compiled.nodes} nodes, recorded from tfjs's step and checked against it)`,
+      message: `training steps run as one TensorFlow graph (${compiled.nodes} nodes, recorded from tfjs's step, ` +
+        `built and checked against it in ${Math.round(performance.now() - started)} ms)`,
     });
   }
 
