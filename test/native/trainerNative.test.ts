@@ -75,6 +75,19 @@ describe('trainer on the native runtime', function () {
     assert.deepEqual(ofType(messages, 'end').map((m) => m.reason), ['completed']);
   });
 
+  it('trains a model whose custom layer reads values mid-step op by op, and says that is why', async () => {
+    const peek = `class Peek extends tf.layers.Layer {
+  static className = 'Peek';
+  call(inputs: tf.Tensor | tf.Tensor[]) { const t = Array.isArray(inputs) ? inputs[0] : inputs; if (t.dataSync()[0] > 1e9) console.log('large'); return t; }
+}
+export function buildModel`;
+    const messages = await trainSmall(withLayer('new Peek({})').replace('export function buildModel', peek));
+    const execution = ofType(messages, 'execution');
+    assert.deepEqual(execution.map((m) => m.mode), ['eager'], JSON.stringify(messages.filter((m) => m.type === 'error')));
+    assert.match(execution[0].message, /reads tensor values back to JavaScript while it runs/);
+    assert.deepEqual(ofType(messages, 'end').map((m) => m.reason), ['completed']);
+  });
+
   it('trains a model whose noise is drawn in JavaScript op by op, and says that is why', async () => {
     const messages = await trainSmall(withLayer('tf.layers.gaussianNoise({ stddev: 0.1 })'));
     const execution = ofType(messages, 'execution');
