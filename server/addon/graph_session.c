@@ -412,22 +412,6 @@ static napi_value add_op(napi_env env, napi_callback_info info) {
   return result;
 }
 
-// numOutputs(graph, op): how many (flattened) outputs an operation has.
-static napi_value num_outputs(napi_env env, napi_callback_info info) {
-  napi_value argv[2];
-  if (!get_args(env, info, 2, argv)) return NULL;
-  GraphBox* box = (GraphBox*)unwrap(env, argv[0]);
-  int32_t op = -1;
-  napi_get_value_int32(env, argv[1], &op);
-  if (!box || op < 0 || (size_t)op >= box->count) {
-    napi_throw_range_error(env, NULL, "numOutputs(graph, op)");
-    return NULL;
-  }
-  napi_value result;
-  napi_create_int32(env, TF_OperationNumOutputs(box->ops[op]), &result);
-  return result;
-}
-
 // newSession(graph, configProto?): a session over the graph; configProto is a serialized ConfigProto.
 static napi_value new_session(napi_env env, napi_callback_info info) {
   napi_value argv[2];
@@ -589,7 +573,6 @@ static napi_value init(napi_env env, napi_value exports) {
     {"newGraph", NULL, new_graph, NULL, NULL, NULL, napi_default, NULL},
     {"opDef", NULL, op_def, NULL, NULL, NULL, napi_default, NULL},
     {"addOp", NULL, add_op, NULL, NULL, NULL, napi_default, NULL},
-    {"numOutputs", NULL, num_outputs, NULL, NULL, NULL, napi_default, NULL},
     {"newSession", NULL, new_session, NULL, NULL, NULL, napi_default, NULL},
     {"tensor", NULL, new_tensor, NULL, NULL, NULL, napi_default, NULL},
     {"tensorData", NULL, tensor_data, NULL, NULL, NULL, napi_default, NULL},

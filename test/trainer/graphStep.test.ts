@@ -83,6 +83,19 @@ describe('graph step: recording a training step', () => {
     assert.equal([...rt.store.values()].filter((s) => s.data.length === 1 && s.data[0] === Math.fround(-0.1)).length, 1);
   });
 
+  it('sees the update of a variable that started on another variable\'s tensor (tf.variable(t) shares data)', async () => {
+    const rt = fakeRuntime();
+    const w = rt.variable('w', [1, 2]);
+    rt.variables.copy = { ...w, name: 'copy' }; // same id, as tf.variable(w) would give
+    const { trace } = await traceStep(rt.tf, [], async () => {
+      const [next] = rt.backend.binding.executeOp('AddV2', [], [rt.variables.w.id, rt.variables.copy.id], 1);
+      rt.variables.w.id = next.id;
+      return 0;
+    });
+    assert.deepEqual(trace!.updates, [{ name: 'w', value: { kind: 'out', op: 0, index: 0 } }]);
+    assert.equal(trace!.externals.length, 1, 'one input tensor');
+  });
+
   it('puts the binding back and lets the error through when the step throws', async () => {
     const rt = fakeRuntime();
     await assert.rejects(traceStep(rt.tf, [], async () => { throw new Error('boom'); }), /boom/);

@@ -20,7 +20,6 @@ export interface GraphAddon {
   newGraph(): Graph;
   opDef(graph: Graph, type: string): Uint8Array;
   addOp(graph: Graph, type: string, name: string, inputs: (OutputRef | OutputRef[])[], attrs: GraphAttr[]): number;
-  numOutputs(graph: Graph, op: number): number;
   newSession(graph: Graph, config?: Uint8Array): Session;
   tensor(dtype: number, shape: number[], data: ArrayBufferView): NativeTensor;
   tensorData(t: NativeTensor): { dtype: number; shape: number[]; data: ArrayBuffer };

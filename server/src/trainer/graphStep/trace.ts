@@ -62,11 +62,16 @@ export async function traceStep<T>(tf: Tf, feeds: tfType.Tensor[], step: () => P
   const backend = tf.backend() as unknown as NodeBackend;
   const binding = backend.binding;
   const variables = () => tf.engine().state.registeredVariables as Record<string, tfType.Variable>;
+  // tf.variable(t) shares t's data, so two variables can start on one tensor id: inputs are looked up by
+  // id (either name gives the same value), updates are checked name by name.
   const startIds = new Map<number, { name: string; variable: tfType.Variable }>();
+  const startIdOf = new Map<string, number>();
   const startNames = Object.keys(variables());
   for (const name of startNames) {
     const variable = variables()[name];
-    startIds.set(backend.getInputTensorIds([variable])[0], { name, variable });
+    const id = backend.getInputTensorIds([variable])[0];
+    startIdOf.set(name, id);
+    if (!startIds.has(id)) startIds.set(id, { name, variable });
   }
   const feedIds = new Map<number, number>();
   feeds.forEach((t, slot) => feedIds.set(backend.getInputTensorIds([t])[0], slot));
@@ -135,7 +140,7 @@ export async function traceStep<T>(tf: Tf, feeds: tfType.Tensor[], step: () => P
     // Variables assigned a JavaScript-held value get their native tensor here, still recorded.
     const endNames = Object.keys(variables());
     if (endNames.length !== startNames.length || endNames.some((n) => !startNames.includes(n))) fail('the step creates or disposes variables');
-    for (const [startId, { name }] of startIds) {
+    for (const [name, startId] of startIdOf) {
       const variable = variables()[name];
       if (!variable) continue;
       const id = backend.getInputTensorIds([variable])[0];
