@@ -96,6 +96,16 @@ describe('graph step: recording a training step', () => {
     assert.equal(trace!.externals.length, 1, 'one input tensor');
   });
 
+  it('on a tfjs-node whose backend it cannot read, runs the step unrecorded and says so', async () => {
+    const rt = fakeRuntime();
+    rt.variable('w', [1]);
+    (rt.backend as { getInputTensorIds?: unknown }).getInputTensorIds = undefined;
+    let ran = 0;
+    const traced = await traceStep(rt.tf, [], async () => ++ran);
+    assert.deepEqual([ran, traced.result, traced.trace], [1, 1, undefined]);
+    assert.match(traced.problem ?? '', /^tfjs-node's backend cannot be recorded \(/);
+  });
+
   it('puts the binding back and lets the error through when the step throws', async () => {
     const rt = fakeRuntime();
     await assert.rejects(traceStep(rt.tf, [], async () => { throw new Error('boom'); }), /boom/);

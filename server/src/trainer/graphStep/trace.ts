@@ -67,14 +67,19 @@ export async function traceStep<T>(tf: Tf, feeds: tfType.Tensor[], step: () => P
   const startIds = new Map<number, { name: string; variable: tfType.Variable }>();
   const startIdOf = new Map<string, number>();
   const startNames = Object.keys(variables());
-  for (const name of startNames) {
-    const variable = variables()[name];
-    const id = backend.getInputTensorIds([variable])[0];
-    startIdOf.set(name, id);
-    if (!startIds.has(id)) startIds.set(id, { name, variable });
-  }
   const feedIds = new Map<number, number>();
-  feeds.forEach((t, slot) => feedIds.set(backend.getInputTensorIds([t])[0], slot));
+  try {
+    for (const name of startNames) {
+      const variable = variables()[name];
+      const id = backend.getInputTensorIds([variable])[0];
+      startIdOf.set(name, id);
+      if (!startIds.has(id)) startIds.set(id, { name, variable });
+    }
+    feeds.forEach((t, slot) => feedIds.set(backend.getInputTensorIds([t])[0], slot));
+  } catch (err) {
+    // Another tfjs-node than the one this was written against (4.22): train on, unrecorded.
+    return { result: await step(), problem: `tfjs-node's backend cannot be recorded (${(err as Error).message.split('\n')[0]})` };
+  }
 
   const trace: StepTrace = { ops: [], consts: [], externals: [], reads: [], updates: [] };
   const refs = new Map<number, Ref>();
@@ -84,7 +89,15 @@ export async function traceStep<T>(tf: Tf, feeds: tfType.Tensor[], step: () => P
     const known = refs.get(id);
     if (known) return known;
     const ref: Ref = { kind: 'ext', index: trace.externals.length };
-    trace.externals.push(describeExternal(id));
+    let external: External;
+    try {
+      external = describeExternal(id);
+    } catch (err) {
+      // The step must not fail because recording it did.
+      fail(`a tensor from before the step could not be read (${(err as Error).message.split('\n')[0]})`);
+      external = { kind: 'captured', value: { dtype: binding.TF_FLOAT, shape: [0], data: new Float32Array(0) } };
+    }
+    trace.externals.push(external);
     refs.set(id, ref);
     return ref;
   };
