@@ -109,18 +109,26 @@ static napi_value property(napi_env env, napi_value object, const char* name) {
   return value;
 }
 
-static int64_t int_at(napi_env env, napi_value array, uint32_t i) {
+static double number_at(napi_env env, napi_value array, uint32_t i) {
   napi_value item;
   double number = 0;
   napi_get_element(env, array, i, &item);
   napi_get_value_double(env, item, &number);
-  return (int64_t)number;
+  return number;
+}
+
+static bool flag_at(napi_env env, napi_value array, uint32_t i) {
+  napi_value item;
+  bool flag = false;
+  napi_get_element(env, array, i, &item);
+  napi_get_value_bool(env, item, &flag);
+  return flag;
 }
 
 static int64_t* int_array(napi_env env, napi_value array, uint32_t* length) {
   napi_get_array_length(env, array, length);
   int64_t* values = (int64_t*)malloc(sizeof(int64_t) * (*length + 1));
-  for (uint32_t i = 0; i < *length; i++) values[i] = int_at(env, array, i);
+  for (uint32_t i = 0; i < *length; i++) values[i] = (int64_t)number_at(env, array, i);
   return values;
 }
 
@@ -254,13 +262,7 @@ static int set_attr(napi_env env, TF_OperationDescription* desc, napi_value attr
         uint32_t n;
         napi_get_array_length(env, value, &n);
         float* values = (float*)malloc(sizeof(float) * (n + 1));
-        for (uint32_t i = 0; i < n; i++) {
-          napi_value item;
-          double number = 0;
-          napi_get_element(env, value, i, &item);
-          napi_get_value_double(env, item, &number);
-          values[i] = (float)number;
-        }
+        for (uint32_t i = 0; i < n; i++) values[i] = (float)number_at(env, value, i);
         TF_SetAttrFloatList(desc, name, values, (int)n);
         free(values);
       } else {
@@ -274,13 +276,7 @@ static int set_attr(napi_env env, TF_OperationDescription* desc, napi_value attr
         uint32_t n;
         napi_get_array_length(env, value, &n);
         unsigned char* values = (unsigned char*)malloc(n + 1);
-        for (uint32_t i = 0; i < n; i++) {
-          napi_value item;
-          bool flag = false;
-          napi_get_element(env, value, i, &item);
-          napi_get_value_bool(env, item, &flag);
-          values[i] = flag;
-        }
+        for (uint32_t i = 0; i < n; i++) values[i] = flag_at(env, value, i);
         TF_SetAttrBoolList(desc, name, values, (int)n);
         free(values);
       } else {

@@ -22,7 +22,6 @@ function fakeRuntime() {
   let next = 1;
   const put = (s: Stored) => { store.set(next, s); return next++; };
   const methods: Binding = {
-    TF_FLOAT: F32, TF_INT32: 3, TF_BOOL: 10,
     createTensor: (shape, dtype, values) => put({ shape, dtype, data: Float32Array.from(values as Float32Array) }),
     executeOp: (name, _attrs, ids, numOutputs) => {
       const [a, b] = ids.map((id) => store.get(id)!);

@@ -8,6 +8,11 @@ export interface OutputRef { op: number; index: number }
 /** The numbering of TF_AttrType, which tfjs-node's attrs use too. */
 export const ATTR = { STRING: 0, INT: 1, FLOAT: 2, BOOL: 3, TYPE: 4, SHAPE: 5, TENSOR: 6 } as const;
 export interface TensorValue { dtype: number; shape: number[]; data: ArrayBufferView }
+
+/** TF_DataType codes of the tfjs dtypes a graph step carries, both ways, and their typed arrays. */
+export const TF_DTYPE: Readonly<Record<string, number>> = { float32: 1, int32: 3, bool: 10 };
+export const TFJS_DTYPE: Readonly<Record<number, 'float32' | 'int32' | 'bool'>> = { 1: 'float32', 3: 'int32', 10: 'bool' };
+export const TYPED_ARRAY: Readonly<Record<number, new (b: ArrayBuffer) => Float32Array | Int32Array | Uint8Array>> = { 1: Float32Array, 3: Int32Array, 10: Uint8Array };
 export interface GraphAttr { name: string; type: number; value: unknown }
 
 declare const handle: unique symbol;

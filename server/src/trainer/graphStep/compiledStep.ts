@@ -3,16 +3,12 @@
 // JavaScript; tfjs's own variables are brought up to date when something else needs them (evaluation,
 // the response-std probe, saving).
 import type * as tfType from '@tensorflow/tfjs';
-import type { GraphAddon, NativeTensor, OutputRef, Session, TensorValue } from './addon';
+import { TF_DTYPE, TFJS_DTYPE, TYPED_ARRAY, type GraphAddon, type NativeTensor, type OutputRef, type Session, type TensorValue } from './addon';
 import { buildGraph, type BuiltGraph } from './buildGraph';
 import type { External, StepTrace } from './trace';
 
 type Tf = typeof tfType;
 type Feed = Extract<External, { kind: 'feed' }>;
-
-const TYPED: Record<number, new (b: ArrayBuffer) => Float32Array | Int32Array | Uint8Array> = { 1: Float32Array, 3: Int32Array, 10: Uint8Array };
-const TF_DTYPE: Record<string, number> = { float32: 1, int32: 3, bool: 10 };
-const TFJS_DTYPE: Record<number, tfType.DataType> = { 1: 'float32', 3: 'int32', 10: 'bool' };
 
 export class CompiledStep {
   readonly nodes: number;
@@ -116,14 +112,14 @@ export class CompiledStep {
 
   private read(t: NativeTensor): ArrayBufferView {
     const { dtype, data } = this.addon.tensorData(t);
-    const ctor = TYPED[dtype];
+    const ctor = TYPED_ARRAY[dtype];
     if (!ctor) throw new Error(`unsupported dtype ${dtype}`);
     return new ctor(data);
   }
 
   private toTfjs(tf: Tf, t: NativeTensor): tfType.Tensor {
     const { dtype, shape, data } = this.addon.tensorData(t);
-    const ctor = TYPED[dtype];
+    const ctor = TYPED_ARRAY[dtype];
     return tf.tensor(new ctor(data) as Float32Array, shape, TFJS_DTYPE[dtype]);
   }
 }

@@ -3,7 +3,7 @@
 // new values. The step itself runs normally (eagerly) while it is recorded. tfjs-node's backend calls its
 // binding for all of this, so the record is taken by putting a recording proxy in front of the binding.
 import type * as tfType from '@tensorflow/tfjs';
-import type { GraphAttr, TensorValue } from './addon';
+import { TF_DTYPE, TFJS_DTYPE, type GraphAttr, type TensorValue } from './addon';
 
 /** Where a traced op's input comes from. */
 export type Ref =
@@ -35,9 +35,6 @@ export interface Binding {
   executeOp(name: string, attrs: GraphAttr[], inputIds: number[], numOutputs: number): Metadata[];
   tensorDataSync(id: number): ArrayBufferView;
   deleteTensor(id: number): void;
-  TF_FLOAT: number;
-  TF_INT32: number;
-  TF_BOOL: number;
 }
 export interface NodeBackend {
   binding: Binding;
@@ -46,10 +43,7 @@ export interface NodeBackend {
 
 type Tf = typeof tfType;
 
-/** TensorFlow dtype enum of a tfjs dtype; undefined for the ones a graph of ours does not carry. */
-export function tfDtype(binding: Binding, dtype: string): number | undefined {
-  return ({ float32: binding.TF_FLOAT, int32: binding.TF_INT32, bool: binding.TF_BOOL } as Record<string, number>)[dtype];
-}
+const carried = (dtype: number) => dtype in TFJS_DTYPE;
 
 export type Traced<T> = { result: T; trace: StepTrace; problem?: undefined } | { result: T; trace?: undefined; problem: string };
 
@@ -95,7 +89,7 @@ export async function traceStep<T>(tf: Tf, feeds: tfType.Tensor[], step: () => P
     } catch (err) {
       // The step must not fail because recording it did.
       fail(`a tensor from before the step could not be read (${(err as Error).message.split('\n')[0]})`);
-      external = { kind: 'captured', value: { dtype: binding.TF_FLOAT, shape: [0], data: new Float32Array(0) } };
+      external = { kind: 'captured', value: { dtype: TF_DTYPE.float32, shape: [0], data: new Float32Array(0) } };
     }
     trace.externals.push(external);
     refs.set(id, ref);
@@ -111,11 +105,11 @@ export async function traceStep<T>(tf: Tf, feeds: tfType.Tensor[], step: () => P
     const [meta] = binding.executeOp('Identity', [], [id], 1);
     const data = copy(binding.tensorDataSync(meta.id));
     binding.deleteTensor(meta.id);
-    if (![binding.TF_FLOAT, binding.TF_INT32, binding.TF_BOOL].includes(meta.dtype)) fail(`the step uses a tensor of TensorFlow dtype ${meta.dtype}`);
+    if (!carried(meta.dtype)) fail(`the step uses a tensor of TensorFlow dtype ${meta.dtype}`);
     return { kind: 'captured', value: { dtype: meta.dtype, shape: meta.shape, data } };
   };
   const dtypeOf = (t: tfType.Tensor): number => {
-    const d = tfDtype(binding, t.dtype);
+    const d = TF_DTYPE[t.dtype];
     if (d === undefined) fail(`the step uses a ${t.dtype} tensor`);
     return d ?? -1;
   };
@@ -125,7 +119,7 @@ export async function traceStep<T>(tf: Tf, feeds: tfType.Tensor[], step: () => P
   // inherits them and defines its three recording methods.
   const createTensor: Binding['createTensor'] = (shape, dtype, values) => {
     const id = binding.createTensor(shape, dtype, values);
-    if (![binding.TF_FLOAT, binding.TF_INT32, binding.TF_BOOL].includes(dtype)) fail(`the step creates a tensor of TensorFlow dtype ${dtype}`);
+    if (!carried(dtype)) fail(`the step creates a tensor of TensorFlow dtype ${dtype}`);
     refs.set(id, { kind: 'const', index: trace.consts.length });
     trace.consts.push({ dtype, shape: [...shape], data: copy(values) });
     return id;
