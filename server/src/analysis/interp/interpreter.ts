@@ -7,7 +7,7 @@ import { ModuleRecord, candidatePaths, isTfjsSpecifier, parse } from './modules'
 import { binaryOp, unaryOp } from './operators';
 import { MAX_STRING, builtinGlobals, primitiveMember } from './builtins';
 import { TfApi } from './tfjs';
-import { assignedNames, receiverNames } from './havoc';
+import { effects } from './havoc';
 import { UNKNOWN_KEYS, forgetArray, forgetObject, forgetReachable, isAccessor, isForgotten, isFrozen, known, markAccessor } from './forget';
 import { boundNames, containsReturn, escapingJumps, isSloppyScript, hasExport, isDefault, isParameterPropertyModifier, isStatic, isVarList, labelsOf, propText, skipOuter, varNames } from './ast';
 
@@ -360,8 +360,9 @@ export class Interpreter {
   private forget(nodes: (ts.Node | undefined)[], scope: Scope): void {
     for (const n of nodes) {
       if (!n) continue;
-      for (const name of assignedNames(n)) scope.havoc(name);
-      for (const name of receiverNames(n)) {
+      const { assigned, receivers } = effects(n);
+      for (const name of assigned) scope.havoc(name);
+      for (const name of receivers) {
         const v = scope.get(name);
         if (v instanceof ModelRecord) v.incomplete = true;
         else if (Array.isArray(v) || v instanceof Obj) scope.havoc(name);
@@ -853,8 +854,9 @@ export class Interpreter {
       });
     } catch (e) {
       // Cut by the step budget half-way (a long loop, deep recursion): what it wrote so far is not what it
-      // would have written, so it is forgotten rather than kept half-updated.
-      if (e instanceof BudgetExceeded) {
+      // would have written, so it is forgotten rather than kept half-updated. The entry point itself is not
+      // walked (it may be megabytes of unrolled code): its loops forget their own writes (cutByBudget).
+      if (e instanceof BudgetExceeded && this.stack.length > 0) {
         this.forgetFnEffects(fn);
         for (const v of [...args, thisValue] as Value[]) forgetReachable(v, () => undefined, () => undefined);
       }
