@@ -8,8 +8,8 @@ import { rangeKey } from './ranges';
 export interface Snapshot {
   uri: string;
   file: string;
-  /** Document version analysed. */
-  version: number;
+  /** Document version analysed; null for a closed file analysed from disk. */
+  version: number | null;
   result: AnalysisResult;
   /** The text analysed, for checking fixes later against the same version. */
   text: string;
