@@ -6,8 +6,9 @@
 import type * as tfType from '@tensorflow/tfjs';
 import type { Tf } from '../datasets/batches';
 import { firstOutput, inputsOf, shortcutSplit } from '../graph';
+import type { Variant } from '../protocol';
 
-export type Variant = 'residual' | 'plain' | 'no-bn';
+export type { Variant };
 
 export const VARIANT_LABELS: Record<Variant, string> = {
   residual: 'residual (as written)',
