@@ -71,6 +71,11 @@ export interface ModelInfo {
   paramCount: number | null;
   /** The exported zero-argument function that built it, when there is one. */
   entry?: string;
+  /**
+   * Set when the analysis was cut (e.g. 'step budget exceeded') before the model was assembled: the
+   * layers built up to the cut, without inputs/outputs. Not a model tfjs would build as such.
+   */
+  partial?: string;
 }
 
 /**
@@ -104,6 +109,21 @@ export interface AnalysisResult {
   notes: string[];
   /** Whether the file refers to tfjs at all; hosts skip files that do not. */
   usesTfjs: boolean;
+  /**
+   * Functions the analyzer could not follow (step budget, a throw, unmodelled code it needed), at their
+   * name: editors show "not analysed: <reason>" there, so silence is never mistaken for a clean bill.
+   */
+  unanalysed?: UnanalysedFunction[];
+}
+
+export interface UnanalysedFunction {
+  /** The function's name as written ('residualBlock', 'ResNet.build'), or '<anonymous>'. */
+  name: string;
+  file: string;
+  /** The function's name (or its first line when anonymous). */
+  range: Range;
+  /** Why, in a few words: 'step budget exceeded', 'the code throws', … */
+  reason: string;
 }
 
 /** What the pure core needs from its host: file contents by absolute path. No other I/O. */
