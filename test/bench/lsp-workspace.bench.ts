@@ -125,7 +125,7 @@ async function symbolicKeystrokes(): Promise<void> {
     alone.push(performance.now() - start);
   }
   console.log(`(a) ${lineCount}-line file of ${functions} uncalled helpers/builders/classes; analysis sees ${result.sites.length} shape sites, ` +
-    `${result.findings.length} findings, ${result.unanalysed?.length ?? 0} functions not analysed`);
+    `${result.findings.length} findings, ${result.functionNotes?.length ?? 0} functions not analysed`);
   console.log(`    analyze() alone: ${stats(alone)}`);
 
   const lsp = await LspHarness.spawn({ debounceMs: 0 });

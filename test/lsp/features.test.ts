@@ -162,7 +162,7 @@ describe('language server features (scripted analyzer, in process)', () => {
   it('shows a "not analysed" hint on each function the analyzer could not follow, unless turned off', async () => {
     analyzeImpl = (file, text) => result(file, {
       findings: bugsIn(file, text),
-      unanalysed: text.includes('LOOP') ? [{ name: 'grow', file, range: range(1, 9, 13), reason: 'step budget exceeded' }] : [],
+      functionNotes: text.includes('LOOP') ? [{ function: 'grow', file, range: range(1, 9, 13), reason: 'step budget exceeded' }] : [],
     });
     await start();
     const uri = 'file:///w/n.ts';

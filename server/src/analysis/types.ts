@@ -109,20 +109,16 @@ export interface AnalysisResult {
   notes: string[];
   /** Whether the file refers to tfjs at all; hosts skip files that do not. */
   usesTfjs: boolean;
-  /**
-   * Functions the analyzer could not follow (step budget, a throw, unmodelled code it needed), at their
-   * name: editors show "not analysed: <reason>" there, so silence is never mistaken for a clean bill.
-   */
-  unanalysed?: UnanalysedFunction[];
+  /** Functions not (fully) analysed, with the reason, for "not analysed: …" displays. */
+  functionNotes?: FunctionNote[];
 }
 
-export interface UnanalysedFunction {
-  /** The function's name as written ('residualBlock', 'ResNet.build'), or '<anonymous>'. */
-  name: string;
+/** A function the analyzer could not follow (fully or at all) when analysing it symbolically. */
+export interface FunctionNote {
+  function: string;
   file: string;
-  /** The function's name (or its first line when anonymous). */
   range: Range;
-  /** Why, in a few words: 'step budget exceeded', 'the code throws', … */
+  /** E.g. "step budget exceeded", "only 16 of its paths were followed". */
   reason: string;
 }
 

@@ -1,7 +1,7 @@
 // The latest analysis of each open document, and queries across them by target file. A finding or site can
 // live in a different file than the document analysed (a helper imported from a model file), so queries
 // gather from every analysis that read the target file at its current version.
-import type { AnalysisResult, EntryInfo, Finding, ModelInfo, SiteInfo, UnanalysedFunction } from '../analysis';
+import type { AnalysisResult, EntryInfo, Finding, ModelInfo, SiteInfo, FunctionNote } from '../analysis';
 import type { Files, ReadVersions } from './files';
 import { rangeKey } from './ranges';
 
@@ -115,10 +115,10 @@ export class AnalysisStore {
    * Functions in `file` the analyzer could not follow. One that some analysis did follow (a caller's run
    * reached it with other arguments) still counts as not followed where it failed: the reasons are merged.
    */
-  unanalysedFor(file: string): UnanalysedFunction[] {
-    const byPlace = new Map<string, UnanalysedFunction>();
+  functionNotesFor(file: string): FunctionNote[] {
+    const byPlace = new Map<string, FunctionNote>();
     for (const { snapshot } of this.currentFor(file)) {
-      for (const n of snapshot.result.unanalysed ?? []) {
+      for (const n of snapshot.result.functionNotes ?? []) {
         if (n.file !== file) continue;
         const key = rangeKey(n.range);
         const prev = byPlace.get(key);

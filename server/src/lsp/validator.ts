@@ -208,7 +208,7 @@ export class Validator {
       .findingsFor(files.fileOf(uri))
       .map(({ finding }) => toDiagnostic(finding, settings, files))
       .filter((d) => d !== null);
-    if (settings.notAnalysed) diagnostics.push(...store.unanalysedFor(files.fileOf(uri)).map(notAnalysedDiagnostic));
+    if (settings.notAnalysed) diagnostics.push(...store.functionNotesFor(files.fileOf(uri)).map(notAnalysedDiagnostic));
     const open = documents.get(uri) !== undefined;
     if (diagnostics.length > 0) this.shown.add(uri);
     else if (!this.shown.delete(uri) && !open) return;
