@@ -1,5 +1,4 @@
 // Public surface of the analysis core. Hosts import only from here.
 export * from './types';
-export { analyze } from './analyze';
+export { analyze, ensureFixesVerified } from './analyze';
 export { applyEdits, preferredEdits } from './fixes/apply';
-export { ensureFixesVerified } from './fixes/verify';

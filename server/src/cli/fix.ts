@@ -1,3 +1,4 @@
+// `skipcheck --fix`: applies the preferred fixes and writes the files back.
 import * as fs from 'node:fs';
 import { analyze, applyEdits, preferredEdits } from '../analysis';
 import { diskHost } from './files';

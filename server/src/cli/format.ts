@@ -1,3 +1,4 @@
+// CLI output formats: human-readable lines, JSON and SARIF.
 import * as path from 'node:path';
 import type { Finding } from '../analysis';
 import type { FileReport } from './check';
