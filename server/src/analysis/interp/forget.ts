@@ -2,8 +2,8 @@
 // cannot follow (an unknown function, an unmodelled mutating method) may have changed it, it cannot simply be
 // replaced by UNKNOWN where every alias would see that: it is marked instead, and reading a marked value gives
 // UNKNOWN (an array's length and elements, an object's keys and properties).
-import { Fn, Obj, UNKNOWN, type Value } from '../values';
-import { ModelRecord } from '../graph';
+import { Fn, Obj, UNKNOWN, type Value } from './values';
+import { ModelRecord } from '../graph/graph';
 
 const forgottenArrays = new WeakSet<Value[]>();
 const frozen = new WeakSet<object>();
