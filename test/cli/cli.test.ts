@@ -89,7 +89,7 @@ describe('skipcheck CLI', function () {
     assert.equal(err.locations[0].physicalLocation.artifactLocation.uri, 'examples/broken-block.ts');
     assert.ok(err.locations[0].physicalLocation.region.startLine >= 1);
     assert.deepEqual(sarif.runs[0].tool.driver.rules.map((x: { id: string }) => x.id).sort(),
-      ['activation-before-batchnorm', 'bias-before-batchnorm', 'missing-same-padding', 'residual-broadcast', 'residual-shape-mismatch']);
+      ['activation-before-batchnorm', 'bias-before-batchnorm', 'missing-same-padding', 'residual-broadcast', 'residual-shape-mismatch', 'tfjs-would-throw']);
   });
 
   it('--fix rewrites the file in place: no findings left, and tfjs builds every model', async () => {

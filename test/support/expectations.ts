@@ -25,6 +25,7 @@ const KNOWN_RULES: Record<RuleId, true> = {
   'missing-same-padding': true,
   'bias-before-batchnorm': true,
   'activation-before-batchnorm': true,
+  'tfjs-would-throw': true,
 };
 
 const EXPECT = /^\/\/\s*expect:\s*(\S+)\s+line\s+(\d+)\s+(.+?)\s*$/;

@@ -30,7 +30,8 @@ export type RuleId =
   | 'residual-broadcast'
   | 'missing-same-padding'
   | 'bias-before-batchnorm'
-  | 'activation-before-batchnorm';
+  | 'activation-before-batchnorm'
+  | 'tfjs-would-throw';
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 

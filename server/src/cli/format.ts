@@ -58,6 +58,7 @@ const RULES: { id: string; text: string }[] = [
   { id: 'missing-same-padding', text: "A convolution or pooling inside a residual branch shrinks the tensor with 'valid' padding." },
   { id: 'bias-before-batchnorm', text: 'A bias right before BatchNormalization is cancelled by it: wasted parameters.' },
   { id: 'activation-before-batchnorm', text: 'A fused activation before BatchNormalization; the usual order is conv -> BN -> activation.' },
+  { id: 'tfjs-would-throw', text: 'tfjs itself refuses this call while building the model (unknown factory, missing config, wrong input rank, merge operands that cannot combine).' },
 ];
 
 const sarifUri = (p: string) => rel(p).split(path.sep).join('/');

@@ -3,7 +3,7 @@ import * as ts from 'typescript';
 import type { Fix, TextEdit } from '../types';
 import type { MergeSite } from '../graph/branch';
 import { skipOuter } from '../syntax/ast';
-import { castSuffix, enclosingStatement, freshName, indentAt, insertStatementBefore, isTs, quoteOf, replaceNode } from './edits';
+import { castSuffix, enclosingStatement, eolOf, freshName, indentAt, insertStatementBefore, isTs, quoteOf, replaceNode } from './edits';
 import { layerPrefix } from './prefix';
 
 /** What one call of the merge needs on its shortcut. */
@@ -82,7 +82,7 @@ export function projectionFix(sites: MergeSite[], ok: boolean[]): Fix | { reason
   }
   if (statement) {
     const indent = indentAt(sf, statement.getStart(sf));
-    const text = `const ${name} = ${rhs.replace(/\n/g, '\n' + indent)};`;
+    const text = `const ${name} = ${rhs.replace(/\n/g, eolOf(sf) + indent)};`;
     edits.push(insertStatementBefore(sf, statement, text));
     edits.push(replaceNode(sf, skipOuter(scNode), name));
   } else if (uniform) {

@@ -3,9 +3,10 @@ import type { Graph } from '../graph/graph';
 import { batchNormRules } from './batchnorm';
 import type { RuleFinding } from './finding';
 import { residualRules } from './residual';
+import { wouldThrowRules } from './wouldThrow';
 
 /** Runs every rule over the graph; findings are sorted by file and position. */
 export function runRules(graph: Graph): RuleFinding[] {
-  const findings = [...residualRules(graph.apps), ...batchNormRules(graph.layers, graph.apps)];
+  const findings = [...residualRules(graph.apps), ...batchNormRules(graph.layers, graph.apps), ...wouldThrowRules(graph)];
   return findings.sort((a, b) => a.file.localeCompare(b.file) || a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
 }
