@@ -8,12 +8,14 @@ const USAGE = `Usage:
   skipcheck train <file> [--entry fn] [--dataset mnist|synthetic|cifar10:<dir>|idx:<images>,<labels>]
                   [--epochs N] [--batch-size N] [--lr X] [--out dir]
   skipcheck setup-native [--from <dir>] [--gpu]
+  skipcheck export <file> --to keras --out <dir> [--entry fn] [training options]
 
 Checks TensorFlow.js residual networks (.ts/.js/.mts/.cts) for shape mismatches and ResNet mistakes.
 Exit status: 0 no error finding, 1 error findings, 2 usage or internal error.`;
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'train') return (await import('../trainer/cli.js')).runTrainCli(argv.slice(1));
+  if (argv[0] === 'export') return (await import('../export/cli.js')).runExportCli(argv.slice(1));
   if (argv[0] === 'setup-native') return (await import('../native/setup.js')).runSetupNativeCli(argv.slice(1));
   let format = 'human';
   let fix = false;
