@@ -12,6 +12,8 @@ const targets = [
   { entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', external: ['@tensorflow/*', 'esbuild'] },
   // tfjs backends are native or large; the trainer resolves them at run time from the workspace first.
   { entryPoints: ['server/src/trainer/main.ts'], outfile: 'dist/trainer.js', external: ['@tensorflow/*', 'esbuild'] },
+  // `train --distributed N`: exports to Keras and runs tf.distribute workers; speaks the trainer's protocol.
+  { entryPoints: ['server/src/distributed/main.ts'], outfile: 'dist/distributed.js', external: ['@tensorflow/*', 'esbuild'] },
   { entryPoints: ['webview/src/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2020' },
 ];
 

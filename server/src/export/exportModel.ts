@@ -49,6 +49,8 @@ export interface ExportResult {
   tolerance: number;
   tfVersion: string;
   kerasVersion: string;
+  /** The Python that converted it (and can run the training script). */
+  python: string;
   files: { keras: string; tfjs: string; script: string };
 }
 
@@ -100,7 +102,7 @@ export async function exportToKeras(options: ExportOptions): Promise<ExportResul
     const script = writeTrainingScript(model, { ...config, entry }, outDir, KERAS_FILE, log);
     const result: ExportResult = {
       entry, modelName: model.name, params, kerasParams: verdict.params, maxAbsDiff: verdict.maxAbsDiff, tolerance,
-      tfVersion: verdict.tfVersion, kerasVersion: verdict.kerasVersion, files: { keras, tfjs: tfjsModelJson, script },
+      tfVersion: verdict.tfVersion, kerasVersion: verdict.kerasVersion, python: python.python, files: { keras, tfjs: tfjsModelJson, script },
     };
     writeFileAtomic(join(outDir, 'export.json'), JSON.stringify({ ...result, modelFile: config.modelFile }, null, 2) + '\n');
     return result;

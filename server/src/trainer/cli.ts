@@ -17,7 +17,9 @@ export const TRAIN_USAGE = `Usage: skipcheck train <model file> [options]
   --max-samples <n>     cap on training samples --validation-split <x> (default 0.1)
   --seed <n>            (default 42)           --probe-size <n>   samples for the response std (64; 0 = off)
   --out <dir>           run folder (default .skipcheck/runs/<timestamp>)
-  --node <path>         Node.js binary for the trainer (e.g. the one tfjs-node was built for)`;
+  --node <path>         Node.js binary for the trainer (e.g. the one tfjs-node was built for)
+  --distributed <n>     export to Keras and train with tf.distribute on n local workers (docs/scale-out.md)
+  --python <exe>        with --distributed: Python with tensorflow, tf-keras and tensorflowjs`;
 
 const NUMERIC: Record<string, keyof TrainConfig> = {
   '--epochs': 'epochs', '--batch-size': 'batchSize', '--lr': 'learningRate', '--max-samples': 'maxSamples',
@@ -47,8 +49,14 @@ export function parseTrainArgs(argv: string[], cwd = process.cwd()): TrainArgs {
     else if (flag === '--optimizer') partial.optimizer = value as TrainConfig['optimizer'];
     else if (flag === '--out') partial.outDir = resolve(cwd, value);
     else if (flag === '--node') node = value;
+    else if (flag === '--distributed') {
+      if (!/^\d+$/.test(value)) throw new ConfigError(`--distributed needs a number of workers, not "${value}".`);
+      partial.distributed = { ...partial.distributed, workers: Number(value) };
+    }
+    else if (flag === '--python') partial.distributed = { workers: partial.distributed?.workers ?? NaN, python: value };
     else throw new ConfigError(`Unknown option ${flag}.`);
   }
+  if (partial.distributed && Number.isNaN(partial.distributed.workers)) throw new ConfigError('--python is for Keras runs: add --distributed <n>.');
   return { config: normalizeConfig(partial), node };
 }
 
@@ -56,7 +64,17 @@ export function parseTrainArgs(argv: string[], cwd = process.cwd()): TrainArgs {
 export function trainerCommand(): string[] {
   const bundled = join(__dirname, 'trainer.js');
   if (existsSync(bundled)) return [bundled];
-  const source = join(__dirname, 'main.ts');
+  return sourceCommand(join(__dirname, 'main.ts'));
+}
+
+/** The same for the distributed-training program (dist/distributed.js, server/src/distributed/main.ts). */
+export function distributedCommand(): string[] {
+  const bundled = join(__dirname, 'distributed.js');
+  if (existsSync(bundled)) return [bundled];
+  return sourceCommand(join(__dirname, '..', 'distributed', 'main.ts'));
+}
+
+function sourceCommand(source: string): string[] {
   const tsx = pathToFileURL(createRequire(__filename).resolve('tsx')).href;
   return ['--import', tsx, source];
 }
@@ -104,7 +122,13 @@ export async function runTrainCli(argv: string[], out: Progress = consoleProgres
     out.error(`skipcheck train: ${err.message}\n${TRAIN_USAGE}\n`);
     return 2;
   }
-  const child = spawn(args.node, trainerCommand(), { stdio: ['pipe', 'pipe', 'pipe'] });
+  const distributed = args.config.distributed;
+  if (distributed) {
+    out.write(`Training across ${distributed.workers} local worker${distributed.workers > 1 ? 's' : ''} with tf.distribute (MultiWorkerMirroredStrategy): ` +
+      'each worker is a Python process whose TF_CONFIG lists every worker (here 127.0.0.1:<port>) and its own index. ' +
+      'On real machines, run the generated train_distributed.py on each host with its TF_CONFIG (docs/scale-out.md).\n');
+  }
+  const child = spawn(args.node, distributed ? distributedCommand() : trainerCommand(), { stdio: ['pipe', 'pipe', 'pipe'] });
   child.stdin.write(JSON.stringify(args.config) + '\n');
   // First Ctrl+C asks the trainer to stop after the current batch (the model is still saved); a second one kills it.
   let interrupts = 0;
@@ -130,7 +154,8 @@ export async function runTrainCli(argv: string[], out: Progress = consoleProgres
       if (text) (m.type === 'error' || m.type === 'warning' ? out.error : out.write)(text);
     }
   });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
+  // The distributed launcher's stderr is progress meant for people (export, pip, per-worker epochs).
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; if (distributed) out.write(chunk.replace(/^(?=.)/gm, '  ')); });
   const code = await new Promise<number>((r) => child.on('close', (c, signal) => r(c ?? (signal ? 128 + 9 : 1))));
   process.off('SIGINT', onSigint);
   if (!sawEnd) out.error(`The trainer exited (code ${code}) without reporting why.\n${stderr.slice(-4000)}`);
