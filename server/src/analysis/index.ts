@@ -3,3 +3,5 @@ export * from './types';
 export { analyze } from './analyze';
 export { applyEdits, preferredEdits } from './fixes/apply';
 export { ensureFixesVerified } from './fixes/verify';
+// How the analysis resolves imports, for hosts that keep an import graph of their own (the language server).
+export { candidatePaths, isTfjsSpecifier } from './interp/modules';
