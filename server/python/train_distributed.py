@@ -21,6 +21,7 @@ import gzip
 import json
 import math
 import os
+import re
 import shutil
 import sys
 import time
@@ -219,8 +220,25 @@ class BatchLines(keras.callbacks.Callback):
 
 # ---- the run ---------------------------------------------------------------------------------------------
 
-def make_optimizer(name, lr):
-    return {'adam': keras.optimizers.Adam, 'sgd': keras.optimizers.SGD, 'rmsprop': keras.optimizers.RMSprop}[name](lr)
+KERNEL_NAME = re.compile(r'/(kernel|depthwise_kernel|pointwise_kernel):0$')
+
+
+def make_optimizer(name, lr, weight_decay):
+    base = {'adam': keras.optimizers.Adam, 'sgd': keras.optimizers.SGD, 'rmsprop': keras.optimizers.RMSprop,
+            'momentum': keras.optimizers.SGD}[name]
+    extra = {'momentum': 0.9} if name == 'momentum' else {}
+    if not weight_decay:
+        return base(lr, **extra)
+
+    class WithWeightDecay(base):
+        """The trainer's weight decay: `decay * w` added to each conv/dense kernel's gradient (after the
+        gradients of all replicas are summed), not Keras's decoupled `weight_decay`."""
+
+        def aggregate_gradients(self, grads_and_vars):
+            return [(g + weight_decay * v if g is not None and KERNEL_NAME.search(v.name) else g, v)
+                    for g, v in super().aggregate_gradients(grads_and_vars)]
+
+    return WithWeightDecay(lr, **extra)
 
 
 def save_tfjs(model, folder):
@@ -272,7 +290,8 @@ def train(args, strategy, described, index, workers, run_dir, own_dir, metrics, 
     with strategy.scope():
         model = keras.models.load_model(os.path.join(HERE, SETTINGS['model']), compile=False)
         loss = keras.losses.CategoricalCrossentropy(from_logits=SETTINGS['logits'])
-        model.compile(optimizer=make_optimizer(SETTINGS['optimizer'], args.lr), loss=loss, metrics=['accuracy'])
+        optimizer = make_optimizer(SETTINGS['optimizer'], args.lr, SETTINGS.get('weightDecay') or 0)
+        model.compile(optimizer=optimizer, loss=loss, metrics=['accuracy'])
     probe_model, probe_names = response_probe(model) if SETTINGS['probeSize'] else (None, [])
 
     config = dict(SETTINGS['config'], epochs=args.epochs, batchSize=args.batch_size, learningRate=args.lr, outDir=run_dir)
@@ -291,6 +310,9 @@ def train(args, strategy, described, index, workers, run_dir, own_dir, metrics, 
     })
     n_batches = int(math.ceil(len(train_idx) / args.batch_size))
     for epoch in range(1, args.epochs + 1):
+        # The step schedule: the learning rate divided by 10 at the start of each listed epoch.
+        drops = sum(1 for e in SETTINGS.get('lrDropEpochs') or [] if e <= epoch)
+        keras.backend.set_value(optimizer.learning_rate, args.lr / 10 ** drops)
         order = train_idx[permutation(len(train_idx), SETTINGS['seed'] + epoch)]
         t0 = time.time()
         history = model.fit(batches(pixels, labels, scale, order, args.batch_size, classes), epochs=1, verbose=0,

@@ -59,6 +59,9 @@ interface PythonVerdict { params: number; layers: number; maxAbsDiff: number; ma
 export async function exportToKeras(options: ExportOptions): Promise<ExportResult> {
   const log = options.log ?? (() => undefined);
   const { config, outDir } = options;
+  if (config.variant && config.variant !== 'residual') {
+    throw new ExportError('conversion-failed', `The ${config.variant} ablation twin is built by the tfjs trainer only; export the model as written.`);
+  }
   const { tf } = options.backend ?? await loadBackend(config.workspaceDir);
   // Taken before the user's code can register classes of its own.
   const builtin = builtinLayerClasses(tf);
