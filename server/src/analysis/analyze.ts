@@ -8,6 +8,7 @@ import { modelInfo } from './report/models';
 import { collectSites } from './report/sites';
 import { runRules } from './rules';
 import { verifyFixes } from './fixes/verify';
+import { unsuppressed } from './suppress';
 
 // The largest realistic builders (an unrolled ResNet-152, ResNet-50 from loops) take under 6k steps; a
 // runaway loop stops after about 0.1-0.3 s.
@@ -43,8 +44,9 @@ export function analyze(file: string, text: string, host?: AnalysisHost, options
     }
     result.models = it.graph.models.map(modelInfo);
     result.sites = collectSites(it.graph, it.tensorVars);
-    result.findings = runRules(it.graph);
-    if (options.verify !== false) verifyFixes(result, file, text, overlay, options);
+    // Disable comments apply here, in the core, so every host honours them alike.
+    result.findings = unsuppressed(runRules(it.graph), (f) => overlay.readFile(f));
+    if (options.verify !== false) verifyFixes(result, text, overlay, options);
   } catch (e) {
     // TypeScript's parser recurses once per nesting level: thousands of nested brackets overflow it.
     if (e instanceof RangeError && it.modules.size === 0) result.notes.push('the file is too deeply nested to parse; nothing was analysed');

@@ -2,4 +2,5 @@
 export * from './types';
 export { analyze } from './analyze';
 export { applyEdits, preferredEdits } from './fixes/apply';
-export { ensureFixesVerified } from './fixes/verify';
+export { ensureFixesVerified, fixesSettled, verifyStep } from './fixes/verify';
+export { disableFileEdit, disableNextLineEdit } from './suppress';

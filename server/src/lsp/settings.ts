@@ -3,17 +3,20 @@ import type { Connection } from 'vscode-languageserver/node';
 import type { RuleId, Severity } from '../analysis';
 
 export type RuleLevel = 'off' | Severity;
+export type HintMode = 'all' | 'changes' | 'auto';
+const hintModes: readonly HintMode[] = ['all', 'changes', 'auto'];
 
 export interface Settings {
   /** Absent rule: the finding's own severity. */
   rules: Partial<Record<RuleId, RuleLevel>>;
-  inlayHints: { enabled: boolean; maxLength: number };
+  /** `show`: every stored apply, only those that change the shape, or 'auto' (changes only in files with many layers). */
+  inlayHints: { enabled: boolean; maxLength: number; show: HintMode };
   debounceMs: number;
 }
 
 export const defaultSettings: Settings = {
   rules: {},
-  inlayHints: { enabled: true, maxLength: 40 },
+  inlayHints: { enabled: true, maxLength: 40, show: 'auto' },
   debounceMs: 150,
 };
 
@@ -42,15 +45,17 @@ export function parseSettings(raw: unknown): Settings {
   const rules: Settings['rules'] = {};
   let enabled = defaultSettings.inlayHints.enabled;
   let maxLength = defaultSettings.inlayHints.maxLength;
+  let show = defaultSettings.inlayHints.show;
   let debounceMs = defaultSettings.debounceMs;
   for (const [key, v] of flat) {
     if (key.startsWith('rules.')) {
       if (typeof v === 'string' && (levels as readonly string[]).includes(v)) rules[key.slice(6) as RuleId] = v as RuleLevel;
     } else if (key === 'inlayHints.enabled' && typeof v === 'boolean') enabled = v;
     else if (key === 'inlayHints.maxLength' && typeof v === 'number' && v >= 1) maxLength = Math.floor(v);
+    else if (key === 'inlayHints.show' && typeof v === 'string' && (hintModes as readonly string[]).includes(v)) show = v as HintMode;
     else if (key === 'debounceMs' && typeof v === 'number' && v >= 0) debounceMs = v;
   }
-  return { rules, inlayHints: { enabled, maxLength }, debounceMs };
+  return { rules, inlayHints: { enabled, maxLength, show }, debounceMs };
 }
 
 export class SettingsCache {

@@ -104,6 +104,7 @@ export class AnalysisStore {
           shapes: [...prev.shapes, ...site.shapes],
           paramCounts: [...prev.paramCounts, ...site.paramCounts],
           operandShapes: prev.operandShapes || site.operandShapes ? [...(prev.operandShapes ?? []), ...(site.operandShapes ?? [])] : undefined,
+          inputShapes: prev.inputShapes || site.inputShapes ? [...(prev.inputShapes ?? []), ...(site.inputShapes ?? [])] : undefined,
           storedIn: prev.storedIn ?? site.storedIn,
         });
       }
