@@ -214,6 +214,32 @@ describe('language server features (scripted analyzer, in process)', () => {
     assert.equal((await hintsFor('file:///w/many2.ts', 40)).length, 41);
   });
 
+  it('shows a "not analysed" hint on each function the analyzer could not follow, unless turned off', async () => {
+    analyzeImpl = (file, text) => result(file, {
+      findings: bugsIn(file, text),
+      functionNotes: text.includes('LOOP') ? [{ function: 'grow', file, range: range(1, 9, 13), reason: 'step budget exceeded' }] : [],
+    });
+    await start();
+    const uri = 'file:///w/n.ts';
+    await lsp.open(uri, tfText('function grow() { LOOP }\nBUG\n'));
+    const shown = (await lsp.diagnosticsFor(uri, 1)).diagnostics;
+    const hint = shown.find((d) => d.code === 'not-analysed');
+    assert.deepEqual([hint?.severity, hint?.message, hint?.range], [4, 'not analysed: grow: step budget exceeded', range(1, 9, 13)]);
+    assert.equal(shown.length, 2, 'the finding elsewhere stays');
+    const actions = await lsp.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: range(1, 9, 13), context: { diagnostics: [] } });
+    assert.deepEqual(actions.filter((a) => a.kind === 'quickfix'), [], 'a note offers no fix');
+
+    lsp.settings = { debounceMs: 0, notAnalysed: false };
+    const from = lsp.diagnostics.length;
+    await lsp.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    assert.deepEqual((await lsp.diagnosticsFor(uri, 1, from)).diagnostics.map((d) => d.code), ['missing-same-padding']);
+    await lsp.change(uri, 2, tfText('function grow() { }\nBUG\n'));
+    lsp.settings = { debounceMs: 0 };
+    const again = lsp.diagnostics.length;
+    await lsp.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    assert.deepEqual((await lsp.diagnosticsFor(uri, 2, again)).diagnostics.map((d) => d.code), ['missing-same-padding'], 'followed now: no hint');
+  });
+
   it('reads flat dotted rule settings from editors that send them', async () => {
     analyzeImpl = (file, text) => result(file, { findings: bugsIn(file, text) });
     await start({ debounceMs: 0, 'rules.missing-same-padding': 'warning' });

@@ -27,14 +27,21 @@ export function analyze(file: string, text: string, host?: AnalysisHost, options
   const it = new Interpreter(overlay, options.maxSteps ?? DEFAULT_MAX_STEPS);
   try {
     const mod = it.loadModule(file, text);
-    guard(it, 'top level', () => it.runModule(mod));
+    const cutModels: ModelRecord[] = [];
+    let layersBefore = it.graph.layers.length;
+    if (guard(it, 'top level', () => it.runModule(mod)) === 'budget') {
+      cutModels.push(...partialModel(it, 'top level', undefined, mod.sf, layersBefore, 0));
+    }
     for (const name of [...mod.exportOrder]) {
       const v = mod.exports.get(name);
       if (!(v instanceof Fn) || requiredParams(v.node) > 0) continue;
       it.currentEntry = name;
       const before = it.graph.models.length;
+      layersBefore = it.graph.layers.length;
       let returned: unknown;
-      guard(it, name, () => { returned = it.call(v, [], undefined, v.node as unknown as ts.CallExpression); });
+      if (guard(it, name, () => { returned = it.call(v, [], undefined, v.node as unknown as ts.CallExpression); }) === 'budget') {
+        cutModels.push(...partialModel(it, name, v.node, v.node.getSourceFile(), layersBefore, before));
+      }
       it.currentEntry = undefined;
       for (const m of it.graph.models.slice(before)) m.entry ??= name;
       if (returned instanceof ModelRecord) {
@@ -42,7 +49,7 @@ export function analyze(file: string, text: string, host?: AnalysisHost, options
         if (returned.name.startsWith('model@')) returned.name = name;
       }
     }
-    result.models = it.graph.models.map(modelInfo);
+    result.models = [...it.graph.models.map(modelInfo), ...cutModels.map((m) => ({ ...modelInfo(m), partial: 'step budget exceeded' }))];
     result.sites = collectSites(it.graph, it.tensorVars);
     // Disable comments apply here, in the core, so every host honours them alike.
     result.findings = unsuppressed(runRules(it.graph), (f) => overlay.readFile(f));
@@ -57,13 +64,29 @@ export function analyze(file: string, text: string, host?: AnalysisHost, options
   return result;
 }
 
-function guard(it: Interpreter, what: string, f: () => void): void {
+/**
+ * The layers an entry created before the step budget cut it, as a model, when the cut came before any
+ * tf.model/tf.sequential: a huge generated network still shows what was built instead of nothing.
+ */
+function partialModel(it: Interpreter, name: string, node: ts.Node | undefined, sf: ts.SourceFile, layersBefore: number, modelsBefore: number): ModelRecord[] {
+  const layers = it.graph.layers.slice(layersBefore);
+  if (layers.length === 0 || it.graph.models.length > modelsBefore) return [];
+  const m = new ModelRecord(it.graph.id(), 'functional', name, { file: sf.fileName, sf, node: node ?? sf }, [], [], node ? name : undefined);
+  m.layers = layers;
+  m.incomplete = true;
+  return [m];
+}
+
+function guard(it: Interpreter, what: string, f: () => void): 'budget' | undefined {
   it.resetBudget();
   it.stack = [];
   try {
     f();
   } catch (e) {
-    if (e instanceof BudgetExceeded) it.notes.push(`${what}: step budget exceeded (huge loop or deep recursion); results are partial`);
+    if (e instanceof BudgetExceeded) {
+      it.notes.push(`${what}: step budget exceeded (huge loop or deep recursion); results are partial`);
+      return 'budget';
+    }
     else if (e instanceof UserThrow) it.notes.push(`${what}: the code throws; results up to the throw are kept`);
     else if (e instanceof RangeError) it.notes.push(`${what}: too deeply nested to follow`);
     else throw e;

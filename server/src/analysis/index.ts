@@ -4,3 +4,5 @@ export { analyze } from './analyze';
 export { applyEdits, preferredEdits } from './fixes/apply';
 export { ensureFixesVerified, fixesSettled, verifyStep } from './fixes/verify';
 export { disableFileEdit, disableNextLineEdit } from './suppress';
+// How the analysis resolves imports, for hosts that keep an import graph of their own (the language server).
+export { candidatePaths, isTfjsSpecifier } from './interp/modules';

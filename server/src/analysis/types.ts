@@ -71,6 +71,11 @@ export interface ModelInfo {
   paramCount: number | null;
   /** The exported zero-argument function that built it, when there is one. */
   entry?: string;
+  /**
+   * Set when the analysis was cut (e.g. 'step budget exceeded') before the model was assembled: the
+   * layers built up to the cut, without inputs/outputs. Not a model tfjs would build as such.
+   */
+  partial?: string;
 }
 
 /**
@@ -106,6 +111,17 @@ export interface AnalysisResult {
   notes: string[];
   /** Whether the file refers to tfjs at all; hosts skip files that do not. */
   usesTfjs: boolean;
+  /** Functions not (fully) analysed, with the reason, for "not analysed: …" displays. */
+  functionNotes?: FunctionNote[];
+}
+
+/** A function the analyzer could not follow (fully or at all) when analysing it symbolically. */
+export interface FunctionNote {
+  function: string;
+  file: string;
+  range: Range;
+  /** E.g. "step budget exceeded", "only 16 of its paths were followed". */
+  reason: string;
 }
 
 /** What the pure core needs from its host: file contents by absolute path. No other I/O. */

@@ -12,12 +12,15 @@ export interface Settings {
   /** `show`: every stored apply, only those that change the shape, or 'auto' (changes only in files with many layers). */
   inlayHints: { enabled: boolean; maxLength: number; show: HintMode };
   debounceMs: number;
+  /** Hint-level "not analysed: …" diagnostics on functions the analyzer could not follow. */
+  notAnalysed: boolean;
 }
 
 export const defaultSettings: Settings = {
   rules: {},
   inlayHints: { enabled: true, maxLength: 40, show: 'auto' },
   debounceMs: 150,
+  notAnalysed: true,
 };
 
 const levels: readonly RuleLevel[] = ['off', 'hint', 'info', 'warning', 'error'];
@@ -47,6 +50,7 @@ export function parseSettings(raw: unknown): Settings {
   let maxLength = defaultSettings.inlayHints.maxLength;
   let show = defaultSettings.inlayHints.show;
   let debounceMs = defaultSettings.debounceMs;
+  let notAnalysed = defaultSettings.notAnalysed;
   for (const [key, v] of flat) {
     if (key.startsWith('rules.')) {
       if (typeof v === 'string' && (levels as readonly string[]).includes(v)) rules[key.slice(6) as RuleId] = v as RuleLevel;
@@ -54,8 +58,9 @@ export function parseSettings(raw: unknown): Settings {
     else if (key === 'inlayHints.maxLength' && typeof v === 'number' && v >= 1) maxLength = Math.floor(v);
     else if (key === 'inlayHints.show' && typeof v === 'string' && (hintModes as readonly string[]).includes(v)) show = v as HintMode;
     else if (key === 'debounceMs' && typeof v === 'number' && v >= 0) debounceMs = v;
+    else if (key === 'notAnalysed' && typeof v === 'boolean') notAnalysed = v;
   }
-  return { rules, inlayHints: { enabled, maxLength, show }, debounceMs };
+  return { rules, inlayHints: { enabled, maxLength, show }, debounceMs, notAnalysed };
 }
 
 export class SettingsCache {

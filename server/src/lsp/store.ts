@@ -1,15 +1,15 @@
 // The latest analysis of each open document, and queries across them by target file. A finding or site can
 // live in a different file than the document analysed (a helper imported from a model file), so queries
 // gather from every analysis that read the target file at its current version.
-import type { AnalysisResult, EntryInfo, Finding, SiteInfo } from '../analysis';
+import type { AnalysisResult, EntryInfo, Finding, ModelInfo, SiteInfo, FunctionNote } from '../analysis';
 import type { Files, ReadVersions } from './files';
 import { rangeKey } from './ranges';
 
 export interface Snapshot {
   uri: string;
   file: string;
-  /** Document version analysed. */
-  version: number;
+  /** Document version analysed; null for a closed file analysed from disk. */
+  version: number | null;
   result: AnalysisResult;
   /** The text analysed, for checking fixes later against the same version. */
   text: string;
@@ -110,6 +110,39 @@ export class AnalysisStore {
       }
     }
     return [...merged.values()];
+  }
+
+  /**
+   * Functions in `file` the analyzer could not follow. One that some analysis did follow (a caller's run
+   * reached it with other arguments) still counts as not followed where it failed: the reasons are merged.
+   */
+  functionNotesFor(file: string): FunctionNote[] {
+    const byPlace = new Map<string, FunctionNote>();
+    for (const { snapshot } of this.currentFor(file)) {
+      for (const n of snapshot.result.functionNotes ?? []) {
+        if (n.file !== file) continue;
+        const key = rangeKey(n.range);
+        const prev = byPlace.get(key);
+        if (!prev) byPlace.set(key, n);
+        else if (!prev.reason.split('; ').includes(n.reason)) byPlace.set(key, { ...prev, reason: `${prev.reason}; ${n.reason}` });
+      }
+    }
+    return [...byPlace.values()];
+  }
+
+  /** Models created in `file` (a builder's tf.model call), one per distinct model across analyses. */
+  modelsFor(file: string): ModelInfo[] {
+    const seen = new Set<string>();
+    const out: ModelInfo[] = [];
+    for (const { snapshot } of this.currentFor(file)) {
+      for (const m of snapshot.result.models) {
+        const key = JSON.stringify(m);
+        if (m.file !== file || seen.has(key)) continue;
+        seen.add(key);
+        out.push(m);
+      }
+    }
+    return out;
   }
 
   /** Entries are trained from their own file, so only that file's analysis lists them. */
