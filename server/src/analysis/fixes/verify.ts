@@ -1,9 +1,11 @@
-// Shape fixes change the model, possibly in a helper other calls share: each one is checked by re-analysing
-// the edited program before it is offered. The check runs one fix at a time so a host can spread the work
-// over many turns of its event loop (the language server) or run it all at once (the CLI).
+// Fix verification: every shape fix is applied and the program re-analysed; fixes that do not help are
+// dropped. The check runs one fix at a time so a host can spread the work over many turns of its event loop
+// (the language server) or run it all at once (the CLI).
 import type { AnalysisHost, AnalysisResult, AnalyzeOptions, Finding, Fix } from '../types';
-import { analyze } from '../analyze';
 import { applyEdits } from './apply';
+
+/** The analysis, passed in by analyze.ts: this stage sits below it and re-runs it on edited text. */
+export type AnalyzeFn = (file: string, text: string, host: AnalysisHost, options: AnalyzeOptions) => AnalysisResult;
 
 /** Verdicts already reached, per fix object (a result's fixes are checked at most once). */
 const verdicts = new WeakMap<Fix, boolean>();
@@ -13,7 +15,7 @@ const errors = (r: AnalysisResult) => r.findings.filter((f) => f.severity === 'e
 const ofRule = (r: AnalysisResult, rule: string) => r.findings.filter((f) => f.rule === rule).length;
 
 /** Whether a finding's fixes are checked by re-analysis at all (the others only set a property). */
-export const isShapeFinding = (f: Finding): boolean => f.rule === 'residual-shape-mismatch' || f.rule === 'missing-same-padding';
+const isShapeFinding = (f: Finding): boolean => f.rule === 'residual-shape-mismatch' || f.rule === 'missing-same-padding';
 
 /** True when the finding's fixes are final: checked, or of a kind that needs no check. */
 export function fixesSettled(f: Finding): boolean {
@@ -25,11 +27,11 @@ export function fixesSettled(f: Finding): boolean {
  * or, when none is left, drops the fixes that failed and settles the finding. Returns true once settled.
  * `text` must be the text `result` was computed from.
  */
-export function verifyStep(result: AnalysisResult, finding: Finding, text: string, host: AnalysisHost, options: AnalyzeOptions = {}): boolean {
+export function verifyStep(analyze: AnalyzeFn, result: AnalysisResult, finding: Finding, text: string, host: AnalysisHost, options: AnalyzeOptions = {}): boolean {
   if (fixesSettled(finding)) return true;
   const next = finding.fixes.find((fix) => !verdicts.has(fix));
   if (next) {
-    verdicts.set(next, fixWorks(next, finding, result, result.file, text, host, options));
+    verdicts.set(next, fixWorks(analyze, next, finding, result, text, host, options));
     return false;
   }
   finding.fixes = finding.fixes.filter((fix) => verdicts.get(fix) === true);
@@ -39,17 +41,13 @@ export function verifyStep(result: AnalysisResult, finding: Finding, text: strin
 }
 
 /** Checks every fix of `result` now (the CLI and tests; analyze() with verify on). */
-export function verifyFixes(result: AnalysisResult, text: string, host: AnalysisHost, options: AnalyzeOptions = {}): void {
-  for (const f of result.findings) while (!verifyStep(result, f, text, host, options));
-}
-
-/** For hosts that analysed with `verify: false`: checks every fix once, now. */
-export function ensureFixesVerified(result: AnalysisResult, text: string, host: AnalysisHost, options: AnalyzeOptions = {}): void {
-  verifyFixes(result, text, host, options);
+export function verifyFixes(analyze: AnalyzeFn, result: AnalysisResult, text: string, host: AnalysisHost, options: AnalyzeOptions): void {
+  for (const f of result.findings) while (!verifyStep(analyze, result, f, text, host, options));
 }
 
 /** A fix works when the edited program keeps its models, gains no error, and has fewer findings of the rule. */
-function fixWorks(fix: Fix, finding: Finding, before: AnalysisResult, file: string, text: string, host: AnalysisHost, options: AnalyzeOptions): boolean {
+function fixWorks(analyze: AnalyzeFn, fix: Fix, finding: Finding, before: AnalysisResult, text: string, host: AnalysisHost, options: AnalyzeOptions): boolean {
+  const file = before.file;
   const original = fix.file === file ? text : host.readFile(fix.file);
   if (original === undefined) return false;
   const edited = applyEdits(original, fix.edits);
