@@ -11,7 +11,17 @@ import type { TrainConfig, TrainerMessage } from './protocol';
 export function trainerCommand(): string[] {
   const bundled = join(__dirname, 'trainer.js');
   if (existsSync(bundled)) return [bundled];
-  const source = join(__dirname, 'main.ts');
+  return sourceCommand(join(__dirname, 'main.ts'));
+}
+
+/** The same for the distributed-training program (dist/distributed.js, server/src/distributed/main.ts). */
+export function distributedCommand(): string[] {
+  const bundled = join(__dirname, 'distributed.js');
+  if (existsSync(bundled)) return [bundled];
+  return sourceCommand(join(__dirname, '..', 'distributed', 'main.ts'));
+}
+
+function sourceCommand(source: string): string[] {
   const tsx = pathToFileURL(createRequire(__filename).resolve('tsx')).href;
   return ['--import', tsx, source];
 }
@@ -49,9 +59,11 @@ export interface DrivenRun { code: number; runDir?: string; messages: TrainerMes
 /**
  * Runs one trainer child on `config` and prints its progress; `prefix` marks the lines of one run among
  * several running at once (an ablation). Ctrl+C asks it to stop after the current batch, twice kills it.
+ * A config with `distributed` runs the Keras launcher (dist/distributed.js), which speaks the same protocol.
  */
 export async function driveTrainer(config: TrainConfig, node: string, out: Progress, prefix = ''): Promise<DrivenRun> {
-  const child = spawn(node, trainerCommand(), { stdio: ['pipe', 'pipe', 'pipe'] });
+  const distributed = config.distributed;
+  const child = spawn(node, distributed ? distributedCommand() : trainerCommand(), { stdio: ['pipe', 'pipe', 'pipe'] });
   child.stdin.write(JSON.stringify(config) + '\n');
   // First Ctrl+C asks the trainer to stop after the current batch (the model is still saved); a second one kills it.
   let interrupts = 0;
@@ -81,7 +93,8 @@ export async function driveTrainer(config: TrainConfig, node: string, out: Progr
       if (text) (m.type === 'error' || m.type === 'warning' ? out.error : out.write)(prefix ? text.replace(/^(?=.)/gm, prefix) : text);
     }
   });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
+  // The distributed launcher's stderr is progress meant for people (export, pip, per-worker epochs).
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; if (distributed) out.write(chunk.replace(/^(?=.)/gm, '  ')); });
   const code = await new Promise<number>((r) => child.on('close', (c, signal) => r(c ?? (signal ? 128 + 9 : 1))));
   process.off('SIGINT', onSigint);
   if (!sawEnd) out.error(`${prefix}The trainer exited (code ${code}) without reporting why.\n${stderr.slice(-4000)}`);
