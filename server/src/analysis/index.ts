@@ -1,5 +1,6 @@
 // Public surface of the analysis core. Hosts import only from here.
 export * from './types';
+export { RULES, RULE_IDS, docsAnchor, type RuleMeta } from './rules/registry';
 export { analyze, ensureFixesVerified, verifyStep } from './analyze';
 export { applyEdits, preferredEdits } from './fixes/apply';
 export { fixesSettled } from './fixes/verify';

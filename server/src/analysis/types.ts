@@ -25,14 +25,9 @@ export interface Fix {
   isPreferred?: boolean;
 }
 
-export type RuleId =
-  | 'residual-shape-mismatch'
-  | 'residual-broadcast'
-  | 'missing-same-padding'
-  | 'bias-before-batchnorm'
-  | 'activation-before-batchnorm';
+import type { RuleId, Severity } from './rules/registry';
 
-export type Severity = 'error' | 'warning' | 'info' | 'hint';
+export type { RuleId, Severity };
 
 export interface RelatedInfo { file: string; range: Range; message: string }
 
