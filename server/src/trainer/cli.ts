@@ -3,11 +3,14 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { constants } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, normalizeConfig, parseDatasetSpec } from './config';
-import type { TrainConfig, TrainerMessage } from './protocol';
+import { MESSAGE_FD, MESSAGE_FD_ENV, TRAINER_STDIO, type TrainConfig, type TrainerMessage } from './protocol';
 import { writeReport } from './report/writeReport';
+import { terminalSafe, terminalSafeLines } from '../cli/terminal';
 
 export const TRAIN_USAGE = `Usage: skipcheck train <model file> [options]
   --entry <fn>          exported function returning the model (default: the only one)
@@ -16,12 +19,14 @@ export const TRAIN_USAGE = `Usage: skipcheck train <model file> [options]
   --lr <x>              learning rate (1e-3)   --optimizer <o>    adam | sgd | rmsprop
   --max-samples <n>     cap on training samples --validation-split <x> (default 0.1)
   --seed <n>            (default 42)           --probe-size <n>   samples for the response std (64; 0 = off)
-  --out <dir>           run folder (default .skipcheck/runs/<timestamp>)
+  --out <dir>           folder for runs: each run gets its own <timestamp> folder in it (default .skipcheck/runs);
+                        a run folder holds complete.json once the run finished and its model is saved
+  --load-timeout <s>    longest time loading the model file and calling its entry may take (120)
   --node <path>         Node.js binary for the trainer (e.g. the one tfjs-node was built for)`;
 
 const NUMERIC: Record<string, keyof TrainConfig> = {
   '--epochs': 'epochs', '--batch-size': 'batchSize', '--lr': 'learningRate', '--max-samples': 'maxSamples',
-  '--seed': 'seed', '--validation-split': 'validationSplit', '--probe-size': 'probeSize',
+  '--seed': 'seed', '--validation-split': 'validationSplit', '--probe-size': 'probeSize', '--load-timeout': 'loadTimeoutSeconds',
 };
 
 export interface TrainArgs { config: TrainConfig; node: string }
@@ -45,7 +50,7 @@ export function parseTrainArgs(argv: string[], cwd = process.cwd()): TrainArgs {
     } else if (flag === '--entry') partial.entry = value;
     else if (flag === '--dataset') partial.dataset = parseDatasetSpec(value);
     else if (flag === '--optimizer') partial.optimizer = value as TrainConfig['optimizer'];
-    else if (flag === '--out') partial.outDir = resolve(cwd, value);
+    else if (flag === '--out') partial.runsDir = resolve(cwd, value);
     else if (flag === '--node') node = value;
     else throw new ConfigError(`Unknown option ${flag}.`);
   }
@@ -72,7 +77,7 @@ export function formatMessage(m: TrainerMessage, tty: boolean): string | undefin
   const pct = (x?: number) => (x === undefined ? '-' : `${(100 * x).toFixed(1)}%`);
   switch (m.type) {
     case 'start':
-      return `Training ${m.model.name} (${m.model.params.toLocaleString('en')} params) on ${m.dataset.name} ` +
+      return `Training ${terminalSafe(m.model.name)} (${m.model.params.toLocaleString('en')} params) on ${m.dataset.name} ` +
         `[${m.dataset.train} train / ${m.dataset.validation} val] with ${m.backend} (${m.device})\n` +
         (m.kernels ? `  kernels: ${m.kernels}\n` : '') +
         m.attempts.filter((a) => !a.ok).map((a) => `  ${a.pkg} not used: ${a.reason} -> ${a.advice}\n`).join('') + `Run folder: ${m.runDir}\n`;
@@ -86,10 +91,10 @@ export function formatMessage(m: TrainerMessage, tty: boolean): string | undefin
       const stds = m.layers.map((l) => l.std);
       return stds.length ? `  response std over ${stds.length} layers: ${Math.min(...stds).toFixed(3)} .. ${Math.max(...stds).toFixed(3)}\n` : undefined;
     }
-    case 'warning': return `warning: ${m.message}\n`;
+    case 'warning': return `warning: ${terminalSafe(m.message)}\n`;
     case 'execution': return `${tty ? '\r\x1b[K' : ''}  steps: ${m.message}\n`;
     case 'end': return `${tty ? '\r\x1b[K' : ''}Training ${m.reason} in ${m.seconds.toFixed(1)} s.\n`;
-    case 'error': return `${tty ? '\r\x1b[K' : ''}error [${m.code}]: ${m.message}\n${m.detail ? m.detail.replace(/^/gm, '  ') + '\n' : ''}`;
+    case 'error': return `${tty ? '\r\x1b[K' : ''}error [${m.code}]: ${terminalSafe(m.message)}\n${m.detail ? terminalSafeLines(m.detail).replace(/^/gm, '  ') + '\n' : ''}`;
   }
 }
 
@@ -104,7 +109,10 @@ export async function runTrainCli(argv: string[], out: Progress = consoleProgres
     out.error(`skipcheck train: ${err.message}\n${TRAIN_USAGE}\n`);
     return 2;
   }
-  const child = spawn(args.node, trainerCommand(), { stdio: ['pipe', 'pipe', 'pipe'] });
+  // Messages come on their own pipe (fd 3); the model code's stdout is passed through as it is.
+  const child = spawn(args.node, trainerCommand(), { stdio: [...TRAINER_STDIO], env: { ...process.env, [MESSAGE_FD_ENV]: String(MESSAGE_FD) } });
+  const messages = child.stdio[MESSAGE_FD] as Readable;
+  child.stdin.on('error', () => undefined);
   child.stdin.write(JSON.stringify(args.config) + '\n');
   // First Ctrl+C asks the trainer to stop after the current batch (the model is still saved); a second one kills it.
   let interrupts = 0;
@@ -117,7 +125,8 @@ export async function runTrainCli(argv: string[], out: Progress = consoleProgres
   let stderr = '';
   let sawEnd = false;
   let buffered = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+  child.stdout.on('data', (chunk: Buffer) => out.write(chunk.toString()));
+  messages.setEncoding('utf8').on('data', (chunk: string) => {
     buffered += chunk;
     const lines = buffered.split('\n');
     buffered = lines.pop()!;
@@ -131,9 +140,16 @@ export async function runTrainCli(argv: string[], out: Progress = consoleProgres
     }
   });
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
-  const code = await new Promise<number>((r) => child.on('close', (c, signal) => r(c ?? (signal ? 128 + 9 : 1))));
+  const { code, signal } = await new Promise<{ code: number; signal: NodeJS.Signals | null }>((r) => child.on('close', (c, sig) =>
+    r({ code: c ?? (sig ? 128 + (constants.signals[sig] ?? 0) : 1), signal: sig })));
   process.off('SIGINT', onSigint);
-  if (!sawEnd) out.error(`The trainer exited (code ${code}) without reporting why.\n${stderr.slice(-4000)}`);
-  if (runDir) out.write(`Report: ${writeReport(runDir)}\n`);
+  if (!sawEnd) out.error(`The trainer ${signal ? `was stopped by ${signal}` : `exited (code ${code})`} without reporting why.\n${stderr.slice(-4000)}`);
+  if (runDir) {
+    try {
+      out.write(`Report: ${writeReport(runDir)}\n`);
+    } catch (err) {
+      out.error(terminalSafe(`The report could not be written into ${runDir}: ${err instanceof Error ? err.message : String(err)}`) + '\n');
+    }
+  }
   return code;
 }

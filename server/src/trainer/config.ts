@@ -23,6 +23,7 @@ export function normalizeConfig(partial: Partial<TrainConfig>): TrainConfig {
   positiveInt('probeSize', 0);
   positiveInt('seed', 0);
   if (c.maxSamples !== undefined) positiveInt('maxSamples', 1);
+  if (c.loadTimeoutSeconds !== undefined && !(c.loadTimeoutSeconds > 0)) throw new ConfigError(`"loadTimeoutSeconds" must be > 0, not ${c.loadTimeoutSeconds}.`);
   if (!(c.learningRate > 0)) throw new ConfigError(`"learningRate" must be > 0, not ${c.learningRate}.`);
   if (!(c.validationSplit >= 0 && c.validationSplit < 1)) throw new ConfigError(`"validationSplit" must be in [0, 1), not ${c.validationSplit}.`);
   if (!['adam', 'sgd', 'rmsprop'].includes(c.optimizer)) throw new ConfigError(`"optimizer" must be adam, sgd or rmsprop, not ${c.optimizer}.`);

@@ -1,6 +1,16 @@
 // The message stream between the trainer process and whoever drives it (VS Code extension, CLI).
-// One JSON object per line on the trainer's stdout (stderr is free-form log). Commands go the other way,
-// one JSON object per line on the trainer's stdin. Kept dependency-free: the webview imports it too.
+// One JSON object per line on the trainer's message channel: file descriptor MESSAGE_FD, which the driver
+// opens as a fourth pipe and names in the MESSAGE_FD_ENV variable (without it, e.g. run by hand: stdout).
+// The user's model code owns stdout and stderr, which are free-form log: a `console.log` of a JSON line
+// can never pass for a message. Commands go the other way, one JSON object per line on the trainer's stdin.
+// Kept dependency-free: the webview imports it too.
+
+/** The trainer's message channel: the fourth stdio entry of the spawned process. */
+export const MESSAGE_FD = 3;
+/** Set (to MESSAGE_FD) by the driver that opened the channel. */
+export const MESSAGE_FD_ENV = 'SKIPCHECK_MESSAGE_FD';
+/** stdio for spawning the trainer: stdin commands, stdout/stderr the user's log, fd 3 messages. */
+export const TRAINER_STDIO = ['pipe', 'pipe', 'pipe', 'pipe'] as const;
 
 export type DatasetSpec =
   | { kind: 'synthetic'; samples?: number; classes?: number }
@@ -28,6 +38,10 @@ export interface TrainConfig {
   outDir?: string;
   /** Workspace folder used first when resolving tfjs backends. */
   workspaceDir?: string;
+  /** Parent folder for a new run folder named by the time (when `outDir` is not given); each run gets its own. */
+  runsDir?: string;
+  /** Longest time loading the model file and calling its entry may take (default 120 s). */
+  loadTimeoutSeconds?: number;
 }
 
 export interface BackendAttempt { pkg: string; ok: boolean; reason?: string; advice?: string }
@@ -80,6 +94,12 @@ export type TrainerErrorCode =
   /** The model's output units differ from the dataset's number of classes. */
   | 'classes-mismatch'
   | 'non-finite-loss'
+  /** Loading the model file or calling its entry did not return in time (loadTimeoutSeconds). */
+  | 'model-load-timeout'
+  /** The dataset files exist but cannot be read as the format says (truncated, a folder, too big). */
+  | 'dataset-invalid'
+  /** The run folder cannot be created or written (read-only, full disk). */
+  | 'output-not-writable'
   | 'backend-failed'
   | 'internal';
 
