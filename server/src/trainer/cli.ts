@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, normalizeConfig, parseDatasetSpec } from './config';
-import { MESSAGE_FD, MESSAGE_FD_ENV, TRAINER_STDIO, type TrainConfig, type TrainerMessage } from './protocol';
+import { MESSAGE_FD, MESSAGE_FD_ENV, TRAINER_STDIO, isTrainerMessage, type TrainConfig, type TrainerMessage } from './protocol';
 import { writeReport } from './report/writeReport';
 import { terminalSafe, terminalSafeLines } from '../cli/terminal';
 
@@ -131,8 +131,10 @@ export async function runTrainCli(argv: string[], out: Progress = consoleProgres
     const lines = buffered.split('\n');
     buffered = lines.pop()!;
     for (const line of lines) {
-      let m: TrainerMessage;
-      try { m = JSON.parse(line) as TrainerMessage; } catch { out.error(line + '\n'); continue; }
+      let value: unknown;
+      try { value = JSON.parse(line); } catch { value = undefined; }
+      if (!isTrainerMessage(value)) { out.error(terminalSafe(line) + '\n'); continue; }
+      const m = value;
       if (m.type === 'start' || m.type === 'end') runDir = m.runDir;
       if (m.type === 'end' || m.type === 'error') sawEnd = true;
       const text = formatMessage(m, out.tty);
