@@ -109,6 +109,17 @@ export interface AnalysisResult {
   notes: string[];
   /** Whether the file refers to tfjs at all; hosts skip files that do not. */
   usesTfjs: boolean;
+  /** Functions not (fully) analysed, with the reason, for "not analysed: …" displays. */
+  functionNotes?: FunctionNote[];
+}
+
+/** A function the analyzer could not follow (fully or at all) when analysing it symbolically. */
+export interface FunctionNote {
+  function: string;
+  file: string;
+  range: Range;
+  /** E.g. "step budget exceeded", "only 16 of its paths were followed". */
+  reason: string;
 }
 
 /** What the pure core needs from its host: file contents by absolute path. No other I/O. */

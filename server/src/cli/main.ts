@@ -1,3 +1,4 @@
+// The `skipcheck` command line: argument parsing and dispatch to check, fix, train and setup-native.
 import { checkFiles } from './check';
 import { collectFiles } from './files';
 import { fixFiles } from './fix';

@@ -14,7 +14,7 @@ function count(n: Dim | null): string {
 
 function outputOf(shape: Shape | Shape[] | null): string {
   if (!shape) return '?';
-  if (shape.length > 0 && Array.isArray(shape[0])) return (shape as Shape[]).map(formatShape).join(' ');
+  if (shape.length > 0 && Array.isArray(shape[0])) return (shape as Shape[]).map((s) => formatShape(s)).join(' ');
   return formatShape(shape as Shape);
 }
 

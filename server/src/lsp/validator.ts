@@ -7,7 +7,7 @@ import { readFileSync, statSync } from 'node:fs';
 import type { Connection, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { AnalysisResult, analyze } from '../analysis';
-import { toDiagnostic } from './diagnostics';
+import { notAnalysedDiagnostic, toDiagnostic } from './diagnostics';
 import type { Files, ReadVersions } from './files';
 import type { SettingsCache } from './settings';
 import type { AnalysisStore, Snapshot } from './store';
@@ -208,6 +208,7 @@ export class Validator {
       .findingsFor(files.fileOf(uri))
       .map(({ finding }) => toDiagnostic(finding, settings, files))
       .filter((d) => d !== null);
+    if (settings.notAnalysed) diagnostics.push(...store.functionNotesFor(files.fileOf(uri)).map(notAnalysedDiagnostic));
     const open = documents.get(uri) !== undefined;
     if (diagnostics.length > 0) this.shown.add(uri);
     else if (!this.shown.delete(uri) && !open) return;

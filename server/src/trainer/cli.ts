@@ -1,27 +1,36 @@
 // `skipcheck train <file> [options]`: runs the trainer program as a child process (the same program the
 // VS Code extension starts), prints progress, and writes report.html into the run folder.
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { constants } from 'node:os';
-import { join, resolve } from 'node:path';
-import type { Readable } from 'node:stream';
-import { pathToFileURL } from 'node:url';
-import { ConfigError, normalizeConfig, parseDatasetSpec } from './config';
-import { MESSAGE_FD, MESSAGE_FD_ENV, TRAINER_STDIO, isTrainerMessage, type TrainConfig, type TrainerMessage } from './protocol';
+import { resolve } from 'node:path';
+import { runAblation } from './ablation/runAblation';
+import { CONFIG_DEFAULTS, ConfigError, normalizeConfig, paperRecipe, parseDatasetSpec, VARIANTS } from './config';
+import type { TrainConfig, Variant } from './protocol';
 import { writeReport } from './report/writeReport';
-import { terminalSafe, terminalSafeLines } from '../cli/terminal';
+import { driveTrainer, type Progress } from './drive';
+import { terminalSafe } from '../cli/terminal';
+
+// Moved to drive.ts (the ablation runner needs them and cli.ts needs the ablation runner); kept importable here.
+export { driveTrainer, formatMessage, trainerCommand, type DrivenRun, type Progress } from './drive';
 
 export const TRAIN_USAGE = `Usage: skipcheck train <model file> [options]
   --entry <fn>          exported function returning the model (default: the only one)
   --dataset <spec>      mnist | synthetic | cifar10:<dir> | idx:<images>,<labels>  (default: synthetic)
+  --samples <n>         size of the synthetic dataset (default 1024)
   --epochs <n>          (default 5)            --batch-size <n>   (default 32)
-  --lr <x>              learning rate (1e-3)   --optimizer <o>    adam | sgd | rmsprop
+  --lr <x>              learning rate (1e-3)   --optimizer <o>    adam | sgd | rmsprop | momentum
+  --recipe paper        He et al.'s recipe: SGD momentum 0.9, lr 0.1, weight decay 1e-4, lr /10 at 50% and 75%
+  --weight-decay <x>    L2 decay on conv/dense kernels (default 0)
+  --ablate <variants>   also train ablation twins, in parallel when cores allow: plain (no shortcuts, no
+                        projections) and/or no-bn (no BatchNormalization); same initial weights, seed, data
+                        order and optimizer (the paper recipe unless --optimizer/--lr/--recipe is given);
+                        writes one run folder per variant and comparison.html
+  --parallel <n>        trainer processes at once for --ablate (default: as many as CPU cores, up to all)
+  --variant <v>         train one variant only: residual | plain | no-bn
   --max-samples <n>     cap on training samples --validation-split <x> (default 0.1)
   --seed <n>            (default 42)           --probe-size <n>   samples for the response std (64; 0 = off)
-  --out <dir>           folder for runs: each run gets its own <timestamp> folder in it (default .skipcheck/runs);
-                        a run folder holds complete.json once the run finished and its model is saved
-  --load-timeout <s>    longest time loading the model file and calling its entry may take (120)
+  --out <dir>           folder for runs: each run gets its own <timestamp> folder in it, holding complete.json once
+                        it finished and saved its model (default .skipcheck/runs; with --ablate the ablation
+                        folder itself, default .skipcheck/ablations/<timestamp>)
+  --load-timeout <s>    longest time loading the model file and calling its entry may take (default 120)
   --node <path>         Node.js binary for the trainer (e.g. the one tfjs-node was built for)`;
 
 const NUMERIC: Record<string, keyof TrainConfig> = {
@@ -29,11 +38,24 @@ const NUMERIC: Record<string, keyof TrainConfig> = {
   '--seed': 'seed', '--validation-split': 'validationSplit', '--probe-size': 'probeSize', '--load-timeout': 'loadTimeoutSeconds',
 };
 
-export interface TrainArgs { config: TrainConfig; node: string }
+export interface TrainArgs {
+  config: TrainConfig;
+  node: string;
+  /** Ablation variants to train next to the model as written (`--ablate plain,no-bn`). */
+  ablate?: Variant[];
+  /** Trainer processes at once for an ablation (default: one per variant when the CPU cores allow). */
+  parallel?: number;
+}
 
 export function parseTrainArgs(argv: string[], cwd = process.cwd()): TrainArgs {
   const partial: Partial<TrainConfig> & Record<string, unknown> = { workspaceDir: cwd };
   let node = process.execPath;
+  let ablate: Variant[] | undefined;
+  let recipe: 'paper' | 'as-set' | undefined;
+  let parallel: number | undefined;
+  let optimizerSet = false;
+  let samples: number | undefined;
+  let out: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     if (!flag.startsWith('--')) {
@@ -49,54 +71,59 @@ export function parseTrainArgs(argv: string[], cwd = process.cwd()): TrainArgs {
       (partial as Record<string, unknown>)[NUMERIC[flag]] = n;
     } else if (flag === '--entry') partial.entry = value;
     else if (flag === '--dataset') partial.dataset = parseDatasetSpec(value);
-    else if (flag === '--optimizer') partial.optimizer = value as TrainConfig['optimizer'];
-    else if (flag === '--out') partial.runsDir = resolve(cwd, value);
+    else if (flag === '--optimizer') { partial.optimizer = value as TrainConfig['optimizer']; optimizerSet = true; }
+    else if (flag === '--ablate') ablate = parseAblate(value);
+    else if (flag === '--samples') {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 2) throw new ConfigError(`--samples needs a whole number >= 2, not "${value}".`);
+      samples = n;
+    }
+    else if (flag === '--recipe') {
+      if (value !== 'paper' && value !== 'as-set') throw new ConfigError(`--recipe is paper or as-set, not "${value}".`);
+      recipe = value;
+    } else if (flag === '--parallel') {
+      parallel = Number(value);
+      if (!Number.isInteger(parallel) || parallel < 1) throw new ConfigError(`--parallel needs a whole number >= 1, not "${value}".`);
+    } else if (flag === '--variant') {
+      if (!VARIANTS.includes(value as Variant)) throw new ConfigError(`--variant is ${VARIANTS.join(', ')}, not "${value}".`);
+      partial.variant = value as Variant;
+    } else if (flag === '--weight-decay') {
+      partial.weightDecay = Number(value);
+      if (!(partial.weightDecay >= 0)) throw new ConfigError(`--weight-decay needs a number >= 0, not "${value}".`);
+    }
+    else if (flag === '--out') out = resolve(cwd, value);
     else if (flag === '--node') node = value;
     else throw new ConfigError(`Unknown option ${flag}.`);
   }
-  return { config: normalizeConfig(partial), node };
+  // A single run gets a fresh folder inside --out each time (a reused --out never mixes runs); an
+  // ablation lays out its own variant folders under it.
+  if (out !== undefined) {
+    if (ablate) partial.outDir = out;
+    else partial.runsDir = out;
+  }
+  if (samples !== undefined) {
+    partial.dataset ??= { kind: 'synthetic' };
+    if (partial.dataset.kind !== 'synthetic') throw new ConfigError('--samples sets the size of the synthetic dataset; use --max-samples to cap another one.');
+    partial.dataset = { ...partial.dataset, samples };
+  }
+  // An ablation shows the paper's effect with the paper's optimizer; a flag the user set wins.
+  if (recipe === 'paper' || (ablate && !recipe && !optimizerSet && partial.learningRate === undefined)) {
+    Object.assign(partial, paperRecipe(partial.epochs ?? CONFIG_DEFAULTS.epochs), optimizerSet ? { optimizer: partial.optimizer } : {},
+      partial.learningRate !== undefined ? { learningRate: partial.learningRate } : {});
+  }
+  return { config: normalizeConfig(partial), node, ablate, parallel };
 }
 
-/** node arguments that start the trainer: the bundled dist/trainer.js, or main.ts through tsx from source. */
-export function trainerCommand(): string[] {
-  const bundled = join(__dirname, 'trainer.js');
-  if (existsSync(bundled)) return [bundled];
-  const source = join(__dirname, 'main.ts');
-  const tsx = pathToFileURL(createRequire(__filename).resolve('tsx')).href;
-  return ['--import', tsx, source];
+function parseAblate(value: string): Variant[] {
+  const list = value.split(',').map((v) => v.trim()).filter(Boolean);
+  const bad = list.find((v) => v === 'residual' || !VARIANTS.includes(v as Variant));
+  if (bad || list.length === 0) throw new ConfigError(`--ablate takes plain and/or no-bn (comma-separated), not "${value}".`);
+  return [...new Set(list)] as Variant[];
 }
-
-export interface Progress { write(line: string): void; error(line: string): void; tty: boolean }
 
 const consoleProgress: Progress = {
   write: (l) => process.stdout.write(l), error: (l) => process.stderr.write(l), tty: !!process.stdout.isTTY,
 };
-
-/** Human-readable lines for the message stream; batch lines only on a terminal, overwritten in place. */
-export function formatMessage(m: TrainerMessage, tty: boolean): string | undefined {
-  const pct = (x?: number) => (x === undefined ? '-' : `${(100 * x).toFixed(1)}%`);
-  switch (m.type) {
-    case 'start':
-      return `Training ${terminalSafe(m.model.name)} (${m.model.params.toLocaleString('en')} params) on ${m.dataset.name} ` +
-        `[${m.dataset.train} train / ${m.dataset.validation} val] with ${m.backend} (${m.device})\n` +
-        (m.kernels ? `  kernels: ${m.kernels}\n` : '') +
-        m.attempts.filter((a) => !a.ok).map((a) => `  ${a.pkg} not used: ${a.reason} -> ${a.advice}\n`).join('') + `Run folder: ${m.runDir}\n`;
-    case 'batch':
-      return tty ? `\r  epoch ${m.epoch} batch ${m.batch}/${m.batches} loss ${m.loss.toFixed(4)}` : undefined;
-    case 'epoch':
-      return `${tty ? '\r\x1b[K' : ''}epoch ${m.epoch}/${m.epochs}: loss ${m.loss.toFixed(4)} acc ${pct(m.acc)}` +
-        (m.valLoss !== undefined ? `  val loss ${m.valLoss.toFixed(4)} val acc ${pct(m.valAcc)}` : '') +
-        `  ${m.samplesPerSec.toFixed(1)} samples/s, ${m.seconds.toFixed(1)} s\n`;
-    case 'std': {
-      const stds = m.layers.map((l) => l.std);
-      return stds.length ? `  response std over ${stds.length} layers: ${Math.min(...stds).toFixed(3)} .. ${Math.max(...stds).toFixed(3)}\n` : undefined;
-    }
-    case 'warning': return `warning: ${terminalSafe(m.message)}\n`;
-    case 'execution': return `${tty ? '\r\x1b[K' : ''}  steps: ${m.message}\n`;
-    case 'end': return `${tty ? '\r\x1b[K' : ''}Training ${m.reason} in ${m.seconds.toFixed(1)} s.\n`;
-    case 'error': return `${tty ? '\r\x1b[K' : ''}error [${m.code}]: ${terminalSafe(m.message)}\n${m.detail ? terminalSafeLines(m.detail).replace(/^/gm, '  ') + '\n' : ''}`;
-  }
-}
 
 export async function runTrainCli(argv: string[], out: Progress = consoleProgress): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h') || argv.length === 0) {
@@ -109,43 +136,8 @@ export async function runTrainCli(argv: string[], out: Progress = consoleProgres
     out.error(`skipcheck train: ${err.message}\n${TRAIN_USAGE}\n`);
     return 2;
   }
-  // Messages come on their own pipe (fd 3); the model code's stdout is passed through as it is.
-  const child = spawn(args.node, trainerCommand(), { stdio: [...TRAINER_STDIO], env: { ...process.env, [MESSAGE_FD_ENV]: String(MESSAGE_FD) } });
-  const messages = child.stdio[MESSAGE_FD] as Readable;
-  child.stdin.on('error', () => undefined);
-  child.stdin.write(JSON.stringify(args.config) + '\n');
-  // First Ctrl+C asks the trainer to stop after the current batch (the model is still saved); a second one kills it.
-  let interrupts = 0;
-  const onSigint = () => {
-    if (interrupts++ === 0) { out.error('\nCancelling after the current batch (Ctrl+C again to kill)...\n'); child.stdin.write('{"type":"cancel"}\n'); }
-    else child.kill('SIGKILL');
-  };
-  process.on('SIGINT', onSigint);
-  let runDir: string | undefined;
-  let stderr = '';
-  let sawEnd = false;
-  let buffered = '';
-  child.stdout.on('data', (chunk: Buffer) => out.write(chunk.toString()));
-  messages.setEncoding('utf8').on('data', (chunk: string) => {
-    buffered += chunk;
-    const lines = buffered.split('\n');
-    buffered = lines.pop()!;
-    for (const line of lines) {
-      let value: unknown;
-      try { value = JSON.parse(line); } catch { value = undefined; }
-      if (!isTrainerMessage(value)) { out.error(terminalSafe(line) + '\n'); continue; }
-      const m = value;
-      if (m.type === 'start' || m.type === 'end') runDir = m.runDir;
-      if (m.type === 'end' || m.type === 'error') sawEnd = true;
-      const text = formatMessage(m, out.tty);
-      if (text) (m.type === 'error' || m.type === 'warning' ? out.error : out.write)(text);
-    }
-  });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
-  const { code, signal } = await new Promise<{ code: number; signal: NodeJS.Signals | null }>((r) => child.on('close', (c, sig) =>
-    r({ code: c ?? (sig ? 128 + (constants.signals[sig] ?? 0) : 1), signal: sig })));
-  process.off('SIGINT', onSigint);
-  if (!sawEnd) out.error(`The trainer ${signal ? `was stopped by ${signal}` : `exited (code ${code})`} without reporting why.\n${stderr.slice(-4000)}`);
+  if (args.ablate) return runAblation(args, out);
+  const { code, runDir } = await driveTrainer(args.config, args.node, out);
   if (runDir) {
     try {
       out.write(`Report: ${writeReport(runDir)}\n`);

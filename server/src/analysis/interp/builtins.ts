@@ -1,5 +1,5 @@
-import { ClassValue, Fn, Native, Obj, UNKNOWN, type Value, truthy } from '../values';
-import type { Interpreter } from './interpreter';
+// The JavaScript globals and primitive/array methods the interpreter models (Math, Array.from, push...).
+import { ClassValue, Fn, Native, Obj, UNKNOWN, type Value, truthy } from './values';
 
 const num = (v: Value): number | undefined => (typeof v === 'number' ? v : undefined);
 
@@ -78,8 +78,8 @@ export function builtinGlobals(): [string, Value][] {
 }
 
 /** Members of primitives and arrays: only the pure ones. */
-export function primitiveMember(it: Interpreter, recv: Value, key: string): Value {
-  if (Array.isArray(recv)) return arrayMethod(it, recv, key);
+export function primitiveMember(recv: Value, key: string): Value {
+  if (Array.isArray(recv)) return arrayMethod(recv, key);
   if (typeof recv === 'string') {
     if (key === 'length') return recv.length;
     const fn = (String.prototype as unknown as Record<string, unknown>)[key];
@@ -113,7 +113,7 @@ function attempt(f: () => Value): Value {
 
 const PURE_STRING_METHODS = new Set(['toUpperCase', 'toLowerCase', 'padStart', 'padEnd', 'slice', 'substring', 'split', 'includes', 'startsWith', 'endsWith', 'indexOf', 'trim', 'repeat', 'concat', 'replace', 'charAt', 'at']);
 
-function arrayMethod(it: Interpreter, arr: Value[], key: string): Value {
+function arrayMethod(arr: Value[], key: string): Value {
   const cb = (name: string, body: (fn: Value, invoke: (f: Value, a: Value[]) => Value, rest: Value[]) => Value) =>
     new Native(`Array.${name}`, ([fn, ...rest], call) => body(fn, call.invoke, rest));
   // Whole-array operations cost a step per element, so that the step budget also bounds array doubling.

@@ -1,5 +1,6 @@
+// What a skipped piece of code may change: the names it assigns and the objects it calls methods on.
 import * as ts from 'typescript';
-import { perNode, skipOuter } from './ast';
+import { perNode, skipOuter } from '../syntax/ast';
 
 /** Identifiers a piece of code may assign (x = …, x += …, x++), outside nested functions. */
 export const assignedNames = perNode((root: ts.Node): ReadonlySet<string> => {

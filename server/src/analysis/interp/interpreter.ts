@@ -1,14 +1,16 @@
+// The symbolic interpreter: runs model-building code over Values, with a step budget, building the Graph.
 import * as ts from 'typescript';
 import type { AnalysisHost } from '../types';
-import { Graph, type CallFrame, type SourceRef, TensorNode, LayerInstance, ModelRecord } from '../graph';
-import { ClassValue, Fn, Native, Obj, UNKNOWN, type NativeCall, type Value, truthy } from '../values';
+import { Graph, type CallFrame, type SourceRef, TensorNode, LayerInstance, ModelRecord } from '../graph/graph';
+import { ClassValue, Fn, Native, Obj, UNKNOWN, type NativeCall, type Value, truthy } from './values';
 import { Scope } from './scope';
 import { ModuleRecord, candidatePaths, isTfjsSpecifier, parse } from './modules';
 import { binaryOp, unaryOp } from './operators';
 import { builtinGlobals, primitiveMember } from './builtins';
 import { TfApi } from './tfjs';
+import type { Machine } from './machine';
 import { assignedNames, receiverNames } from './havoc';
-import { boundNames, containsReturn, escapingJumps, hasExport, isDefault, isParameterPropertyModifier, isStatic, isVarList, labelsOf, propText, skipOuter, varNames } from './ast';
+import { boundNames, containsReturn, escapingJumps, hasExport, isDefault, isParameterPropertyModifier, isStatic, isVarList, labelsOf, propText, skipOuter, varNames } from '../syntax/ast';
 
 /** The user's program threw: ends the current entry point, like it would end the real run. */
 export class UserThrow extends Error { constructor() { super('user code threw'); } }
@@ -32,7 +34,7 @@ const WHOLE_FILE_BUDGETS = 4;
  * computed, everything else is UNKNOWN, and tfjs calls build a Graph instead of tensors. Never executes
  * user code for real.
  */
-export class Interpreter {
+export class Interpreter implements Machine {
   readonly graph = new Graph();
   readonly notes: string[] = [];
   readonly modules = new Map<string, ModuleRecord>();
@@ -570,7 +572,7 @@ export class Interpreter {
     if (Array.isArray(obj)) {
       if (key === 'length') return obj.length;
       if (/^\d+$/.test(key)) return obj[Number(key)];
-      return primitiveMember(this, obj, key);
+      return primitiveMember(obj, key);
     }
     if (obj instanceof Obj) {
       if (obj.props.has(key)) return obj.props.get(key);
@@ -583,7 +585,7 @@ export class Interpreter {
       }
       if (obj.cls) return UNKNOWN; // inherited from a base we don't model (e.g. tf.layers.Layer)
       if (obj.props.has('%unknownSpread')) return UNKNOWN;
-      return key === 'hasOwnProperty' ? primitiveMember(this, obj, key) : undefined;
+      return key === 'hasOwnProperty' ? primitiveMember(obj, key) : undefined;
     }
     if (obj instanceof ClassValue) {
       for (let c: Value = obj; c instanceof ClassValue; c = c.superClass) {
@@ -594,7 +596,7 @@ export class Interpreter {
     if (obj instanceof Native) return obj.getImpl ? obj.getImpl(key) : UNKNOWN;
     if (obj instanceof TensorNode || obj instanceof LayerInstance || obj instanceof ModelRecord) return this.tf.member(obj, key);
     if (obj instanceof Fn) return key === 'name' ? obj.name : UNKNOWN;
-    return primitiveMember(this, obj, key);
+    return primitiveMember(obj, key);
   }
 
   private findMethod(cls: ClassValue, key: string): Value | undefined {

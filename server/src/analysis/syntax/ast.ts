@@ -1,6 +1,5 @@
-import * as ts from 'typescript';
-
 // Small AST helpers shared by the interpreter, the rules and the fixes.
+import * as ts from 'typescript';
 
 /**
  * Caches a syntactic query per node: the interpreter asks the same question of a function body on every
