@@ -31,7 +31,9 @@ export const TRAIN_USAGE = `Usage: skipcheck train <model file> [options]
                         it finished and saved its model (default .skipcheck/runs; with --ablate the ablation
                         folder itself, default .skipcheck/ablations/<timestamp>)
   --load-timeout <s>    longest time loading the model file and calling its entry may take (default 120)
-  --node <path>         Node.js binary for the trainer (e.g. the one tfjs-node was built for)`;
+  --node <path>         Node.js binary for the trainer (e.g. the one tfjs-node was built for)
+  --distributed <n>     export to Keras and train with tf.distribute on n local workers (docs/scale-out.md)
+  --python <exe>        with --distributed: Python with tensorflow, tf-keras and tensorflowjs`;
 
 const NUMERIC: Record<string, keyof TrainConfig> = {
   '--epochs': 'epochs', '--batch-size': 'batchSize', '--lr': 'learningRate', '--max-samples': 'maxSamples',
@@ -93,6 +95,11 @@ export function parseTrainArgs(argv: string[], cwd = process.cwd()): TrainArgs {
     }
     else if (flag === '--out') out = resolve(cwd, value);
     else if (flag === '--node') node = value;
+    else if (flag === '--distributed') {
+      if (!/^\d+$/.test(value)) throw new ConfigError(`--distributed needs a number of workers, not "${value}".`);
+      partial.distributed = { ...partial.distributed, workers: Number(value) };
+    }
+    else if (flag === '--python') partial.distributed = { workers: partial.distributed?.workers ?? NaN, python: value };
     else throw new ConfigError(`Unknown option ${flag}.`);
   }
   // A single run gets a fresh folder inside --out each time (a reused --out never mixes runs); an
@@ -101,6 +108,8 @@ export function parseTrainArgs(argv: string[], cwd = process.cwd()): TrainArgs {
     if (ablate) partial.outDir = out;
     else partial.runsDir = out;
   }
+  if (partial.distributed && Number.isNaN(partial.distributed.workers)) throw new ConfigError('--python is for Keras runs: add --distributed <n>.');
+  if (partial.distributed && ablate) throw new ConfigError('--ablate trains tfjs twins; it does not combine with --distributed.');
   if (samples !== undefined) {
     partial.dataset ??= { kind: 'synthetic' };
     if (partial.dataset.kind !== 'synthetic') throw new ConfigError('--samples sets the size of the synthetic dataset; use --max-samples to cap another one.');
@@ -137,6 +146,12 @@ export async function runTrainCli(argv: string[], out: Progress = consoleProgres
     return 2;
   }
   if (args.ablate) return runAblation(args, out);
+  const distributed = args.config.distributed;
+  if (distributed) {
+    out.write(`Training across ${distributed.workers} local worker${distributed.workers > 1 ? 's' : ''} with tf.distribute (MultiWorkerMirroredStrategy): ` +
+      'each worker is a Python process whose TF_CONFIG lists every worker (here 127.0.0.1:<port>) and its own index. ' +
+      'On real machines, run the generated train_distributed.py on each host with its TF_CONFIG (docs/scale-out.md).\n');
+  }
   const { code, runDir } = await driveTrainer(args.config, args.node, out);
   if (runDir) {
     try {

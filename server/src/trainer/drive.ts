@@ -15,7 +15,17 @@ import { MESSAGE_FD, MESSAGE_FD_ENV, TRAINER_STDIO, isTrainerMessage, type Train
 export function trainerCommand(): string[] {
   const bundled = join(__dirname, 'trainer.js');
   if (existsSync(bundled)) return [bundled];
-  const source = join(__dirname, 'main.ts');
+  return sourceCommand(join(__dirname, 'main.ts'));
+}
+
+/** The same for the distributed-training program (dist/distributed.js, server/src/distributed/main.ts). */
+export function distributedCommand(): string[] {
+  const bundled = join(__dirname, 'distributed.js');
+  if (existsSync(bundled)) return [bundled];
+  return sourceCommand(join(__dirname, '..', 'distributed', 'main.ts'));
+}
+
+function sourceCommand(source: string): string[] {
   const tsx = pathToFileURL(createRequire(__filename).resolve('tsx')).href;
   return ['--import', tsx, source];
 }
@@ -53,10 +63,13 @@ export interface DrivenRun { code: number; runDir?: string; messages: TrainerMes
 /**
  * Runs one trainer child on `config` and prints its progress; `prefix` marks the lines of one run among
  * several running at once (an ablation). Ctrl+C asks it to stop after the current batch, twice kills it.
+ * A config with `distributed` runs the Keras launcher (dist/distributed.js), which speaks the same protocol.
  */
 export async function driveTrainer(config: TrainConfig, node: string, out: Progress, prefix = ''): Promise<DrivenRun> {
+  const distributed = config.distributed;
   // Messages come on their own pipe (fd 3); the model code's stdout is passed through as it is.
-  const child = spawn(node, trainerCommand(), { stdio: [...TRAINER_STDIO], env: { ...process.env, [MESSAGE_FD_ENV]: String(MESSAGE_FD) } });
+  const child = spawn(node, distributed ? distributedCommand() : trainerCommand(),
+    { stdio: [...TRAINER_STDIO], env: { ...process.env, [MESSAGE_FD_ENV]: String(MESSAGE_FD) } });
   const channel = child.stdio[MESSAGE_FD] as Readable;
   child.stdin.on('error', () => undefined);
   child.stdin.write(JSON.stringify(config) + '\n');
@@ -98,7 +111,8 @@ export async function driveTrainer(config: TrainConfig, node: string, out: Progr
       if (text) (m.type === 'error' || m.type === 'warning' ? out.error : out.write)(prefix ? text.replace(/^(?=.)/gm, prefix) : text);
     }
   });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
+  // The distributed launcher's stderr is progress meant for people (export, pip, per-worker epochs).
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; if (distributed) out.write(chunk.replace(/^(?=.)/gm, '  ')); });
   const { code, signal } = await new Promise<{ code: number; signal: NodeJS.Signals | null }>((r) => child.on('close', (c, sig) =>
     r({ code: c ?? (sig ? 128 + (constants.signals[sig] ?? 0) : 1), signal: sig })));
   process.off('SIGINT', onSigint);

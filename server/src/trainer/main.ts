@@ -6,23 +6,17 @@
 // cancelled and the process exits; a watchdog process kills it even if the model code blocks it.
 // SIGINT (Ctrl+C in a terminal reaches the whole process group) stops after the current batch and saves.
 import { fstatSync, readFileSync } from 'node:fs';
-import { Socket } from 'node:net';
 import { createInterface } from 'node:readline';
-import type { Writable } from 'node:stream';
 import { BackendError, loadBackend } from './backend';
 import { ConfigError, normalizeConfig } from './config';
-import { MESSAGE_FD_ENV, type TrainConfig, type TrainerCommand, type TrainerMessage } from './protocol';
+import { openMessageChannel } from './messageChannel';
+import type { TrainConfig, TrainerCommand, TrainerMessage } from './protocol';
 import { CancelToken, RunOutcome, runTraining } from './train';
 import { Watchdog } from './watchdog';
 
 export const EXIT_CODES: Record<RunOutcome, number> = { completed: 0, failed: 1, cancelled: 130 };
 
-const channelFd = Number(process.env[MESSAGE_FD_ENV]) || undefined;
-const channel: Writable = channelFd ? new Socket({ fd: channelFd, readable: false, writable: true }) : process.stdout;
-
-function send(m: TrainerMessage): void {
-  channel.write(JSON.stringify(m) + '\n');
-}
+const { fd: channelFd, stream: channel, send } = openMessageChannel();
 
 function parentConnected(): boolean {
   try { const s = fstatSync(0); return s.isFIFO() || s.isSocket(); } catch { return false; }
@@ -67,7 +61,7 @@ async function main(argv: string[]): Promise<number> {
     send({ type: 'error', code: 'internal', message: `Invalid trainer config: ${err instanceof Error ? err.message : String(err)}` });
     return EXIT_CODES.failed;
   }
-  const watchdog = Watchdog.start(process.ppid, channelFd ?? 1);
+  const watchdog = Watchdog.start(process.ppid, channelFd);
   try {
     const backend = await loadBackend(config.workspaceDir);
     return EXIT_CODES[await runTraining(config, backend, send, cancel, watchdog)];

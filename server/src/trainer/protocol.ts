@@ -52,6 +52,8 @@ export interface TrainConfig {
   runsDir?: string;
   /** Longest time loading the model file and calling its entry may take (default 120 s). */
   loadTimeoutSeconds?: number;
+  /** Train in Keras with tf.distribute across this many local workers instead (server/src/distributed/). */
+  distributed?: { workers: number; python?: string };
 }
 
 export interface BackendAttempt { pkg: string; ok: boolean; reason?: string; advice?: string }
