@@ -1,7 +1,8 @@
 // The trainer's stdout is a stream of JSON lines; chunks from the pipe split lines (and UTF-8 characters)
 // anywhere, so they are reassembled here before parsing.
 import { StringDecoder } from 'node:string_decoder';
-import { isTrainerMessage, type TrainerMessage } from '../../../server/src/trainer/protocol';
+import { isTrainerMessage } from '../../../contract/trainerChannel';
+import type { TrainerMessage } from '../../../server/src/trainer/protocol';
 
 export class LineSplitter {
   private readonly decoder = new StringDecoder('utf8');

@@ -2,7 +2,8 @@
 // a cancel command out, and a hard kill if it does not stop.
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
-import { MESSAGE_FD, MESSAGE_FD_ENV, TRAINER_STDIO, type TrainerCommand, type TrainerMessage } from '../../../server/src/trainer/protocol';
+import { MESSAGE_FD, MESSAGE_FD_ENV, TRAINER_STDIO } from '../../../contract/trainerChannel';
+import type { TrainerCommand, TrainerMessage } from '../../../server/src/trainer/protocol';
 import { LineSplitter, parseTrainerLine } from './lines';
 
 export interface TrainerSpawnOptions {
