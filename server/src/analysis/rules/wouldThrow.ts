@@ -17,7 +17,7 @@ export function wouldThrowRules(graph: Graph): RuleFinding[] {
     const key = `${t.at.file}:${t.at.node.pos}:${t.message}`;
     if (seen.has(key)) return;
     seen.add(key);
-    findings.push({ rule: 'tfjs-would-throw', severity: 'error', message: `tfjs would throw here: ${t.message}`, file: t.at.file, range: rangeOf(t.at.sf, t.at.node) });
+    findings.push({ rule: 'tfjs-would-throw', message: `tfjs would throw here: ${t.message}`, file: t.at.file, range: rangeOf(t.at.sf, t.at.node) });
   };
   for (const t of graph.throws) report(t);
   for (const app of graph.apps) {
