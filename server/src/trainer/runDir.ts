@@ -1,7 +1,7 @@
 // The run folder: config.json, metrics.jsonl (every message, one whole line each, so a reader can follow
 // a live run and drop a partial last line), and the trained model in tfjs's file format.
-import { appendFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, sep } from 'node:path';
 import type * as tfType from '@tensorflow/tfjs';
 import type { Tf } from './datasets/batches';
 import type { TrainConfig, TrainerMessage } from './protocol';
@@ -15,7 +15,23 @@ export function createRunDir(config: TrainConfig, now = new Date()): string {
   const dir = config.outDir ??
     join(config.workspaceDir ?? process.cwd(), '.skipcheck', 'runs', now.toISOString().replace(/[:.]/g, '-'));
   mkdirSync(dir, { recursive: true });
+  ignoreSkipcheckFolder(dir);
   return dir;
+}
+
+/**
+ * Runs hold models and metrics nobody wants committed: the `.skipcheck` folder a run lands in gets its own
+ * `.gitignore` ignoring everything, so no change to the user's own .gitignore is needed.
+ */
+export function ignoreSkipcheckFolder(runDir: string): void {
+  const parts = runDir.split(sep);
+  const at = parts.lastIndexOf('.skipcheck');
+  if (at < 0) return;
+  const folder = parts.slice(0, at + 1).join(sep) || sep;
+  const file = join(folder, '.gitignore');
+  if (!existsSync(file) && existsSync(dirname(file))) {
+    try { writeFileAtomic(file, '# Skipcheck training runs (models, metrics, reports): not for version control.\n*\n'); } catch { /* read-only: runs still work */ }
+  }
 }
 
 /** Readers never see a half-written file (shared with `--fix`). */
