@@ -18,6 +18,7 @@ import { confirmDespiteErrors, ensureMnist, nativeOffer, runWithProgress } from 
 import { showTrainingCommand, TrainingStatus } from './statusBar';
 import { buildTrainConfig, defaultSettings, resolveNodePath, SettingsError, type TrainSettings } from './trainConfig';
 import { TrainingRun } from './trainingRun';
+import { askLocalWorkers, trainAcrossMachinesCommand } from './acrossMachines';
 
 export const trainCommand = 'skipcheck.trainOnGpu';
 export const comparePlainCommand = 'skipcheck.comparePlain';
@@ -97,7 +98,8 @@ export function registerTraining(context: vscode.ExtensionContext): void {
   }
 
   /** The questions of Train / Compare, in order; undefined when the user stopped or something is missing. */
-  async function ask(args: TrainArgs | vscode.Uri | undefined, verb: string): Promise<Target | undefined> {
+  /** `workers`: train in Keras with tf.distribute on that many local workers (Train across machines…). */
+  async function ask(args: TrainArgs | vscode.Uri | undefined, verb: string, workers?: number): Promise<Target | undefined> {
     if (!vscode.workspace.isTrusted) {
       const manage = 'Manage Workspace Trust';
       const answer = await vscode.window.showErrorMessage(
@@ -123,7 +125,7 @@ export function registerTraining(context: vscode.ExtensionContext): void {
       void vscode.window.showErrorMessage(`Skipcheck: save ${vscode.workspace.asRelativePath(uri)} before training.`);
       return undefined;
     }
-    const trainerScript = context.asAbsolutePath('dist/trainer.js');
+    const trainerScript = context.asAbsolutePath(workers ? 'dist/distributed.js' : 'dist/trainer.js');
     if (!existsSync(trainerScript)) {
       void vscode.window.showErrorMessage(`Skipcheck: ${trainerScript} is missing; the extension was not built (npm run build).`);
       return undefined;
@@ -155,12 +157,14 @@ export function registerTraining(context: vscode.ExtensionContext): void {
     let config: TrainConfig;
     try {
       config = buildTrainConfig(settings, { modelFile: file, entry, dataset, workspaceDir });
+      if (workers) config.distributed = { workers };
     } catch (e) {
       if (!(e instanceof SettingsError)) throw e;
       void vscode.window.showErrorMessage(`Skipcheck: ${e.message}`);
       return undefined;
     }
-    const choice = args_.pureJs === 'quick' ? 'quick' : args_.pureJs === 'full' ? 'full' : await nativeOffer(workspaceDir, context.extensionPath, text);
+    // Distributed runs train in Keras on Python's TensorFlow: the tfjs backend question does not arise.
+    const choice = workers || args_.pureJs === 'full' ? 'full' : args_.pureJs === 'quick' ? 'quick' : await nativeOffer(workspaceDir, context.extensionPath, text);
     switch (choice) {
       case 'cancel': return undefined;
       case 'set-up': if (!(await setUpNative())) return undefined; break;
@@ -242,10 +246,10 @@ export function registerTraining(context: vscode.ExtensionContext): void {
       .then((a) => { if (a === show) panel.reveal(); });
   }
 
-  async function train(args?: TrainArgs | vscode.Uri): Promise<void> {
-    const t = await ask(args, 'train');
+  async function train(args?: TrainArgs | vscode.Uri, workers?: number): Promise<void> {
+    const t = await ask(args, 'train', workers);
     if (!t) return;
-    const panel = panelFor(t, `Train ${t.entry}`);
+    const panel = panelFor(t, workers ? `Train ${t.entry} (${workers} workers)` : `Train ${t.entry}`);
     startRun(t, t.config, panel, (m) => {
       if (m.type === 'start') lastStart.set(panel, m);
       panel.post(m);
@@ -300,8 +304,14 @@ export function registerTraining(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     output,
     status,
-    vscode.commands.registerCommand(trainCommand, train),
-    vscode.commands.registerCommand(comparePlainCommand, comparePlain),
+    vscode.commands.registerCommand(trainCommand, (args?: TrainArgs | vscode.Uri) => train(args)),
+    vscode.commands.registerCommand(trainAcrossMachinesCommand, async (args?: TrainArgs | vscode.Uri) => {
+      // Trust first: nothing is explained or asked in a workspace where it could not run.
+      if (!vscode.workspace.isTrusted) return train(args);
+      const workers = await askLocalWorkers();
+      if (workers) await train(args, workers);
+    }),
+    vscode.commands.registerCommand(comparePlainCommand, (args?: TrainArgs | vscode.Uri) => comparePlain(args)),
     vscode.commands.registerCommand(setupNativeCommand, () => setUpNative()),
     vscode.commands.registerCommand(showTrainingCommand, () => {
       const active = [...runs].filter(([r]) => r.active);

@@ -1,13 +1,17 @@
+// The analysis pipeline end to end: parse and interpret a file's entry points, then report, rules, fixes
+// and fix verification. The only module that sees every stage.
 import * as ts from 'typescript';
-import type { AnalysisHost, AnalysisResult, AnalyzeOptions, EntryInfo } from './types';
+import type { AnalysisHost, AnalysisResult, AnalyzeOptions, EntryInfo, Finding } from './types';
 import { BudgetExceeded, Interpreter, UserThrow } from './interp/interpreter';
-import { ModelRecord } from './graph';
-import { Fn } from './values';
-import { rangeOf } from './text';
+import { ModelRecord } from './graph/graph';
+import { Fn } from './interp/values';
+import { rangeOf } from './syntax/text';
 import { modelInfo } from './report/models';
 import { collectSites } from './report/sites';
 import { runRules } from './rules';
-import { verifyFixes } from './fixes/verify';
+import { attachFixes } from './fixes/attach';
+import { verifyFixes, verifyStep as verifyStepWith } from './fixes/verify';
+import { unsuppressed } from './suppress';
 
 // The largest realistic builders (an unrolled ResNet-152, ResNet-50 from loops) take under 6k steps; a
 // runaway loop stops after about 0.1-0.3 s.
@@ -50,8 +54,9 @@ export function analyze(file: string, text: string, host?: AnalysisHost, options
     }
     result.models = [...it.graph.models.map(modelInfo), ...cutModels.map((m) => ({ ...modelInfo(m), partial: 'step budget exceeded' }))];
     result.sites = collectSites(it.graph, it.tensorVars);
-    result.findings = runRules(it.graph);
-    if (options.verify !== false) verifyFixes(result, file, text, overlay, options);
+    // Disable comments apply here, in the core, so every host honours them alike.
+    result.findings = unsuppressed(attachFixes(runRules(it.graph)), (f) => overlay.readFile(f));
+    if (options.verify !== false) verifyFixes(analyze, result, text, overlay, options);
   } catch (e) {
     // TypeScript's parser recurses once per nesting level: thousands of nested brackets overflow it.
     if (e instanceof RangeError && it.modules.size === 0) result.notes.push('the file is too deeply nested to parse; nothing was analysed');
@@ -102,4 +107,17 @@ function entryInfo(name: string, fn: Fn, file: string): EntryInfo {
   const defaultKeyword = ts.canHaveModifiers(fn.node) ? ts.getModifiers(fn.node)?.find((m) => m.kind === ts.SyntaxKind.DefaultKeyword) : undefined;
   const target = fn.node.name ?? (ts.isVariableDeclaration(fn.node.parent) ? fn.node.parent.name : defaultKeyword ?? fn.node);
   return { name, file, range: rangeOf(sf, target), requiredParams: requiredParams(fn.node) };
+}
+
+/**
+ * For hosts that analyse with `verify: false` to publish diagnostics sooner (the language server): checks
+ * the fixes once, when they are about to be offered. `text` must be the text `result` was computed from.
+ */
+export function ensureFixesVerified(result: AnalysisResult, text: string, host: AnalysisHost, options: AnalyzeOptions = {}): void {
+  verifyFixes(analyze, result, text, host, options);
+}
+
+/** One re-analysis of the check above, for hosts that spread it over time (see fixes/verify.ts). */
+export function verifyStep(result: AnalysisResult, finding: Finding, text: string, host: AnalysisHost, options: AnalyzeOptions = {}): boolean {
+  return verifyStepWith(analyze, result, finding, text, host, options);
 }

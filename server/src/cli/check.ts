@@ -1,3 +1,4 @@
+// `skipcheck <files>`: analyses files from disk into one report per file.
 import * as fs from 'node:fs';
 import { analyze, type AnalysisResult, type Finding, type ModelInfo } from '../analysis';
 import { diskHost } from './files';

@@ -1,3 +1,4 @@
+// The CLI's file access: expanding folders into source files and reading them for the analysis core.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AnalysisHost } from '../analysis';

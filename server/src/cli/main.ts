@@ -1,3 +1,4 @@
+// The `skipcheck` command line: argument parsing and dispatch to check, fix, train and setup-native.
 import { checkFiles } from './check';
 import { collectFiles } from './files';
 import { fixFiles } from './fix';
@@ -9,6 +10,7 @@ const USAGE = `Usage:
   skipcheck train <file> [--entry fn] [--dataset mnist|synthetic|cifar10:<dir>|idx:<images>,<labels>]
                   [--epochs N] [--batch-size N] [--lr X] [--out dir]
   skipcheck setup-native [--from <dir>] [--gpu]
+  skipcheck export <file> --to keras --out <dir> [--entry fn] [training options]
 
 Checks TensorFlow.js residual networks (.ts/.js/.mts/.cts) for shape mismatches and ResNet mistakes.
   --verbose   print every note (what the analysis could not follow), not only their count
@@ -18,6 +20,7 @@ not fully analysed).`;
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'train') return (await import('../trainer/cli.js')).runTrainCli(argv.slice(1));
+  if (argv[0] === 'export') return (await import('../export/cli.js')).runExportCli(argv.slice(1));
   if (argv[0] === 'setup-native') return (await import('../native/setup.js')).runSetupNativeCli(argv.slice(1));
   let format = 'human';
   let fix = false;

@@ -3,6 +3,8 @@
 // gather from every analysis that read the target file at its current version.
 import type { AnalysisResult, EntryInfo, Finding, ModelInfo, SiteInfo, FunctionNote } from '../analysis';
 import type { Files, ReadVersions } from './files';
+import { contractsOf, mergeContracts, type ContractView } from './contracts';
+import type { SymbolicSite } from './hover';
 import { rangeKey } from './ranges';
 
 export interface Snapshot {
@@ -88,10 +90,10 @@ export class AnalysisStore {
    * Sites in `file`; one site seen by several analyses (a helper analysed alone and from its importer)
    * becomes one, with the call contexts of all of them.
    */
-  sitesFor(file: string): SiteInfo[] {
-    const merged = new Map<string, SiteInfo>();
+  sitesFor(file: string): SymbolicSite[] {
+    const merged = new Map<string, SymbolicSite>();
     for (const { snapshot } of this.currentFor(file)) {
-      for (const site of snapshot.result.sites) {
+      for (const site of snapshot.result.sites as SymbolicSite[]) {
         if (site.file !== file) continue;
         const key = `${site.kind}|${rangeKey(site.range)}`;
         const prev = merged.get(key);
@@ -104,6 +106,9 @@ export class AnalysisStore {
           shapes: [...prev.shapes, ...site.shapes],
           paramCounts: [...prev.paramCounts, ...site.paramCounts],
           operandShapes: prev.operandShapes || site.operandShapes ? [...(prev.operandShapes ?? []), ...(site.operandShapes ?? [])] : undefined,
+          inputShapes: concatOptional(prev.inputShapes, site.inputShapes),
+          symbolicShapes: concatOptional(prev.symbolicShapes, site.symbolicShapes),
+          symbolicOperandShapes: concatOptional(prev.symbolicOperandShapes, site.symbolicOperandShapes),
           storedIn: prev.storedIn ?? site.storedIn,
         });
       }
@@ -127,6 +132,12 @@ export class AnalysisStore {
       }
     }
     return [...byPlace.values()];
+  }
+
+  /** Contracts of the functions in `file`, from every current analysis that derived one. */
+  contractsFor(file: string): ContractView[] {
+    const all = this.currentFor(file).flatMap(({ snapshot }) => contractsOf(snapshot.result));
+    return mergeContracts(all.filter((c) => c.file === file));
   }
 
   /** Models created in `file` (a builder's tf.model call), one per distinct model across analyses. */
@@ -159,4 +170,12 @@ export class AnalysisStore {
   all(): Snapshot[] {
     return [...this.snapshots.values()];
   }
+}
+
+/** Both lists' items, each distinct once; absent when neither has any. */
+function concatOptional<T>(a: T[] | undefined, b: T[] | undefined): T[] | undefined {
+  if (!a && !b) return undefined;
+  const out = new Map<string, T>();
+  for (const x of [...(a ?? []), ...(b ?? [])]) out.set(JSON.stringify(x), x);
+  return [...out.values()];
 }

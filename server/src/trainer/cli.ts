@@ -1,14 +1,14 @@
 // `skipcheck train <file> [options]`: runs the trainer program as a child process (the same program the
 // VS Code extension starts), prints progress, and writes report.html into the run folder.
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
 import { runAblation } from './ablation/runAblation';
 import { CONFIG_DEFAULTS, ConfigError, normalizeConfig, paperRecipe, parseDatasetSpec, VARIANTS } from './config';
-import type { TrainConfig, TrainerMessage, Variant } from './protocol';
+import type { TrainConfig, Variant } from './protocol';
 import { writeReport } from './report/writeReport';
+import { driveTrainer, type Progress } from './drive';
+
+// Moved to drive.ts (the ablation runner needs them and cli.ts needs the ablation runner); kept importable here.
+export { driveTrainer, formatMessage, trainerCommand, type DrivenRun, type Progress } from './drive';
 
 export const TRAIN_USAGE = `Usage: skipcheck train <model file> [options]
   --entry <fn>          exported function returning the model (default: the only one)
@@ -28,7 +28,9 @@ export const TRAIN_USAGE = `Usage: skipcheck train <model file> [options]
   --max-samples <n>     cap on training samples --validation-split <x> (default 0.1)
   --seed <n>            (default 42)           --probe-size <n>   samples for the response std (64; 0 = off)
   --out <dir>           run folder (default .skipcheck/runs/<timestamp>; with --ablate .skipcheck/ablations/<timestamp>)
-  --node <path>         Node.js binary for the trainer (e.g. the one tfjs-node was built for)`;
+  --node <path>         Node.js binary for the trainer (e.g. the one tfjs-node was built for)
+  --distributed <n>     export to Keras and train with tf.distribute on n local workers (docs/scale-out.md)
+  --python <exe>        with --distributed: Python with tensorflow, tf-keras and tensorflowjs`;
 
 const NUMERIC: Record<string, keyof TrainConfig> = {
   '--epochs': 'epochs', '--batch-size': 'batchSize', '--lr': 'learningRate', '--max-samples': 'maxSamples',
@@ -89,8 +91,15 @@ export function parseTrainArgs(argv: string[], cwd = process.cwd()): TrainArgs {
     }
     else if (flag === '--out') partial.outDir = resolve(cwd, value);
     else if (flag === '--node') node = value;
+    else if (flag === '--distributed') {
+      if (!/^\d+$/.test(value)) throw new ConfigError(`--distributed needs a number of workers, not "${value}".`);
+      partial.distributed = { ...partial.distributed, workers: Number(value) };
+    }
+    else if (flag === '--python') partial.distributed = { workers: partial.distributed?.workers ?? NaN, python: value };
     else throw new ConfigError(`Unknown option ${flag}.`);
   }
+  if (partial.distributed && Number.isNaN(partial.distributed.workers)) throw new ConfigError('--python is for Keras runs: add --distributed <n>.');
+  if (partial.distributed && ablate) throw new ConfigError('--ablate trains tfjs twins; it does not combine with --distributed.');
   if (samples !== undefined) {
     partial.dataset ??= { kind: 'synthetic' };
     if (partial.dataset.kind !== 'synthetic') throw new ConfigError('--samples sets the size of the synthetic dataset; use --max-samples to cap another one.');
@@ -111,46 +120,9 @@ function parseAblate(value: string): Variant[] {
   return [...new Set(list)] as Variant[];
 }
 
-/** node arguments that start the trainer: the bundled dist/trainer.js, or main.ts through tsx from source. */
-export function trainerCommand(): string[] {
-  const bundled = join(__dirname, 'trainer.js');
-  if (existsSync(bundled)) return [bundled];
-  const source = join(__dirname, 'main.ts');
-  const tsx = pathToFileURL(createRequire(__filename).resolve('tsx')).href;
-  return ['--import', tsx, source];
-}
-
-export interface Progress { write(line: string): void; error(line: string): void; tty: boolean }
-
 const consoleProgress: Progress = {
   write: (l) => process.stdout.write(l), error: (l) => process.stderr.write(l), tty: !!process.stdout.isTTY,
 };
-
-/** Human-readable lines for the message stream; batch lines only on a terminal, overwritten in place. */
-export function formatMessage(m: TrainerMessage, tty: boolean): string | undefined {
-  const pct = (x?: number) => (x === undefined ? '-' : `${(100 * x).toFixed(1)}%`);
-  switch (m.type) {
-    case 'start':
-      return `Training ${m.model.name} (${m.model.params.toLocaleString('en')} params) on ${m.dataset.name} ` +
-        `[${m.dataset.train} train / ${m.dataset.validation} val] with ${m.backend} (${m.device})\n` +
-        (m.kernels ? `  kernels: ${m.kernels}\n` : '') +
-        m.attempts.filter((a) => !a.ok).map((a) => `  ${a.pkg} not used: ${a.reason} -> ${a.advice}\n`).join('') + `Run folder: ${m.runDir}\n`;
-    case 'batch':
-      return tty ? `\r  epoch ${m.epoch} batch ${m.batch}/${m.batches} loss ${m.loss.toFixed(4)}` : undefined;
-    case 'epoch':
-      return `${tty ? '\r\x1b[K' : ''}epoch ${m.epoch}/${m.epochs}: loss ${m.loss.toFixed(4)} acc ${pct(m.acc)}` +
-        (m.valLoss !== undefined ? `  val loss ${m.valLoss.toFixed(4)} val acc ${pct(m.valAcc)}` : '') +
-        `  ${m.samplesPerSec.toFixed(1)} samples/s, ${m.seconds.toFixed(1)} s\n`;
-    case 'std': {
-      const stds = m.layers.map((l) => l.std);
-      return stds.length ? `  response std over ${stds.length} layers: ${Math.min(...stds).toFixed(3)} .. ${Math.max(...stds).toFixed(3)}\n` : undefined;
-    }
-    case 'warning': return `warning: ${m.message}\n`;
-    case 'execution': return `${tty ? '\r\x1b[K' : ''}  steps: ${m.message}\n`;
-    case 'end': return `${tty ? '\r\x1b[K' : ''}Training ${m.reason} in ${m.seconds.toFixed(1)} s.\n`;
-    case 'error': return `${tty ? '\r\x1b[K' : ''}error [${m.code}]: ${m.message}\n${m.detail ? m.detail.replace(/^/gm, '  ') + '\n' : ''}`;
-  }
-}
 
 export async function runTrainCli(argv: string[], out: Progress = consoleProgress): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h') || argv.length === 0) {
@@ -164,51 +136,13 @@ export async function runTrainCli(argv: string[], out: Progress = consoleProgres
     return 2;
   }
   if (args.ablate) return runAblation(args, out);
+  const distributed = args.config.distributed;
+  if (distributed) {
+    out.write(`Training across ${distributed.workers} local worker${distributed.workers > 1 ? 's' : ''} with tf.distribute (MultiWorkerMirroredStrategy): ` +
+      'each worker is a Python process whose TF_CONFIG lists every worker (here 127.0.0.1:<port>) and its own index. ' +
+      'On real machines, run the generated train_distributed.py on each host with its TF_CONFIG (docs/scale-out.md).\n');
+  }
   const { code, runDir } = await driveTrainer(args.config, args.node, out);
   if (runDir) out.write(`Report: ${writeReport(runDir)}\n`);
   return code;
-}
-
-export interface DrivenRun { code: number; runDir?: string; messages: TrainerMessage[] }
-
-/**
- * Runs one trainer child on `config` and prints its progress; `prefix` marks the lines of one run among
- * several running at once (an ablation). Ctrl+C asks it to stop after the current batch, twice kills it.
- */
-export async function driveTrainer(config: TrainConfig, node: string, out: Progress, prefix = ''): Promise<DrivenRun> {
-  const child = spawn(node, trainerCommand(), { stdio: ['pipe', 'pipe', 'pipe'] });
-  child.stdin.write(JSON.stringify(config) + '\n');
-  // First Ctrl+C asks the trainer to stop after the current batch (the model is still saved); a second one kills it.
-  let interrupts = 0;
-  const onSigint = () => {
-    if (interrupts++ === 0) { out.error(`\n${prefix}Cancelling after the current batch (Ctrl+C again to kill)...\n`); child.stdin.write('{"type":"cancel"}\n'); }
-    else child.kill('SIGKILL');
-  };
-  process.on('SIGINT', onSigint);
-  let runDir: string | undefined;
-  let stderr = '';
-  let sawEnd = false;
-  let buffered = '';
-  const messages: TrainerMessage[] = [];
-  // Several runs share one terminal: no in-place batch lines then.
-  const tty = out.tty && !prefix;
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    buffered += chunk;
-    const lines = buffered.split('\n');
-    buffered = lines.pop()!;
-    for (const line of lines) {
-      let m: TrainerMessage;
-      try { m = JSON.parse(line) as TrainerMessage; } catch { out.error(prefix + line + '\n'); continue; }
-      messages.push(m);
-      if (m.type === 'start' || m.type === 'end') runDir = m.runDir;
-      if (m.type === 'end' || m.type === 'error') sawEnd = true;
-      const text = formatMessage(m, tty);
-      if (text) (m.type === 'error' || m.type === 'warning' ? out.error : out.write)(prefix ? text.replace(/^(?=.)/gm, prefix) : text);
-    }
-  });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
-  const code = await new Promise<number>((r) => child.on('close', (c, signal) => r(c ?? (signal ? 128 + 9 : 1))));
-  process.off('SIGINT', onSigint);
-  if (!sawEnd) out.error(`${prefix}The trainer exited (code ${code}) without reporting why.\n${stderr.slice(-4000)}`);
-  return { code, runDir, messages };
 }

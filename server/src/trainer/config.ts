@@ -23,6 +23,10 @@ export function normalizeConfig(partial: Partial<TrainConfig>): TrainConfig {
   positiveInt('probeSize', 0);
   positiveInt('seed', 0);
   if (c.maxSamples !== undefined) positiveInt('maxSamples', 1);
+  if (c.distributed !== undefined) {
+    const w = c.distributed.workers;
+    if (!Number.isInteger(w) || w < 1 || w > 64) throw new ConfigError(`"distributed.workers" must be an integer from 1 to 64, not ${JSON.stringify(w)}.`);
+  }
   if (!(c.learningRate > 0)) throw new ConfigError(`"learningRate" must be > 0, not ${c.learningRate}.`);
   if (!(c.validationSplit >= 0 && c.validationSplit < 1)) throw new ConfigError(`"validationSplit" must be in [0, 1), not ${c.validationSplit}.`);
   if (!OPTIMIZERS.includes(c.optimizer)) throw new ConfigError(`"optimizer" must be ${OPTIMIZERS.join(', ')}, not ${c.optimizer}.`);

@@ -43,6 +43,8 @@ export interface TrainConfig {
   outDir?: string;
   /** Workspace folder used first when resolving tfjs backends. */
   workspaceDir?: string;
+  /** Train in Keras with tf.distribute across this many local workers instead (server/src/distributed/). */
+  distributed?: { workers: number; python?: string };
 }
 
 export interface BackendAttempt { pkg: string; ok: boolean; reason?: string; advice?: string }

@@ -43,12 +43,12 @@ export function appendMetric(runDir: string, message: TrainerMessage): void {
 }
 
 /**
- * Writes model.json + weights.bin under <runDir>/model through a save handler rather than `file://`, so
+ * Writes model.json + weights.bin under <runDir>/<folder> (default model) through a save handler rather than `file://`, so
  * it works on the pure-JS backend too and each file lands atomically; the files are the ones tfjs-node's
  * file:// handler writes, loadable with tf.loadLayersModel('file://.../model.json').
  */
-export async function saveModel(tf: Tf, model: tfType.LayersModel, runDir: string): Promise<string> {
-  const dir = join(runDir, MODEL_DIR);
+export async function saveModel(tf: Tf, model: tfType.LayersModel, runDir: string, folder = MODEL_DIR): Promise<string> {
+  const dir = join(runDir, folder);
   mkdirSync(dir, { recursive: true });
   await model.save(tf.io.withSaveHandler(async (artifacts) => {
     const weights = artifacts.weightData === undefined ? new ArrayBuffer(0)

@@ -1,7 +1,8 @@
+// Per source location facts for hovers and inlay hints (SiteInfo).
 import * as ts from 'typescript';
-import type { Graph, SourceRef, TensorNode } from '../graph';
-import { skipOuter } from '../interp/ast';
-import { rangeOf } from '../text';
+import type { Graph, SourceRef, TensorNode } from '../graph/graph';
+import { skipOuter } from '../syntax/ast';
+import { rangeOf } from '../syntax/text';
 import type { Shape, SiteInfo } from '../types';
 import { jsonShape } from './models';
 
@@ -38,8 +39,9 @@ export function collectSites(graph: Graph, tensorVars: { at: SourceRef; name: st
     const stored = storedName(app.at.node);
     if (stored) s.storedIn = stored;
     if (app.outputs[0]?.recovered) continue;
-    if (addShape(s, app.outputs[0]?.shape, app.layer.paramCount) && app.inputs.length > 1) {
-      (s.operandShapes ??= []).push(app.inputs.map((t) => jsonShape(t.shape) ?? []));
+    if (addShape(s, app.outputs[0]?.shape, app.layer.paramCount)) {
+      if (app.inputs.length > 1) (s.operandShapes ??= []).push(app.inputs.map((t) => jsonShape(t.shape) ?? []));
+      else (s.inputShapes ??= []).push(jsonShape(app.inputs[0]?.shape) ?? []);
     }
   }
   for (const v of tensorVars) {

@@ -1,8 +1,9 @@
+// The interpreter's runtime values (objects, functions, classes, natives) and UNKNOWN.
 import type * as ts from 'typescript';
-import { UNKNOWN } from './layers';
-import type { LayerInstance, ModelRecord, TensorNode } from './graph';
-import type { Scope } from './interp/scope';
-import type { ModuleRecord } from './interp/modules';
+import { UNKNOWN } from '../layers';
+import type { LayerInstance, ModelRecord, TensorNode } from '../graph/graph';
+import type { Scope } from './scope';
+import type { ModuleRecord } from './modules';
 
 export { UNKNOWN };
 
