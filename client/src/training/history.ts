@@ -93,7 +93,9 @@ export function loadHistory(q: HistoryQuery): HistoryRun[] {
     const config = readConfig(dir);
     if (!config || config.entry !== q.entry || !samePath(config.modelFile, q.modelFile)) continue;
     if (q.dataset && !sameDataset(config.dataset, q.dataset)) continue;
-    candidates.push({ name, dir, mtime: statSync(dir).mtimeMs });
+    let mtime: number;
+    try { mtime = statSync(dir).mtimeMs; } catch { continue; } // removed meanwhile
+    candidates.push({ name, dir, mtime });
   }
   candidates.sort((a, b) => b.mtime - a.mtime || b.name.localeCompare(a.name));
   const runs: HistoryRun[] = [];
