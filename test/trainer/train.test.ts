@@ -63,6 +63,7 @@ describe('trainer: training runs', function () {
 
     const runDir = cfg.outDir!;
     assert.deepEqual(readdirSync(runDir).sort(), ['complete.json', 'config.json', 'metrics.jsonl', 'model']);
+    assert.equal(JSON.parse(readFileSync(join(runDir, 'complete.json'), 'utf8')).outcome, 'completed');
     assert.deepEqual(readdirSync(join(runDir, 'model')).sort(), ['model.json', 'weights.bin']);
     assert.equal(JSON.parse(readFileSync(join(runDir, 'config.json'), 'utf8')).modelFile, cfg.modelFile);
     assert.deepEqual(parseMetricLines(readFileSync(join(runDir, 'metrics.jsonl'), 'utf8')), messages);
