@@ -20,7 +20,8 @@ function outputOf(shape: Shape | Shape[] | null): string {
 
 export function modelSummary(model: ModelInfo): string {
   const params = model.paramCount === null ? 'params unknown' : `${count(model.paramCount)} params`;
-  const lines = [`**Model \`${model.name}\`** (${model.kind}) · ${model.layers.length} layers · ${params}`];
+  const cut = model.partial ? ` · partial: ${model.partial}, the layers built up to there` : '';
+  const lines = [`**Model \`${model.name}\`** (${model.kind}) · ${model.layers.length} layers · ${params}${cut}`];
   if (model.inputShapes.length || model.outputShapes.length) {
     lines.push(`inputs ${model.inputShapes.map((s) => `\`${formatShape(s)}\``).join(', ') || '?'} → outputs ${model.outputShapes.map((s) => `\`${formatShape(s)}\``).join(', ') || '?'}`);
   }
