@@ -24,6 +24,7 @@ import os
 import re
 import shutil
 import sys
+import threading
 import time
 
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
@@ -262,7 +263,22 @@ def parse_args():
     return parser.parse_args()
 
 
+def exit_with_launcher():
+    """Local try-outs (`skipcheck train --distributed`): stop when the process that started us is gone,
+    so a killed launcher never leaves workers behind. Unset when you start the script yourself."""
+    launcher = os.environ.get('SKIPCHECK_LAUNCHER_PID')
+    if not launcher:
+        return
+
+    def watch():
+        while os.getppid() == int(launcher):
+            time.sleep(1)
+        os._exit(130)
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def main():
+    exit_with_launcher()
     args = parse_args()
     strategy, described, index, workers = choose_strategy()
     started = time.time()
