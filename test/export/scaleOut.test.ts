@@ -4,7 +4,7 @@
 // 127.0.0.1 for one short epoch, and the model it converts back loads and predicts in tfjs. The run goes
 // through the built dist/distributed.js driven by TrainingRun, as the VS Code panel and the CLI drive it.
 // The Python side (tensorflow-cpu, tf-keras, tensorflowjs from PyPI) is set up once in
-// ~/.cache/skipcheck-native/venv (a cold install took 3m48s here); the tests skip, saying why, when it
+// ~/.cache/skipcheck-native/venv (a cold install took 4-9 min here); the tests skip, saying why, when it
 // cannot be (SKIPCHECK_NATIVE_SETUP=0 forbids the install).
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -138,6 +138,7 @@ describe('scale-out: Keras round trip and MultiWorkerMirroredStrategy on 2 local
   }
 
   before(async function () {
+    this.timeout(20 * 60_000); // a first, cold install of the Python side included
     try {
       if (process.env.SKIPCHECK_NATIVE_SETUP === '0' && !existsSync(join(nativeCacheDir(), 'venv'))) throw new Error('SKIPCHECK_NATIVE_SETUP=0 and no venv yet');
       python = await ensureKerasPython({ log: (l) => { log += l + '\n'; } });
@@ -205,6 +206,9 @@ describe('scale-out: Keras round trip and MultiWorkerMirroredStrategy on 2 local
     assert.equal(std.layers.length, 4);
     assert.equal(std.blocks.length, 1);
     assert.ok(std.layers.every((l) => Number.isFinite(l.std) && l.std > 0));
+    // Measured as the trainer measures: BN on the probe batch's statistics; the 1x1 shortcut is marked.
+    assert.equal(std.measurement, 'batch-statistics');
+    assert.equal(std.layers.filter((l) => l.projection).length, 1);
 
     const worker1 = parseMetricLines(readFileSync(join(runDir, 'workers', '1', 'metrics.jsonl'), 'utf8'));
     const epoch1 = ofType(worker1, 'epoch')[0];
