@@ -62,7 +62,8 @@ describe('trainer: training runs', function () {
     assert.deepEqual(std.blocks.map((b) => b.block), ['b1_add']);
 
     const runDir = cfg.outDir!;
-    assert.deepEqual(readdirSync(runDir).sort(), ['config.json', 'metrics.jsonl', 'model']);
+    assert.deepEqual(readdirSync(runDir).sort(), ['complete.json', 'config.json', 'metrics.jsonl', 'model']);
+    assert.equal(JSON.parse(readFileSync(join(runDir, 'complete.json'), 'utf8')).outcome, 'completed');
     assert.deepEqual(readdirSync(join(runDir, 'model')).sort(), ['model.json', 'weights.bin']);
     assert.equal(JSON.parse(readFileSync(join(runDir, 'config.json'), 'utf8')).modelFile, cfg.modelFile);
     assert.deepEqual(parseMetricLines(readFileSync(join(runDir, 'metrics.jsonl'), 'utf8')), messages);
