@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import ts from 'typescript';
-import { analyze, type AnalysisResult, type ModelInfo, type Shape, type SiteInfo } from '../../server/src/analysis';
+import { analyze, type AnalysisResult, type Dim, type ModelInfo, type Shape, type SiteInfo } from '../../server/src/analysis';
 import { buildWithTfjs, type GroundTruthModel } from '../support/groundTruth';
 import { FIXTURES_DIR } from '../support/fixtureFiles';
 import { diskHost } from '../../server/src/cli/files';
@@ -316,7 +316,7 @@ const UNKNOWN_SEMANTICS: Record<string, string> = {
   'switch on an unknown value in a loop': `let n = 0; for (let i = 0; i < 3; i++) { switch (process.env.K) { case 'a': n++; break; default: n += 2; } }`,
 };
 
-function sizeFrom(body: string): number | null | undefined {
+function sizeFrom(body: string): Dim {
   const text = `import * as tf from '@tensorflow/tfjs';\n${body}\nexport function probe() { const x = tf.input({ shape: [Number(n)] }); return tf.model({ inputs: x, outputs: x }); }`;
   const r = analyze(VIRTUAL, text, { readFile: () => undefined });
   assert.deepEqual(r.notes.filter((n) => n.startsWith('internal error')), []);

@@ -8,10 +8,17 @@ import { modelInfo } from './report/models';
 import { collectSites } from './report/sites';
 import { runRules } from './rules';
 import { verifyFixes } from './fixes/verify';
+import { runSymbolicPhase, symbolTable } from './symbolic/phase';
+import { symbolsOf } from './symbolic/expr';
 
 // The largest realistic builders (an unrolled ResNet-152, ResNet-50 from loops) take under 6k steps; a
 // runaway loop stops after about 0.1-0.3 s.
 const DEFAULT_MAX_STEPS = 200_000;
+/**
+ * A symbolic path (a function analysed without a caller, one path of it) gets this share of an entry
+ * point's budget: helpers take a few hundred steps, a whole symbolic ResNet-50 builder about 6k.
+ */
+const SYMBOLIC_PATH_BUDGET = 0.125;
 const TFJS_USE = /@tensorflow\/tfjs|\btf\.(layers|model|sequential|input)\b/;
 
 /**
@@ -27,9 +34,11 @@ export function analyze(file: string, text: string, host?: AnalysisHost, options
   try {
     const mod = it.loadModule(file, text);
     guard(it, 'top level', () => it.runModule(mod));
+    const concrete = new Set<ts.Node>();
     for (const name of [...mod.exportOrder]) {
       const v = mod.exports.get(name);
       if (!(v instanceof Fn) || requiredParams(v.node) > 0) continue;
+      concrete.add(v.node);
       it.currentEntry = name;
       const before = it.graph.models.length;
       let returned: unknown;
@@ -41,9 +50,14 @@ export function analyze(file: string, text: string, host?: AnalysisHost, options
         if (returned.name.startsWith('model@')) returned.name = name;
       }
     }
-    result.models = it.graph.models.map(modelInfo);
-    result.sites = collectSites(it.graph, it.tensorVars);
-    result.findings = runRules(it.graph);
+    const symbolic = runSymbolicPhase(it, mod, concrete, (what, f) => guard(it, what, f, SYMBOLIC_PATH_BUDGET));
+    result.models = it.graph.models.filter((m) => !it.symbolic.models.has(m)).map(modelInfo);
+    result.sites = collectSites(it.graph, it.tensorVars, it.symbolic.apps);
+    result.findings = runRules(it.graph, it.symbolic.apps);
+    if (symbolic.contracts.length) result.contracts = symbolic.contracts;
+    if (symbolic.functionNotes.length) result.functionNotes = symbolic.functionNotes;
+    const symbols = symbolTable(symbolicTexts(result), (s) => symbolic.contracts.find((c) => c.requires.some((r) => r.text.includes(s)))?.function ?? '');
+    if (symbols.length) result.symbols = symbols;
     if (options.verify !== false) verifyFixes(result, file, text, overlay, options);
   } catch (e) {
     // TypeScript's parser recurses once per nesting level: thousands of nested brackets overflow it.
@@ -55,17 +69,29 @@ export function analyze(file: string, text: string, host?: AnalysisHost, options
   return result;
 }
 
-function guard(it: Interpreter, what: string, f: () => void): void {
-  it.resetBudget();
+/** Runs one entry point with a fresh budget; returns why it stopped early, if it did (also in notes). */
+function guard(it: Interpreter, what: string, f: () => void, budget = 1): string | undefined {
+  it.resetBudget(budget);
   it.stack = [];
+  let reason: string | undefined;
   try {
     f();
   } catch (e) {
-    if (e instanceof BudgetExceeded) it.notes.push(`${what}: step budget exceeded (huge loop or deep recursion); results are partial`);
-    else if (e instanceof UserThrow) it.notes.push(`${what}: the code throws; results up to the throw are kept`);
-    else if (e instanceof RangeError) it.notes.push(`${what}: too deeply nested to follow`);
+    if (e instanceof BudgetExceeded) reason = 'step budget exceeded (huge loop or deep recursion); results are partial';
+    else if (e instanceof UserThrow) reason = 'the code throws; results up to the throw are kept';
+    else if (e instanceof RangeError) reason = 'too deeply nested to follow';
     else throw e;
+    it.notes.push(`${what}: ${reason}`);
   }
+  return reason;
+}
+
+/** Texts that may mention symbols: symbolic shapes and contract conditions. */
+function symbolicTexts(r: AnalysisResult): string[] {
+  const out: string[] = [];
+  for (const s of r.sites) for (const shape of s.symbolicShapes ?? []) for (const d of shape) if (typeof d === 'string') out.push(d);
+  for (const c of r.contracts ?? []) for (const q of c.requires) out.push(...q.text.split(/ == |!\(|\)|&&|\|\||!=/).map((x) => x.trim()).filter(Boolean));
+  return out.filter((t) => { try { symbolsOf(t); return true; } catch { return false; } });
 }
 
 function requiredParams(fn: ts.FunctionLikeDeclaration): number {

@@ -18,7 +18,7 @@ export function lineOf(sf: ts.SourceFile, node: ts.Node): number {
 }
 
 /** JSON-friendly shape text: [null,32,32,16]; unknown dims print as '?'. */
-export function showShape(s: readonly (number | null | undefined)[] | undefined): string {
+export function showShape(s: readonly (number | null | undefined | string)[] | undefined): string {
   if (!s) return '?';
   return `[${s.map((d) => (d === undefined ? '?' : String(d))).join(',')}]`;
 }
