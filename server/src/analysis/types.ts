@@ -47,6 +47,11 @@ export interface Finding {
   range: Range;
   fixes: Fix[];
   related?: RelatedInfo[];
+  /**
+   * Found by analysing the enclosing function without a caller (parameters as symbols): it holds for every
+   * value of them. A host that also has the same place from a concrete caller may prefer that one.
+   */
+  symbolic?: true;
 }
 
 /** A layer instance that ended up in a built model. */

@@ -97,9 +97,11 @@ export function readConvWindow(className: string, cfg: LayerConfig): Window {
     dilation: usesDilation ? dilation : new Array<number>(rank).fill(1),
     padding: readPadding(cfg),
     channelsFirst: readChannelsFirst(cfg),
-    symStrides: symbolicStrides(cfg, strides),
+    ...optional(symbolicStrides(cfg, strides)),
   };
 }
+
+const optional = (symStrides: (sym.SymDim | undefined)[] | undefined) => (symStrides ? { symStrides } : {});
 
 /** Unknown strides that a symbolic config field provides. */
 function symbolicStrides(cfg: LayerConfig, strides: (number | undefined)[]): (sym.SymDim | undefined)[] | undefined {
@@ -147,7 +149,7 @@ export function readPoolWindow(className: string, cfg: LayerConfig): Window {
     padding: readPadding(cfg),
     // Pooling1D has no dataFormat: it is always channels-last.
     channelsFirst: rank === 1 ? false : readChannelsFirst(cfg),
-    symStrides: isAbsent(cfg.strides) ? undefined : symbolicStrides(cfg, strides),
+    ...optional(isAbsent(cfg.strides) ? undefined : symbolicStrides(cfg, strides)),
   };
 }
 

@@ -20,7 +20,7 @@ export function symbolicFindings(apps: Application[], info: ReadonlyMap<Applicat
     if (taken.has(`${f.rule}|${f.file}|${f.range.start.line}:${f.range.start.character}`)) continue;
     // Projection fixes are computed from concrete shapes; on symbolic code they are another engineer's job.
     const fixes = f.fixes.filter((x) => !/projection/i.test(x.title));
-    out.push({ ...f, fixes, message: f.rule === 'residual-shape-mismatch' ? phrase(f, apps) : f.message });
+    out.push({ ...f, fixes, message: f.rule === 'residual-shape-mismatch' ? phrase(f, apps) : f.message, symbolic: true });
   }
   return out;
 }
