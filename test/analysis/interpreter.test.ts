@@ -6,11 +6,11 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import ts from 'typescript';
-import { analyze, type AnalysisResult, type Dim, type ModelInfo, type Shape, type SiteInfo } from '../../server/src/analysis';
+import { analyze, type AnalysisResult, type ModelInfo, type Shape, type SiteInfo } from '../../server/src/analysis';
 import { buildWithTfjs, type GroundTruthModel } from '../support/groundTruth';
 import { FIXTURES_DIR } from '../support/fixtureFiles';
 import { diskHost } from '../../server/src/cli/files';
+import { VIRTUAL, runInNode, sizeFrom } from '../support/jsProbe';
 
 const CONSTRUCTS = path.join(FIXTURES_DIR, 'robustness', 'constructs');
 
@@ -136,7 +136,6 @@ describe('interpreter: language constructs vs real tfjs', function () {
 
 // ------------------------------------------------------------------------------------------- unknowns
 
-const VIRTUAL = path.join(os.tmpdir(), 'skipcheck-virtual', 'model.ts');
 
 /** A program text and its analysis; `line(snippet)` is the 0-based line where the snippet first occurs. */
 function analyzeText(body: string): AnalysisResult & { line(snippet: string): number } {
@@ -316,18 +315,6 @@ const UNKNOWN_SEMANTICS: Record<string, string> = {
   'switch on an unknown value in a loop': `let n = 0; for (let i = 0; i < 3; i++) { switch (process.env.K) { case 'a': n++; break; default: n += 2; } }`,
 };
 
-function sizeFrom(body: string): Dim {
-  const text = `import * as tf from '@tensorflow/tfjs';\n${body}\nexport function probe() { const x = tf.input({ shape: [Number(n)] }); return tf.model({ inputs: x, outputs: x }); }`;
-  const r = analyze(VIRTUAL, text, { readFile: () => undefined });
-  assert.deepEqual(r.notes.filter((n) => n.startsWith('internal error')), []);
-  assert.equal(r.models.length, 1, `notes: ${r.notes}`);
-  return r.models[0].inputShapes[0]?.[1];
-}
-
-function runInNode(body: string): unknown {
-  const js = ts.transpileModule(`${body}\nreturn n;`, { compilerOptions: { target: ts.ScriptTarget.ES2022 } }).outputText;
-  return new Function('process', js)({ env: {} });
-}
 
 describe('interpreter: JS semantics match Node', () => {
   for (const [name, body] of Object.entries(SEMANTICS)) {

@@ -159,6 +159,87 @@ describe('language server features (scripted analyzer, in process)', () => {
     ]);
   });
 
+  it('shows symbolic shapes with short names and their origins, beside the shapes callers give', async () => {
+    const down = "⌈inputShape[0]/2⌉";
+    const sites = (file: string) => [
+      // Only analysed without a caller: the shape as written is the shape.
+      { kind: 'apply', file, range: range(1, 10, 30), className: 'Conv2D', storedIn: 'y', shapes: [], paramCounts: [],
+        symbolicShapes: [[null, down, '⌈inputShape[1]/2⌉', '2·width']] },
+      // Also reached from a caller with sizes: both, the concrete first.
+      { kind: 'apply', file, range: range(2, 4, 40), className: 'Add', storedIn: 's', shapes: [[null, 16, 16, 32]], paramCounts: [0],
+        operandShapes: [[[null, 16, 16, 32], [null, 16, 16, 32]]],
+        symbolicShapes: [[null, 'x.shape[1]', 'x.shape[2]', 'filters']],
+        symbolicOperandShapes: [[[null, 'x.shape[1]', 'x.shape[2]', 'filters'], [null, 'x.shape[1]', 'x.shape[2]', 'x.shape[3]']]] },
+    ] as unknown as SiteInfo[];
+    analyzeImpl = (file) => result(file, { sites: sites(file) });
+    await start();
+    const uri = 'file:///w/sym.ts';
+    await lsp.open(uri, tfText('x\ny\nz\n'));
+    const hoverAt = async (line: number, character: number) =>
+      ((await lsp.request<Hover>('textDocument/hover', { textDocument: { uri }, position: { line, character } })).contents as MarkupContent).value;
+    assert.equal(await hoverAt(1, 20), '**Conv2D** → `[null,⌈H/2⌉,⌈W/2⌉,2·width]`  \n' +
+      'where H = `inputShape[0]` (item 0 of `inputShape`), W = `inputShape[1]` (item 1 of `inputShape`)');
+    assert.equal(await hoverAt(2, 20), '**Add** → `[null,16,16,32]` · 0 params  \nas written: `[null,H,W,filters]`  \n' +
+      'inputs: `[null,16,16,32]` + `[null,16,16,32]`  \ninputs as written: `[null,H,W,filters]` + `[null,H,W,C]`  \n' +
+      'where H = `x.shape[1]` (axis 1 of `x`), W = `x.shape[2]` (axis 2 of `x`), C = `x.shape[3]` (axis 3 of `x`)');
+    const hints = await lsp.request<InlayHint[]>('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 9, character: 0 } } });
+    assert.deepEqual(hints.map((h) => [h.label, h.tooltip]), [
+      ['[null,⌈H/2⌉,⌈W/2⌉,2·width]', 'H = `inputShape[0]` (item 0 of `inputShape`)\nW = `inputShape[1]` (item 1 of `inputShape`)'],
+      ['[null,16,16,32]', undefined],
+    ]);
+  });
+
+  it("shows a function's contract on a hover of its name, with its model summary when it builds one", async () => {
+    const cond = (text: string, line: number, when?: string) => ({ text, ...(when ? { when } : {}), file: '/w/c.ts', range: range(line, 2, 9) });
+    const contracts = [
+      { function: 'block', file: '/w/c.ts', range: range(1, 9, 14), requires: [cond('filters == x.shape[3]', 3), cond('strides == 1', 3, '!project')] },
+      { function: 'clean', file: '/w/c.ts', range: range(5, 9, 14), requires: [] },
+    ];
+    analyzeImpl = (file) => result(file, { contracts: file === '/w/c.ts' ? contracts : [] } as unknown as Partial<AnalysisResult>);
+    await start();
+    const uri = 'file:///w/c.ts';
+    await lsp.open(uri, tfText('function block(x, filters, strides, project) {\n\n  add\n}\nfunction clean() {}\n'));
+    await lsp.diagnosticsFor(uri, 1);
+    const hover = await lsp.request<Hover>('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 11 } });
+    assert.equal((hover.contents as MarkupContent).value, [
+      '**block** requires:',
+      '- `filters == x.shape[3]` (line 4)',
+      '- `strides == 1` (line 4, when `!project`)',
+      '',
+      '`x.shape[3]` is axis 3 of `x`',
+      '',
+      'Each call is checked against this; a call that breaks it gets the finding.',
+    ].join('\n'));
+    assert.deepEqual(hover.range, range(1, 9, 14));
+    assert.equal(await lsp.request('textDocument/hover', { textDocument: { uri }, position: { line: 5, character: 11 } }), null, 'no conditions, nothing to show');
+  });
+
+  it('shows a "not analysed" hint on each function the analyzer could not follow, unless turned off', async () => {
+    analyzeImpl = (file, text) => result(file, {
+      findings: bugsIn(file, text),
+      functionNotes: text.includes('LOOP') ? [{ function: 'grow', file, range: range(1, 9, 13), reason: 'step budget exceeded' }] : [],
+    });
+    await start();
+    const uri = 'file:///w/n.ts';
+    await lsp.open(uri, tfText('function grow() { LOOP }\nBUG\n'));
+    const shown = (await lsp.diagnosticsFor(uri, 1)).diagnostics;
+    const hint = shown.find((d) => d.code === 'not-analysed');
+    assert.deepEqual([hint?.severity, hint?.message, hint?.range], [4, 'not analysed: grow: step budget exceeded', range(1, 9, 13)]);
+    assert.equal(shown.length, 2, 'the finding elsewhere stays');
+    const actions = await lsp.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: range(1, 9, 13), context: { diagnostics: [] } });
+    assert.deepEqual(actions.filter((a) => a.kind === 'quickfix'), [], 'a note offers no fix');
+
+    lsp.settings = { debounceMs: 0, notAnalysed: false };
+    const from = lsp.diagnostics.length;
+    await lsp.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    assert.deepEqual((await lsp.diagnosticsFor(uri, 1, from)).diagnostics.map((d) => d.code), ['missing-same-padding']);
+    await lsp.change(uri, 2, tfText('function grow() { }\nBUG\n'));
+    lsp.settings = { debounceMs: 0 };
+    const again = lsp.diagnostics.length;
+    await lsp.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    assert.deepEqual((await lsp.diagnosticsFor(uri, 2, again)).diagnostics.map((d) => d.code), ['missing-same-padding'], 'followed now: no hint');
+  });
+
   it('reads flat dotted rule settings from editors that send them', async () => {
     analyzeImpl = (file, text) => result(file, { findings: bugsIn(file, text) });
     await start({ debounceMs: 0, 'rules.missing-same-padding': 'warning' });

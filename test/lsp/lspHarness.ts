@@ -24,6 +24,7 @@ export const editorCapabilities: ClientCapabilities = {
     configuration: true,
     workspaceEdit: { documentChanges: true },
     didChangeConfiguration: { dynamicRegistration: false },
+    didChangeWatchedFiles: { dynamicRegistration: true },
   },
   textDocument: {
     publishDiagnostics: { relatedInformation: true, versionSupport: true },
@@ -62,11 +63,11 @@ export class LspHarness {
     proc?.stderr.on('data', (d: Buffer) => (this.stderr += d.toString()));
   }
 
-  /** dist/server.js in a child process, over stdio. */
-  static spawn(settings: Record<string, unknown> = {}, capabilities = editorCapabilities): Promise<LspHarness> {
+  /** dist/server.js in a child process, over stdio; `workspace` is the folder it indexes (none by default). */
+  static spawn(settings: Record<string, unknown> = {}, capabilities = editorCapabilities, workspace?: string): Promise<LspHarness> {
     const proc = spawn(process.execPath, [serverPath, '--stdio'], { cwd: repoRoot });
     const connection = createMessageConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
-    return new LspHarness(connection, proc).initialize(settings, capabilities, process.pid);
+    return new LspHarness(connection, proc).initialize(settings, capabilities, process.pid, workspace);
   }
 
   /** A server started by `start` in this process, over in-memory streams (for tests that swap its parts). */
@@ -74,19 +75,21 @@ export class LspHarness {
     start: (input: PassThrough, output: PassThrough) => void,
     settings: Record<string, unknown> = {},
     capabilities = editorCapabilities,
+    workspace?: string,
   ): Promise<LspHarness> {
     const toServer = new PassThrough();
     const fromServer = new PassThrough();
     start(toServer, fromServer);
     const connection = createMessageConnection(new StreamMessageReader(fromServer), new StreamMessageWriter(toServer));
     // No processId: the server would poll it forever and keep mocha from exiting.
-    return new LspHarness(connection).initialize(settings, capabilities, null);
+    return new LspHarness(connection).initialize(settings, capabilities, null, workspace);
   }
 
-  private async initialize(settings: Record<string, unknown>, capabilities: ClientCapabilities, processId: number | null): Promise<LspHarness> {
+  private async initialize(settings: Record<string, unknown>, capabilities: ClientCapabilities, processId: number | null, workspace?: string): Promise<LspHarness> {
     this.settings = settings;
     this.connection.listen();
-    await this.connection.sendRequest('initialize', { processId, rootUri: fileUri(repoRoot), capabilities });
+    const workspaceFolders = workspace ? [{ uri: fileUri(workspace), name: path.basename(workspace) }] : null;
+    await this.connection.sendRequest('initialize', { processId, rootUri: workspace ? fileUri(workspace) : null, workspaceFolders, capabilities });
     await this.connection.sendNotification('initialized', {});
     return this;
   }
@@ -130,6 +133,11 @@ export class LspHarness {
 
   change(uri: string, version: number, text: string): Promise<void> {
     return this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
+  }
+
+  /** Tells the server files changed on disk (1 created, 2 changed, 3 deleted), as an editor's watcher would. */
+  filesChanged(changes: { uri: string; type: 1 | 2 | 3 }[]): Promise<void> {
+    return this.connection.sendNotification('workspace/didChangeWatchedFiles', { changes });
   }
 
   close(uri: string): Promise<void> {

@@ -158,6 +158,23 @@ describe('language server over stdio', function () {
       assert.equal(operands.match(/\[[^\]]*\]/g)!.join(' + '), inputs.map((i) => tfjsShape(i.shape)).join(' + '));
     });
 
+    it("hovers on tf.model(...) and on the builder's name show tfjs's model summary", async () => {
+      await lsp.open(uri, text);
+      const modelLine = lineOf(text, 'tf.model(');
+      const builderLine = lineOf(text, 'function buildModel');
+      for (const [line, needle] of [[modelLine, 'model('], [builderLine, 'buildModel']] as const) {
+        const value = await hoverAt(line, needle);
+        assert.ok(value.startsWith('**Model `buildModel`** (functional)'), value);
+        assert.ok(value.includes(`${model.layers.length} layers · ${model.countParams().toLocaleString('en-US')} params`), value);
+        assert.ok(value.includes(`inputs \`${tfjsShape(model.inputs[0].shape)}\` → outputs \`${tfjsShape(model.outputs[0].shape)}\``), value);
+        const rows = value.split('\n').filter((l) => /^\| \d+ \|/.test(l)).map((l) => l.split('|').map((c) => c.trim()));
+        assert.deepEqual(
+          rows.map((r) => [r[2], r[3].replace(/`/g, ''), r[4]]),
+          model.layers.map((l) => [l.getClassName(), tfjsShape(l.outputShape), l.countParams().toLocaleString('en-US')]),
+        );
+      }
+    });
+
     it('puts an inlay hint with the tfjs shape after every stored .apply(...)', async () => {
       await lsp.open(uri, text);
       const hints = await lsp.request<InlayHint[]>('textDocument/inlayHint', { textDocument: { uri }, range: wholeFile });

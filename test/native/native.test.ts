@@ -106,15 +106,22 @@ describe('native TensorFlow runtime (tfjs-node built by setup-native)', function
     assertSameTraining(eager, unfused, 1e-4, 'fused', 'tfjs ops');
   });
 
-  it('on a ResNet-20, fused gradients agree with pure tfjs\'s (reference ops) as closely as float32 allows', async () => {
-    // At initialisation a deep BatchNormalization net's gradients are ill-conditioned in float32: two
-    // correct implementations differ by ~1e-3. The fused path stays that close to pure tfjs.
+  it('on a ResNet-20, fused gradients equal tfjs\'s ops on the same runtime, and pure tfjs\'s as closely as float32 allows', async () => {
+    // The fused kernels are checked against tfjs's own ops on the same TensorFlow runtime: same data, same
+    // reduction order, so they must agree to float32 rounding (seen: 5e-6). Against pure-JS tfjs the whole
+    // backend differs: every op agrees to ~1e-7 on its own, but at initialisation a deep BatchNormalization
+    // net with batch 4 amplifies that rounding through 19 BN layers; how much depends on the CPU's kernels
+    // (seen: 2e-3 on one machine, 3.0e-2 on an AMD EPYC), so that bound only catches a wrong gradient.
     const config: RunConfig = { runtime: runtime.packageDir!, model: 'resnet20', mode: 'grads', samples: 4, batchSize: 4, learningRate: 0 };
     const fused = await runTrainChild(config);
+    const ops = await runTrainChild({ ...config, fused: false, graph: false });
     const reference = await runTrainChild({ ...config, runtime: 'js' });
     assert.equal(fused.fusedLayers, 21);
-    const worst = Math.max(...fused.gradients!.map((g, i) => relativeDifference(g, reference.gradients![i])));
-    assert.ok(worst < 1e-2, `largest relative gradient difference ${worst}`);
+    assert.equal(ops.fusedLayers, 0);
+    const worstOps = Math.max(...fused.gradients!.map((g, i) => relativeDifference(g, ops.gradients![i])));
+    assert.ok(worstOps < 1e-4, `largest relative gradient difference to tfjs's ops on tfjs-node ${worstOps}`);
+    const worstJs = Math.max(...fused.gradients!.map((g, i) => relativeDifference(g, reference.gradients![i])));
+    assert.ok(worstJs < 1e-1, `largest relative gradient difference to pure tfjs ${worstJs}`);
   });
 
   it('fused BatchNormalization and ReLU gradient equal tfjs\'s ops, for rank 2 to 4, and keep no tensors', async () => {

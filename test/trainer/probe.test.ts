@@ -46,27 +46,56 @@ describe('trainer: response probe', () => {
     model.dispose();
   });
 
-  it('works on a Sequential model and reads the same numbers as the layer outputs themselves', () => {
+  it('works on a Sequential model: BN with the probe batch statistics, equal to a hand computation; nothing changes', () => {
+    // dense 2 -> 2 with fixed weights, BN with gamma 2 / beta 0.5 and moving statistics far from the batch's,
+    // a dropout that must stay off, then the head.
     const model = tf.sequential({ layers: [
-      tf.layers.conv2d({ inputShape: [6, 6, 1], filters: 3, kernelSize: 3, name: 's_c1' }),
-      tf.layers.batchNormalization({ name: 's_bn1' }),
-      tf.layers.flatten(),
+      tf.layers.dense({ inputShape: [2], units: 2, name: 's_fc', kernelInitializer: 'zeros' }),
+      tf.layers.batchNormalization({ name: 's_bn1', epsilon: 1e-3 }),
+      tf.layers.dropout({ rate: 0.5 }),
       tf.layers.dense({ units: 2, activation: 'softmax' }),
     ] });
+    model.layers[0].setWeights([tf.tensor2d([[1, 2], [3, -1]]), tf.tensor1d([0.5, 0])]);
+    model.layers[1].setWeights([tf.tensor1d([2, 2]), tf.tensor1d([0.5, 0.5]), tf.tensor1d([10, -10]), tf.tensor1d([100, 0.01])]);
+    const rows = [[1, 0], [0, 1], [2, 2], [-1, 3]];
+    // By hand: z = x W + b per sample, each channel normalised with its batch mean and biased variance.
+    const z = rows.map(([a, b]) => [a * 1 + b * 3 + 0.5, a * 2 + b * -1]);
+    const bnOut = [0, 1].map((c) => {
+      const col = z.map((r) => r[c]);
+      const mean = col.reduce((s, v) => s + v, 0) / col.length;
+      const variance = col.reduce((s, v) => s + (v - mean) ** 2, 0) / col.length;
+      return col.map((v) => 2 * (v - mean) / Math.sqrt(variance + 1e-3) + 0.5);
+    }).flat();
+    const m = bnOut.reduce((s, v) => s + v, 0) / bnOut.length;
+    const expected = Math.sqrt(bnOut.reduce((s, v) => s + (v - m) ** 2, 0) / bnOut.length);
+
     const probe = createProbe(tf, model);
-    const x = tf.randomNormal([5, 6, 6, 1], 0, 1, 'float32', 4);
+    const x = tf.tensor2d(rows);
     const before = tf.memory().numTensors;
     const measured = probe.measure(x);
     assert.equal(tf.memory().numTensors, before, 'measure leaves no tensors behind');
-    const direct = tf.tidy(() => {
-      const conv = model.layers[0].apply(x) as tf.Tensor;
-      const bnOut = model.layers[1].apply(conv, { training: false }) as tf.Tensor;
-      return Math.sqrt(tf.moments(bnOut).variance.dataSync()[0]);
-    });
     assert.equal(measured.layers.length, 1);
-    assert.ok(Math.abs(measured.layers[0].std - direct) < 1e-5, `${measured.layers[0].std} vs ${direct}`);
+    assert.equal(measured.layers[0].measuredAt, 's_bn1');
+    assert.ok(Math.abs(measured.layers[0].std - expected) < 1e-4, `${measured.layers[0].std} vs ${expected} (about gamma = 2)`);
+    const moving = model.layers[1].getWeights().slice(2).map((w) => Array.from(w.dataSync()));
+    assert.deepEqual(moving, [[10, -10], [100, 0.01].map((v) => Math.fround(v))], 'the moving averages are left as they were');
+    // Inference mode would have read the lag of the moving averages instead: a very different figure.
+    const inference = tf.tidy(() => Math.sqrt(tf.moments(model.layers[1].apply(model.layers[0].apply(x), { training: false }) as tf.Tensor).variance.dataSync()[0]));
+    assert.ok(Math.abs(inference - expected) > 1, `inference-mode std ${inference}`);
     assert.deepEqual(measured.blocks, []);
     x.dispose();
+    model.dispose();
+  });
+
+  it('flags the layers of projection shortcuts (no counterpart in the plain twin)', () => {
+    const input = tf.input({ shape: [8, 8, 4] });
+    let z = bn('p_bn1').apply(conv('p_c1', 8, { strides: 2 }).apply(input)) as ST;
+    z = bn('p_bn2').apply(conv('p_c2', 8).apply(tf.layers.reLU().apply(z))) as ST;
+    const proj = bn('p_proj_bn').apply(conv('p_proj', 8, { strides: 2, kernelSize: 1 }).apply(input)) as ST;
+    const sum = tf.layers.add().apply([z, proj]) as ST;
+    const out = tf.layers.dense({ units: 2, activation: 'softmax' }).apply(tf.layers.globalAveragePooling2d({}).apply(sum)) as ST;
+    const model = tf.model({ inputs: input, outputs: out });
+    assert.deepEqual(responsePoints(model).map((p) => [p.layer, p.projection]), [['p_c1', false], ['p_c2', false], ['p_proj', true]]);
     model.dispose();
   });
 });

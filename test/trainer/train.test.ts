@@ -84,7 +84,8 @@ describe('trainer: training runs', function () {
     const reported = ofType(messages, 'std')[1];
 
     // Independent computation: the same probe samples, the saved weights, the BN outputs read through a
-    // model built here, statistics from tf.moments / per-channel means.
+    // model built here in training mode (BN with the probe batch's statistics, as the trainer measures),
+    // statistics from tf.moments / per-channel means.
     const ds = loadMnist();
     const probe = splitDataset(ds, cfg.validationSplit, cfg.seed, cfg.maxSamples).validation.slice(0, cfg.probeSize);
     const model = await loadSaved(cfg.outDir!);
@@ -92,7 +93,7 @@ describe('trainer: training runs', function () {
     try {
       const names = ['stem_bn', 'b1_bn1', 'b1_bn2', 'b1_add'];
       const outs = tf.model({ inputs: model.inputs, outputs: names.map((n) => model.getLayer(n).output as tfType.SymbolicTensor) })
-        .predict(batch.x) as tfType.Tensor[];
+        .apply(batch.x, { training: true }) as tfType.Tensor[];
       const std = (t: tfType.Tensor) => Math.sqrt(tf.moments(t).variance.dataSync()[0]);
       const chan = (t: tfType.Tensor) => {
         const mean = tf.mean(t, [0, 1, 2]);
@@ -106,6 +107,7 @@ describe('trainer: training runs', function () {
       close(block.avgChannelVariance, chan(outs[3]).variance, 'variance');
       close(block.residualBranchVariance, chan(outs[2]).variance, 'residual branch (b1_bn2, not the stem)');
       assert.ok(reported.layers.every((l) => !l.afterActivation));
+      assert.equal(reported.measurement, 'batch-statistics');
       tf.dispose(outs);
     } finally {
       tf.dispose([batch.x, batch.y]);

@@ -23,7 +23,7 @@ function lastStd(messages: TrainerMessage[]): Std {
  */
 function plainVariant(messages: TrainerMessage[]): TrainerMessage[] {
   return messages.map((m) => {
-    if (m.type === 'epoch') return { ...m, loss: m.loss * 1.12, valLoss: (m.valLoss ?? 0) * 1.15, valAcc: (m.valAcc ?? 0) * 0.8 };
+    if (m.type === 'epoch') return { ...m, loss: m.loss * 1.12, valLoss: (m.valLoss ?? 0) * 1.15, acc: (m.acc ?? 0) * 0.85, valAcc: (m.valAcc ?? 0) * 0.8 };
     if (m.type !== 'std') return m;
     return { ...m, blocks: [], layers: m.layers.map((l, i) => ({ ...l, std: l.std * (1.6 + 0.05 * (i % 5)) })) };
   });
@@ -205,9 +205,10 @@ describe('training webview in Chromium', function () {
     await post(page, [{ type: 'history', runs: [{ label: 'plain', messages: plainVariant(run) }] }, ...run]);
     const plain = await tableColumn(page, 'chart-std-order', 'plain');
     assert.deepEqual(plain.values, lastStd(plainVariant(run)).layers.map((l) => l.std));
-    const c2 = await cssVar(page, '--sc-c2');
-    assert.ok((await canvasStats(page, '#chart-std-order', c2)).matching > 40, 'history series not drawn');
-    assert.ok((await canvasStats(page, '#chart-loss', c2)).matching > 20, 'history loss not drawn');
+    // An overlaid run has its own colour (slot 3), distinct from this run's train (c1) and validation (c2).
+    const c3 = await cssVar(page, '--sc-c3');
+    assert.ok((await canvasStats(page, '#chart-std-order', c3)).matching > 40, 'history series not drawn');
+    assert.ok((await canvasStats(page, '#chart-loss', c3)).matching > 20, 'history loss not drawn');
     const legend = (await page.textContent('#chart-loss .u-legend')) ?? '';
     assert.match(legend, /plain train/);
     assert.match(legend, /plain val/);
@@ -259,6 +260,58 @@ describe('training webview in Chromium', function () {
     for (const id of chartIds) assert.ok((await canvasStats(page, `#${id}`, c1)).matching > 40, `${id} empty in the report`);
     assert.deepEqual((await tableColumn(page, 'chart-std-order', 'plain')).values, lastStd(plainVariant(run)).layers.map((l) => l.std));
   });
+
+  it('tells batch, train and validation apart: grey batches, blue train, red dashed validation, named in the legend', async () => {
+    const page = await open();
+    await post(page, run);
+    for (const [slot, what] of [['--sc-c7', 'batch loss'], ['--sc-c1', 'train loss'], ['--sc-c2', 'val loss']]) {
+      assert.ok((await canvasStats(page, '#chart-loss', await cssVar(page, slot))).matching > 20, `${what} not drawn in ${slot}`);
+    }
+    const colours = await page.evaluate(() => ['--sc-c7', '--sc-c1', '--sc-c2'].map((v) => getComputedStyle(document.body).getPropertyValue(v).trim()));
+    assert.equal(new Set(colours).size, 3, `three distinct colours: ${colours}`);
+    const legend = (await page.textContent('#chart-loss .u-legend')) ?? '';
+    for (const label of ['batch loss', 'train loss', 'val loss']) assert.ok(legend.includes(label), `legend lacks ${label}`);
+  });
+
+  /** The recorded run as the residual model of an ablation: its two 1x1 projections flagged as such. */
+  function residualVariant(): TrainerMessage[] {
+    return run.map((m) => m.type !== 'std' ? m : { ...m, layers: m.layers.map((l) => (/^conv2d_(9|16)$/.test(l.layer) ? { ...l, projection: true } : l)) });
+  }
+  /** Its plain twin: no projections, larger responses, higher loss. */
+  function plainTwin(): TrainerMessage[] {
+    return plainVariant(residualVariant()).map((m) => m.type !== 'std' ? m : { ...m, layers: m.layers.filter((l) => !l.projection) });
+  }
+
+  for (const theme of ['light', 'dark'] as const) {
+    it(`compares an ablation: table, reading, paper caption, aligned Fig. 7 overlay (${theme} screenshot)`, async () => {
+      const page = await open(theme === 'dark'
+        ? { colorScheme: 'dark', vscodeVars: darkTheme, bodyClass: 'vscode-dark' }
+        : { colorScheme: 'light', bodyClass: 'vscode-light' });
+      const plain = plainTwin();
+      // Live: the residual run's own messages, the plain twin's wrapped as a variant.
+      await post(page, [...residualVariant(), ...plain.map((message) => ({ type: 'variant', label: 'plain', message }) as unknown as TrainerMessage)]);
+      const card = page.locator('#comparison');
+      assert.ok(await card.isVisible());
+      const rows = await page.$$eval('#comparison tbody tr', (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => td.textContent)));
+      assert.equal(rows.length, 2);
+      assert.deepEqual(rows.map((r) => r[0]), ['residual', 'plain']);
+      assert.deepEqual(rows.map((r) => r[2]), ['3', '3']);
+      const reading = (await page.textContent('#comparison .sc-reading')) ?? '';
+      assert.match(reading, /^plain: training loss [\d.]+ vs [\d.]+ after 3 epochs; validation accuracy [\d.]+ % vs [\d.]+ %; responses 1\.\d× larger$/);
+      assert.match((await page.textContent('#comparison .sc-caption')) ?? '', /He et al\. 2015/);
+      // Fig. 7 overlay: projections left out, so layer k of both runs is the k-th 3x3 layer.
+      const res = await tableColumn(page, 'chart-std-order', 'residual');
+      const pl = await tableColumn(page, 'chart-std-order', 'plain');
+      assert.equal(res.values.length, 19);
+      assert.equal(pl.values.length, 19);
+      assert.ok(!res.names.some((n) => /^conv2d_(9|16)$/.test(n)), 'projection layers are not in the overlay');
+      assert.ok(pl.values.every((v, i) => v > res.values[i]), 'plain responses larger at every aligned layer');
+      assert.match((await page.textContent('#chart-std-order .sc-card-caption')) ?? '', /19 of 19 layers smaller/);
+      assert.ok((await canvasStats(page, '#chart-loss', await cssVar(page, '--sc-c3'))).matching > 20, 'plain loss not drawn');
+      const png = await page.screenshot({ fullPage: true });
+      writeFileSync(join(resultsDir, `ablation-${theme}.png`), png);
+    });
+  }
 
   for (const theme of ['light', 'dark'] as const) {
     it(`is readable in a ${theme} theme (screenshot in test-results/)`, async () => {

@@ -16,6 +16,8 @@ export interface CardOptions {
   /** Integer x (layer or block index) instead of a continuous axis. */
   integerX?: boolean;
   height?: number;
+  /** The y axis starts at zero (magnitudes: std, samples/s), so ratios read true. */
+  fromZero?: boolean;
 }
 
 export class ChartCard {
@@ -93,6 +95,16 @@ export class ChartCard {
 
   private xNames?: string[];
 
+  /** Names in the values table become links ([data-layer]) the board turns into "reveal in source". */
+  linkNames(): void {
+    for (const cell of Array.from(this.valuesHost?.querySelectorAll<HTMLElement>('td.sc-name') ?? [])) {
+      if (!cell.textContent) continue;
+      cell.dataset.layer = cell.textContent;
+      cell.classList.add('sc-layer-link');
+      cell.title = `Show ${cell.textContent} in the source`;
+    }
+  }
+
   private plotWidth(): number {
     return Math.max(240, Math.floor(this.plotHost.clientWidth || this.element.clientWidth || 480));
   }
@@ -116,7 +128,7 @@ export class ChartCard {
       height: this.options.height ?? 220,
       scales: {
         x: { time: false, range: this.options.integerX ? (_u, min, max) => [min - 0.5, max + 0.5] : undefined },
-        y: log ? { distr: 3, log: 10 } : { distr: 1 },
+        y: log ? { distr: 3, log: 10 } : { distr: 1, range: this.options.fromZero ? (_u, _min, max) => [0, max > 0 ? max * 1.08 : 1] : undefined },
       },
       axes: [xAxis, { ...axis(this.options.yLabel), size: 56 }],
       legend: { show: true, live: true },
@@ -164,7 +176,11 @@ function valuesTable(data: ChartTable, xLabel: string): HTMLTableElement {
   data.x.forEach((x, i) => {
     const row = body.insertRow();
     row.insertCell().textContent = String(x);
-    if (data.xNames) row.insertCell().textContent = data.xNames[i];
+    if (data.xNames) {
+      const name = row.insertCell();
+      name.textContent = data.xNames[i];
+      name.className = 'sc-name';
+    }
     for (const s of data.series) {
       const v = s.values[i];
       const cell = row.insertCell();

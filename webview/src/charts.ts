@@ -10,6 +10,8 @@ export type { HistoryRun, PanelMessage, TrainerMessage } from './messages';
 export interface ReportOptions {
   /** Earlier runs of the same model, drawn as overlays. */
   history?: HistoryRun[];
+  /** Ablation variants: drawn as overlays with the comparison table above the charts. */
+  variants?: HistoryRun[];
 }
 
 /** Draws a finished (or partial) run into `root`, synchronously. */
@@ -17,6 +19,7 @@ export function renderReport(root: HTMLElement, messages: readonly TrainerMessag
   const view = new TrainingView(root, { live: false });
   for (const m of messages) view.receive(m);
   if (options.history?.length) view.receive({ type: 'history', runs: options.history });
+  if (options.variants?.length) view.receive({ type: 'variants', runs: options.variants });
   view.renderNow();
   return view;
 }

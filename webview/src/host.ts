@@ -17,7 +17,7 @@ export function vsCodeApi(): VsCodeApi | undefined {
   return typeof acquireVsCodeApi === 'function' ? acquireVsCodeApi() : undefined;
 }
 
-export interface EmbeddedData { messages: TrainerMessage[]; history?: HistoryRun[] }
+export interface EmbeddedData { messages: TrainerMessage[]; history?: HistoryRun[]; variants?: HistoryRun[] }
 
 export const dataElementId = 'skipcheck-data';
 

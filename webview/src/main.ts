@@ -29,6 +29,7 @@ function startPanel(vscode: VsCodeApi, root: HTMLElement): void {
     restored,
     onStop: () => vscode.postMessage({ type: 'cancel' }),
     onStateChange: persist,
+    onRevealLayer: (layer) => vscode.postMessage({ type: 'reveal-layer', layer }),
   });
   const saved = vscode.getState();
   if (isViewState(saved)) view.load(saved);
@@ -43,7 +44,7 @@ function startPanel(vscode: VsCodeApi, root: HTMLElement): void {
 function startReport(root: HTMLElement): void {
   try {
     const data = readEmbeddedData(document);
-    if (data) renderReport(root, data.messages, { history: data.history });
+    if (data) renderReport(root, data.messages, { history: data.history, variants: data.variants });
   } catch (e) {
     root.replaceChildren(el('p', 'sc-error', `Could not read the run data: ${(e as Error).message}`));
   }

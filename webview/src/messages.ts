@@ -6,10 +6,22 @@ export type { TrainerMessage };
 /** A finished run of the same model and entry, replayed from its metrics.jsonl. */
 export interface HistoryRun { label: string; messages: TrainerMessage[] }
 
-export type PanelMessage = TrainerMessage | { type: 'history'; runs: HistoryRun[] };
+export type PanelMessage =
+  | TrainerMessage
+  | { type: 'history'; runs: HistoryRun[] }
+  /** Finished ablation variants compared with the run (the comparison report). */
+  | { type: 'variants'; runs: HistoryRun[] }
+  /** A live message of one ablation variant trained next to the run (the panel of an ablation). */
+  | { type: 'variant'; label: string; message: TrainerMessage };
 
 /** What the panel sends back to the extension. */
-export type PanelCommand = { type: 'cancel' } | { type: 'ready' };
+export type PanelCommand =
+  | { type: 'cancel' }
+  | { type: 'ready' }
+  /** Reveal a layer's source line (the layer names in the charts are links). */
+  | { type: 'reveal-layer'; layer: string }
+  /** Train the plain twin next to this model and compare (the panel's ablation button). */
+  | { type: 'compare-plain' };
 
 const trainerTypes = new Set(['start', 'batch', 'epoch', 'std', 'warning', 'execution', 'end', 'error']);
 
@@ -17,6 +29,10 @@ const trainerTypes = new Set(['start', 'batch', 'epoch', 'std', 'warning', 'exec
 export function asPanelMessage(data: unknown): PanelMessage | undefined {
   if (typeof data !== 'object' || data === null) return undefined;
   const type = (data as { type?: unknown }).type;
-  if (type === 'history') return Array.isArray((data as { runs?: unknown }).runs) ? (data as PanelMessage) : undefined;
+  if (type === 'history' || type === 'variants') return Array.isArray((data as { runs?: unknown }).runs) ? (data as PanelMessage) : undefined;
+  if (type === 'variant') {
+    const v = data as { label?: unknown; message?: unknown };
+    return typeof v.label === 'string' && asPanelMessage(v.message) && (v.message as { type: string }).type !== 'variant' ? (data as PanelMessage) : undefined;
+  }
   return typeof type === 'string' && trainerTypes.has(type) ? (data as PanelMessage) : undefined;
 }

@@ -11,6 +11,8 @@ export interface ReportPage {
   css: string;
   messages: readonly TrainerMessage[];
   history?: readonly HistoryRun[];
+  /** Ablation variants compared with `messages` (the comparison report). */
+  variants?: readonly HistoryRun[];
 }
 
 /** `<` never appears raw, so no `</script>` or `<!--` inside the data can end the element early. */
@@ -19,7 +21,7 @@ export function embedJson(value: unknown): string {
 }
 
 export function buildReportHtml(page: ReportPage): string {
-  const data = embedJson({ messages: page.messages, history: page.history ?? [] });
+  const data = embedJson({ messages: page.messages, history: page.history ?? [], ...(page.variants?.length ? { variants: page.variants } : {}) });
   // A report opened from disk must not fetch anything: everything it needs is inline.
   const csp = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:";
   return [

@@ -4,9 +4,20 @@ import { displayEpoch, type BatchPoint, type RunView } from './runState';
 
 export interface LabelledRun { label: string; run: RunView }
 
+/**
+ * Palette slots (theme.ts): the run itself draws training in slot 0 and validation in slot 1, its batches in
+ * the grey BATCH_SLOT; each overlaid run (ablation variant or earlier run) gets one slot from
+ * OVERLAY_SLOTS, training solid and validation dashed, the same slot in every chart.
+ */
+export const TRAIN_SLOT = 0;
+export const VALIDATION_SLOT = 1;
+export const BATCH_SLOT = 6;
+export const OVERLAY_SLOTS = [2, 3, 4, 5];
+export const overlaySlot = (i: number): number => OVERLAY_SLOTS[i % OVERLAY_SLOTS.length];
+
 export interface SeriesSpec {
   label: string;
-  /** Palette slot: the current run is 0, history runs follow. */
+  /** Palette slot (see TRAIN_SLOT and the others above). */
   color: number;
   dash?: number[];
   width?: number;
@@ -56,14 +67,14 @@ type SpecWithData = Omit<SeriesSpec, 'values'> & { points: boolean; data: Point[
 function ownSeries(run: RunView, metric: string, batch: (b: BatchPoint) => number | undefined,
   train: (e: Epoch) => number | undefined, val: (e: Epoch) => number | undefined): SpecWithData[] {
   return [
-    { label: `batch ${metric}`, color: 0, width: 1, points: false, data: run.batches.map((b) => [b.x, batch(b)]) },
-    { label: `train ${metric}`, color: 0, width: 2, points: true, data: epochPoints(run, train) },
-    { label: `val ${metric}`, color: 0, width: 2, dash: validationDash, points: true, data: epochPoints(run, val) },
+    { label: `batch ${metric}`, color: BATCH_SLOT, width: 1, points: false, data: run.batches.map((b) => [b.x, batch(b)]) },
+    { label: `train ${metric}`, color: TRAIN_SLOT, width: 2, points: true, data: epochPoints(run, train) },
+    { label: `val ${metric}`, color: VALIDATION_SLOT, width: 2, dash: validationDash, points: true, data: epochPoints(run, val) },
   ];
 }
 
 function historyVal(h: LabelledRun, i: number, val: (e: Epoch) => number | undefined): SpecWithData {
-  return { label: `${h.label} val`, color: i + 1, width: 1.5, dash: validationDash, points: true, data: epochPoints(h.run, val) };
+  return { label: `${h.label} val`, color: overlaySlot(i), width: 1.5, dash: validationDash, points: true, data: epochPoints(h.run, val) };
 }
 
 /** Live losses plus, for history runs, their per-epoch training and validation loss. */
@@ -71,7 +82,7 @@ export function lossTable(current: LabelledRun, history: LabelledRun[]): ChartTa
   return table([
     ...ownSeries(current.run, 'loss', (b) => b.loss, (e) => e.loss, (e) => e.valLoss),
     ...history.flatMap((h, i) => [
-      { label: `${h.label} train`, color: i + 1, width: 1.5, points: true, data: epochPoints(h.run, (e) => e.loss) },
+      { label: `${h.label} train`, color: overlaySlot(i), width: 2, points: true, data: epochPoints(h.run, (e) => e.loss) },
       historyVal(h, i, (e) => e.valLoss),
     ]),
   ]);
@@ -80,13 +91,16 @@ export function lossTable(current: LabelledRun, history: LabelledRun[]): ChartTa
 export function accuracyTable(current: LabelledRun, history: LabelledRun[]): ChartTable {
   return table([
     ...ownSeries(current.run, 'acc', (b) => b.acc, (e) => e.acc, (e) => e.valAcc),
-    ...history.map((h, i) => historyVal(h, i, (e) => e.valAcc)),
+    ...history.flatMap((h, i) => [
+      { label: `${h.label} train`, color: overlaySlot(i), width: 2, points: true, data: epochPoints(h.run, (e) => e.acc) },
+      historyVal(h, i, (e) => e.valAcc),
+    ]),
   ]);
 }
 
 export function throughputTable(current: LabelledRun, history: LabelledRun[]): ChartTable {
   return table([current, ...history].map((h, i) => ({
-    label: i === 0 ? 'samples/s' : `${h.label}`, color: i, width: i === 0 ? 2 : 1.5, points: true,
+    label: i === 0 ? 'samples/s' : `${h.label}`, color: i === 0 ? TRAIN_SLOT : overlaySlot(i - 1), width: i === 0 ? 2 : 1.5, points: true,
     dash: i === 0 ? undefined : historyDash, data: epochPoints(h.run, (e) => e.samplesPerSec),
   })));
 }
@@ -100,16 +114,18 @@ export function latestStd(run: RunView): RunView['std'][number] | undefined {
  * He et al. 2015, Fig. 7: std of each conv/dense response, x = layer index (1-based), either in layer order
  * or each run sorted by magnitude, descending. Runs with different depths share the axis.
  */
-export function stdTable(current: LabelledRun, history: LabelledRun[], sorted: boolean): ChartTable {
+export function stdTable(current: LabelledRun, history: LabelledRun[], sorted: boolean, currentLabel = 'this run'): ChartTable {
   const runs = [current, ...history];
+  // With overlays, position k is the k-th 3x3/dense layer of every run: projection shortcuts have no
+  // counterpart in the plain twin and are left out so the layers line up.
   const layersOf = (r: LabelledRun) => {
-    const layers = latestStd(r.run)?.layers ?? [];
+    const layers = (latestStd(r.run)?.layers ?? []).filter((l) => history.length === 0 || !l.projection);
     return sorted ? [...layers].sort((a, b) => b.std - a.std) : layers;
   };
   const names = layersOf(current).map((l) => l.layer);
   return table(
     runs.map((r, i) => ({
-      label: i === 0 ? 'this run' : r.label, color: i, width: i === 0 ? 2 : 1.5, points: true,
+      label: i === 0 ? currentLabel : r.label, color: i === 0 ? TRAIN_SLOT : overlaySlot(i - 1), width: i === 0 ? 2 : 1.5, points: true,
       dash: i === 0 ? undefined : historyDash,
       data: layersOf(r).map((l, k): Point => [k + 1, l.std]),
     })),

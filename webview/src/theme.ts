@@ -10,7 +10,7 @@ export interface Theme {
   key: string;
 }
 
-const paletteVars = ['--sc-c1', '--sc-c2', '--sc-c3', '--sc-c4', '--sc-c5', '--sc-c6'];
+const paletteVars = ['--sc-c1', '--sc-c2', '--sc-c3', '--sc-c4', '--sc-c5', '--sc-c6', '--sc-c7'];
 
 export function readTheme(el: Element): Theme {
   const style = getComputedStyle(el);
@@ -19,7 +19,7 @@ export function readTheme(el: Element): Theme {
     foreground: v('--sc-fg', '#333333'),
     muted: v('--sc-muted', '#767676'),
     grid: v('--sc-grid', 'rgba(128,128,128,0.25)'),
-    palette: paletteVars.map((name, i) => v(name, ['#1a73e8', '#d93025', '#188038', '#e37400', '#9334e6', '#b08800'][i])),
+    palette: paletteVars.map((name, i) => v(name, ['#1a73e8', '#d93025', '#188038', '#e37400', '#9334e6', '#b08800', '#8c959f'][i])),
   };
   return { ...theme, key: JSON.stringify(theme) };
 }

@@ -1,6 +1,7 @@
 // The whole training view (header + charts) over one run and its history. Used by the VS Code panel and by
 // the stand-alone HTML report; the host decides whether it is live.
 import { ChartBoard } from './chartBoard';
+import { ComparisonCard } from './comparisonCard';
 import { el } from './dom';
 import { Header } from './header';
 import type { PanelMessage } from './messages';
@@ -12,6 +13,10 @@ export interface ViewState {
   version: 1;
   run: RunView;
   history: LabelledRun[];
+  /** Ablation variants trained next to the run (live or finished); absent in states saved before ablations. */
+  variants?: LabelledRun[];
+  /** Label of the run itself when variants are shown ('residual'). */
+  label?: string;
   logLoss: boolean;
 }
 
@@ -22,6 +27,8 @@ export interface ViewOptions {
   restored?: boolean;
   onStop?: () => void;
   onStateChange?: (state: ViewState) => void;
+  /** Layer names become links that call this (the panel reveals the layer's source line). */
+  onRevealLayer?: (layer: string) => void;
 }
 
 export function isViewState(value: unknown): value is ViewState {
@@ -31,6 +38,7 @@ export function isViewState(value: unknown): value is ViewState {
 export class TrainingView {
   private state: ViewState = { version: 1, run: emptyRun(), history: [], logLoss: false };
   private readonly header: Header;
+  private readonly comparison = new ComparisonCard();
   private readonly board: ChartBoard;
   private frame = 0;
   private readonly disposers: (() => void)[] = [];
@@ -40,9 +48,9 @@ export class TrainingView {
     this.board = new ChartBoard((log) => {
       this.state.logLoss = log;
       this.changed();
-    });
+    }, options.onRevealLayer);
     const main = el('main', 'sc-view');
-    main.append(this.header.element, this.board.element);
+    main.append(this.header.element, this.comparison.element, this.board.element);
     root.replaceChildren(main);
     root.classList.add('skipcheck-training');
     if (typeof ResizeObserver !== 'undefined') {
@@ -65,6 +73,16 @@ export class TrainingView {
   receive(message: PanelMessage, now = Date.now()): void {
     if (message.type === 'history') {
       this.state.history = message.runs.map((r) => ({ label: r.label, run: foldRun(r.messages, false) }));
+    } else if (message.type === 'variants') {
+      this.state.variants = message.runs.map((r) => ({ label: r.label, run: foldRun(r.messages, false) }));
+      this.state.label ??= 'residual';
+    } else if (message.type === 'variant') {
+      const variants = (this.state.variants ??= []);
+      let v = variants.find((x) => x.label === message.label);
+      if (!v) variants.push((v = { label: message.label, run: emptyRun() }));
+      // Batches of a variant are not drawn (its epochs are): keep the persisted state small.
+      if (message.message.type !== 'batch') applyMessage(v.run, message.message, now);
+      this.state.label ??= 'residual';
     } else {
       applyMessage(this.state.run, message, now);
     }
@@ -75,9 +93,14 @@ export class TrainingView {
   renderNow(): void {
     if (this.frame) cancelAnimationFrame(this.frame);
     this.frame = 0;
-    const label = this.state.run.start?.model.name ?? 'this run';
+    const variants = this.state.variants ?? [];
+    const label = variants.length ? this.state.label ?? 'residual' : this.state.run.start?.model.name ?? 'this run';
+    const theme = readTheme(this.root);
     this.header.update(this.state.run, { live: this.options.live, restored: this.options.restored ?? false });
-    this.board.render({ label, run: this.state.run }, this.state.history, readTheme(this.root), this.state.logLoss);
+    this.comparison.update({ label, run: this.state.run }, variants, theme);
+    // An ablation compares its variants; earlier runs would only crowd the charts then.
+    const overlays = variants.length ? variants : this.state.history;
+    this.board.render({ label, run: this.state.run }, overlays, theme, this.state.logLoss, variants.length > 0);
   }
 
   scheduleRender(): void {

@@ -11,6 +11,7 @@ import { pickDataset, pickEntry } from './pickers';
 import { showTrainingCommand, TrainingStatus } from './statusBar';
 import { buildTrainConfig, defaultSettings, resolveNodePath, SettingsError, type TrainSettings } from './trainConfig';
 import { TrainingRun } from './trainingRun';
+import { askLocalWorkers, trainAcrossMachinesCommand } from './acrossMachines';
 
 export const trainCommand = 'skipcheck.trainOnGpu';
 
@@ -47,7 +48,8 @@ export function registerTraining(context: vscode.ExtensionContext): void {
 
   const refreshStatus = () => status.update([...runs.keys()].filter((r) => r.active));
 
-  async function train(args?: TrainArgs | vscode.Uri): Promise<void> {
+  /** `workers`: train in Keras with tf.distribute on that many local workers (Train across machines…). */
+  async function train(args?: TrainArgs | vscode.Uri, workers?: number): Promise<void> {
     if (!vscode.workspace.isTrusted) {
       const manage = 'Manage Workspace Trust';
       const answer = await vscode.window.showErrorMessage(
@@ -73,7 +75,7 @@ export function registerTraining(context: vscode.ExtensionContext): void {
       void vscode.window.showErrorMessage(`Skipcheck: save ${vscode.workspace.asRelativePath(uri)} before training.`);
       return;
     }
-    const trainerScript = context.asAbsolutePath('dist/trainer.js');
+    const trainerScript = context.asAbsolutePath(workers ? 'dist/distributed.js' : 'dist/trainer.js');
     if (!existsSync(trainerScript)) {
       void vscode.window.showErrorMessage(`Skipcheck: ${trainerScript} is missing; the extension was not built (npm run build).`);
       return;
@@ -104,13 +106,14 @@ export function registerTraining(context: vscode.ExtensionContext): void {
     let config;
     try {
       config = buildTrainConfig(settings, { modelFile: file, entry, dataset, workspaceDir });
+      if (workers) config.distributed = { workers };
     } catch (e) {
       if (!(e instanceof SettingsError)) throw e;
       void vscode.window.showErrorMessage(`Skipcheck: ${e.message}`);
       return;
     }
     const history = loadHistory({ workspaceDir, modelFile: file, entry });
-    const panel = TrainingPanel.create(context.extensionUri, `Train ${entry}`);
+    const panel = TrainingPanel.create(context.extensionUri, workers ? `Train ${entry} (${workers} workers)` : `Train ${entry}`);
     const run = new TrainingRun(
       { config, nodePath: resolveNodePath(settings.nodePath), trainerScript, cwd: workspaceDir, history },
       {
@@ -137,7 +140,13 @@ export function registerTraining(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     output,
     status,
-    vscode.commands.registerCommand(trainCommand, train),
+    vscode.commands.registerCommand(trainCommand, (args?: TrainArgs | vscode.Uri) => train(args)),
+    vscode.commands.registerCommand(trainAcrossMachinesCommand, async (args?: TrainArgs | vscode.Uri) => {
+      // Trust first: nothing is explained or asked in a workspace where it could not run.
+      if (!vscode.workspace.isTrusted) return train(args);
+      const workers = await askLocalWorkers();
+      if (workers) await train(args, workers);
+    }),
     vscode.commands.registerCommand(showTrainingCommand, () => {
       const active = [...runs].filter(([r]) => r.active);
       (active.at(-1) ?? [...runs].at(-1))?.[1].reveal();

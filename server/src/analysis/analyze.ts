@@ -1,12 +1,15 @@
+// The analysis pipeline end to end: parse and interpret a file's entry points, then report, rules, fixes
+// and fix verification. The only module that sees every stage.
 import * as ts from 'typescript';
 import type { AnalysisHost, AnalysisResult, AnalyzeOptions, EntryInfo } from './types';
 import { BudgetExceeded, Interpreter, UserThrow } from './interp/interpreter';
-import { ModelRecord } from './graph';
-import { Fn } from './values';
-import { rangeOf } from './text';
+import { ModelRecord } from './graph/graph';
+import { Fn } from './interp/values';
+import { rangeOf } from './syntax/text';
 import { modelInfo } from './report/models';
 import { collectSites } from './report/sites';
 import { runRules } from './rules';
+import { attachFixes } from './fixes/attach';
 import { verifyFixes } from './fixes/verify';
 import { runSymbolicPhase, symbolTable } from './symbolic/phase';
 import { symbolsOf } from './symbolic/expr';
@@ -33,7 +36,11 @@ export function analyze(file: string, text: string, host?: AnalysisHost, options
   const it = new Interpreter(overlay, options.maxSteps ?? DEFAULT_MAX_STEPS);
   try {
     const mod = it.loadModule(file, text);
-    guard(it, 'top level', () => it.runModule(mod));
+    const cutModels: ModelRecord[] = [];
+    let layersBefore = it.graph.layers.length;
+    if (guard(it, 'top level', () => it.runModule(mod)) === BUDGET) {
+      cutModels.push(...partialModel(it, 'top level', undefined, mod.sf, layersBefore, 0));
+    }
     const concrete = new Set<ts.Node>();
     for (const name of [...mod.exportOrder]) {
       const v = mod.exports.get(name);
@@ -41,8 +48,11 @@ export function analyze(file: string, text: string, host?: AnalysisHost, options
       concrete.add(v.node);
       it.currentEntry = name;
       const before = it.graph.models.length;
+      layersBefore = it.graph.layers.length;
       let returned: unknown;
-      guard(it, name, () => { returned = it.call(v, [], undefined, v.node as unknown as ts.CallExpression); });
+      if (guard(it, name, () => { returned = it.call(v, [], undefined, v.node as unknown as ts.CallExpression); }) === BUDGET) {
+        cutModels.push(...partialModel(it, name, v.node, v.node.getSourceFile(), layersBefore, before));
+      }
       it.currentEntry = undefined;
       for (const m of it.graph.models.slice(before)) m.entry ??= name;
       if (returned instanceof ModelRecord) {
@@ -51,14 +61,15 @@ export function analyze(file: string, text: string, host?: AnalysisHost, options
       }
     }
     const symbolic = runSymbolicPhase(it, mod, concrete, (what, f) => guard(it, what, f, SYMBOLIC_PATH_BUDGET));
-    result.models = it.graph.models.filter((m) => !it.symbolic.models.has(m)).map(modelInfo);
+    const shown = it.graph.models.filter((m) => !it.symbolic.models.has(m));
+    result.models = [...shown.map(modelInfo), ...cutModels.map((m) => ({ ...modelInfo(m), partial: 'step budget exceeded' }))];
     result.sites = collectSites(it.graph, it.tensorVars, it.symbolic.apps);
-    result.findings = runRules(it.graph, it.symbolic.apps);
+    result.findings = attachFixes(runRules(it.graph, it.symbolic.apps));
     if (symbolic.contracts.length) result.contracts = symbolic.contracts;
     if (symbolic.functionNotes.length) result.functionNotes = symbolic.functionNotes;
     const symbols = symbolTable(symbolicTexts(result), (s) => symbolic.contracts.find((c) => c.requires.some((r) => r.text.includes(s)))?.function ?? '');
     if (symbols.length) result.symbols = symbols;
-    if (options.verify !== false) verifyFixes(result, file, text, overlay, options);
+    if (options.verify !== false) verifyFixes(analyze, result, file, text, overlay, options);
   } catch (e) {
     // TypeScript's parser recurses once per nesting level: thousands of nested brackets overflow it.
     if (e instanceof RangeError && it.modules.size === 0) result.notes.push('the file is too deeply nested to parse; nothing was analysed');
@@ -69,6 +80,21 @@ export function analyze(file: string, text: string, host?: AnalysisHost, options
   return result;
 }
 
+/**
+ * The layers an entry created before the step budget cut it, as a model, when the cut came before any
+ * tf.model/tf.sequential: a huge generated network still shows what was built instead of nothing.
+ */
+function partialModel(it: Interpreter, name: string, node: ts.Node | undefined, sf: ts.SourceFile, layersBefore: number, modelsBefore: number): ModelRecord[] {
+  const layers = it.graph.layers.slice(layersBefore);
+  if (layers.length === 0 || it.graph.models.length > modelsBefore) return [];
+  const m = new ModelRecord(it.graph.id(), 'functional', name, { file: sf.fileName, sf, node: node ?? sf }, [], [], node ? name : undefined);
+  m.layers = layers;
+  m.incomplete = true;
+  return [m];
+}
+
+const BUDGET = 'step budget exceeded (huge loop or deep recursion); results are partial';
+
 /** Runs one entry point with a fresh budget; returns why it stopped early, if it did (also in notes). */
 function guard(it: Interpreter, what: string, f: () => void, budget = 1): string | undefined {
   it.resetBudget(budget);
@@ -77,7 +103,7 @@ function guard(it: Interpreter, what: string, f: () => void, budget = 1): string
   try {
     f();
   } catch (e) {
-    if (e instanceof BudgetExceeded) reason = 'step budget exceeded (huge loop or deep recursion); results are partial';
+    if (e instanceof BudgetExceeded) reason = BUDGET;
     else if (e instanceof UserThrow) reason = 'the code throws; results up to the throw are kept';
     else if (e instanceof RangeError) reason = 'too deeply nested to follow';
     else throw e;
@@ -105,4 +131,12 @@ function entryInfo(name: string, fn: Fn, file: string): EntryInfo {
   const defaultKeyword = ts.canHaveModifiers(fn.node) ? ts.getModifiers(fn.node)?.find((m) => m.kind === ts.SyntaxKind.DefaultKeyword) : undefined;
   const target = fn.node.name ?? (ts.isVariableDeclaration(fn.node.parent) ? fn.node.parent.name : defaultKeyword ?? fn.node);
   return { name, file, range: rangeOf(sf, target), requiredParams: requiredParams(fn.node) };
+}
+
+/**
+ * For hosts that analyse with `verify: false` to publish diagnostics sooner (the language server): checks
+ * the fixes once, when they are about to be offered. `text` must be the text `result` was computed from.
+ */
+export function ensureFixesVerified(result: AnalysisResult, text: string, host: AnalysisHost, options: AnalyzeOptions = {}): void {
+  verifyFixes(analyze, result, result.file, text, host, options);
 }

@@ -79,6 +79,11 @@ export interface ModelInfo {
   paramCount: number | null;
   /** The exported zero-argument function that built it, when there is one. */
   entry?: string;
+  /**
+   * Set when the analysis was cut (e.g. 'step budget exceeded') before the model was assembled: the
+   * layers built up to the cut, without inputs/outputs. Not a model tfjs would build as such.
+   */
+  partial?: string;
 }
 
 /**

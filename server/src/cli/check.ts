@@ -1,8 +1,10 @@
+// `skipcheck <files>`: analyses files from disk into one report per file.
 import * as fs from 'node:fs';
 import { analyze, type AnalysisResult, type Finding, type ModelInfo } from '../analysis';
 import { diskHost } from './files';
+import { toCliNote, type CliNote } from './notes';
 
-export interface FileReport { path: string; findings: Finding[]; models: ModelInfo[]; notes: string[] }
+export interface FileReport { path: string; findings: Finding[]; models: ModelInfo[]; notes: CliNote[] }
 
 /**
  * Analyses each file; a finding inside an imported helper is reported once, under the helper's file,
@@ -11,6 +13,7 @@ export interface FileReport { path: string; findings: Finding[]; models: ModelIn
 export function checkFiles(files: string[]): FileReport[] {
   const reports = new Map<string, FileReport>();
   const seen = new Set<string>();
+  const seenNotes = new Set<string>();
   const report = (p: string) => {
     let r = reports.get(p);
     if (!r) { r = { path: p, findings: [], models: [], notes: [] }; reports.set(p, r); }
@@ -22,12 +25,18 @@ export function checkFiles(files: string[]): FileReport[] {
     try {
       result = analyze(file, fs.readFileSync(file, 'utf8'), diskHost);
     } catch (e) {
-      report(file).notes.push(`could not analyse: ${e instanceof Error ? e.message : String(e)}`);
+      report(file).notes.push(toCliNote(`could not analyse: ${e instanceof Error ? e.message : String(e)}`, file));
       continue;
     }
     const r = report(file);
     r.models.push(...result.models);
-    r.notes.push(...result.notes);
+    for (const n of result.notes) {
+      const note = toCliNote(n, file);
+      const key = `${note.file}:${note.line ?? ''}:${note.message}`;
+      if (seenNotes.has(key)) continue;
+      seenNotes.add(key);
+      report(note.file).notes.push(note);
+    }
     for (const f of result.findings) {
       const key = `${f.file}:${f.range.start.line}:${f.range.start.character}:${f.rule}`;
       if (seen.has(key)) continue;

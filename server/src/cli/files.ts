@@ -1,3 +1,4 @@
+// The CLI's file access: expanding folders into source files and reading them for the analysis core.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AnalysisHost } from '../analysis';
@@ -12,7 +13,11 @@ export const diskHost: AnalysisHost = {
   },
 };
 
-/** Expands files and folders into source files; returns the paths that do not exist separately. */
+/**
+ * Expands files and folders into source files; returns the paths that do not exist separately. A file
+ * reached twice (a symlinked folder, two spellings on a case-insensitive disk) is listed once, under the
+ * first path that reached it.
+ */
 export function collectFiles(paths: string[]): { files: string[]; missing: string[] } {
   const files: string[] = [];
   const missing: string[] = [];
@@ -30,5 +35,11 @@ export function collectFiles(paths: string[]): { files: string[]; missing: strin
     if (st.isDirectory()) walk(p);
     else files.push(p);
   }
-  return { files: [...new Set(files.map((f) => path.resolve(f)))], missing };
+  const byReal = new Map<string, string>();
+  for (const f of files.map((x) => path.resolve(x))) {
+    let real = f;
+    try { real = fs.realpathSync.native(f); } catch { /* vanished meanwhile: keep the name */ }
+    if (!byReal.has(real)) byReal.set(real, f);
+  }
+  return { files: [...byReal.values()], missing };
 }

@@ -1,20 +1,35 @@
+// The three output formats of `skipcheck`: human lines, JSON, SARIF. Each says what the analysis could not
+// do (notes) as well as what it found, so "0 findings" is never mistaken for "clean" when it gave up.
 import * as path from 'node:path';
 import type { Finding } from '../analysis';
 import type { FileReport } from './check';
+import type { CliNote } from './notes';
+import { terminalSafe } from './terminal';
 
 const rel = (p: string) => path.relative(process.cwd(), p) || p;
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-/** `path:line:col severity rule message`, 1-based like compilers print. */
-export function formatHuman(reports: FileReport[]): string {
+const noteWhere = (n: CliNote) => `${rel(n.file)}${n.line !== undefined ? `:${n.line + 1}` : ''}`;
+
+/** `path:line:col severity rule message`, 1-based like compilers print; notes with `verbose`. */
+export function formatHuman(reports: FileReport[], options: { verbose?: boolean } = {}): string {
   const lines: string[] = [];
   for (const r of reports) {
     for (const f of r.findings) {
-      lines.push(`${rel(r.path)}:${f.range.start.line + 1}:${f.range.start.character + 1} ${f.severity} ${f.rule} ${f.message}`);
+      lines.push(terminalSafe(`${rel(r.path)}:${f.range.start.line + 1}:${f.range.start.character + 1} ${f.severity} ${f.rule} ${f.message}`));
     }
   }
+  const notes = reports.flatMap((r) => r.notes);
+  if (options.verbose) for (const n of notes) lines.push(terminalSafe(`${noteWhere(n)}: note: ${n.message}`));
   const n = reports.reduce((a, r) => a + r.findings.length, 0);
   const models = reports.reduce((a, r) => a + r.models.length, 0);
-  lines.push(`${reports.length} file${reports.length === 1 ? '' : 's'}, ${models} model${models === 1 ? '' : 's'}, ${n} finding${n === 1 ? '' : 's'}`);
+  const partial = reports.reduce((a, r) => a + r.models.filter((m) => m.partial).length, 0);
+  lines.push(`${plural(reports.length, 'file')}, ${plural(models, 'model')}${partial ? ` (${partial} partial)` : ''}, ${plural(n, 'finding')}`);
+  if (notes.length) {
+    const incomplete = new Set(notes.filter((x) => x.incomplete).map((x) => x.file)).size;
+    lines.push(`${plural(notes.length, 'note')}${incomplete ? ` (${plural(incomplete, 'file')} not fully analysed)` : ''}` +
+      (options.verbose ? '' : '; --verbose shows them'));
+  }
   return lines.join('\n');
 }
 
@@ -26,10 +41,11 @@ export function formatJson(reports: FileReport[]): string {
         rule, severity, message, range,
         fixes: fixes.map(({ title, edits }) => ({ title, edits })),
       })),
-      models: r.models.map(({ name, range, layers }) => ({
-        name, range,
+      models: r.models.map(({ name, range, layers, partial }) => ({
+        name, range, ...(partial ? { partial } : {}),
         layers: layers.map(({ className, outputShape, range: lr }) => ({ className, outputShape, range: lr })),
       })),
+      notes: r.notes.map((n) => ({ message: n.message, ...(n.line !== undefined ? { line: n.line } : {}), incomplete: n.incomplete })),
     })),
   }, null, 2);
 }
@@ -44,6 +60,8 @@ const RULES: { id: string; text: string }[] = [
   { id: 'activation-before-batchnorm', text: 'A fused activation before BatchNormalization; the usual order is conv -> BN -> activation.' },
 ];
 
+const sarifUri = (p: string) => rel(p).split(path.sep).join('/');
+
 /** SARIF 2.1.0, as code-scanning services read it: 1-based lines and columns. */
 export function formatSarif(reports: FileReport[]): string {
   const results = reports.flatMap((r) => r.findings.map((f) => ({
@@ -52,11 +70,22 @@ export function formatSarif(reports: FileReport[]): string {
     message: { text: f.message },
     locations: [{
       physicalLocation: {
-        artifactLocation: { uri: rel(r.path).split(path.sep).join('/') },
+        artifactLocation: { uri: sarifUri(r.path) },
         region: {
           startLine: f.range.start.line + 1, startColumn: f.range.start.character + 1,
           endLine: f.range.end.line + 1, endColumn: f.range.end.character + 1,
         },
+      },
+    }],
+  })));
+  // Notes are about the run, not the code: SARIF's place for them is the invocation's notifications.
+  const notifications = reports.flatMap((r) => r.notes.map((n) => ({
+    level: n.incomplete ? 'warning' : 'note',
+    message: { text: n.message },
+    locations: [{
+      physicalLocation: {
+        artifactLocation: { uri: sarifUri(n.file) },
+        ...(n.line !== undefined ? { region: { startLine: n.line + 1 } } : {}),
       },
     }],
   })));
@@ -65,6 +94,7 @@ export function formatSarif(reports: FileReport[]): string {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     runs: [{
       tool: { driver: { name: 'skipcheck', informationUri: 'https://www.npmjs.com/package/skipcheck', rules: RULES.map((r) => ({ id: r.id, shortDescription: { text: r.text } })) } },
+      invocations: [{ executionSuccessful: true, toolExecutionNotifications: notifications }],
       results,
     }],
   }, null, 2);

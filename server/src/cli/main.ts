@@ -1,27 +1,38 @@
+// The `skipcheck` command line: argument parsing and dispatch to check, fix, train and setup-native.
 import { checkFiles } from './check';
 import { collectFiles } from './files';
 import { fixFiles } from './fix';
 import { formatHuman, formatJson, formatSarif } from './format';
+import { terminalSafe } from './terminal';
 
 const USAGE = `Usage:
-  skipcheck [--format human|json|sarif] [--fix] <files or folders...>
+  skipcheck [--format human|json|sarif] [--fix] [--verbose] [--strict] <files or folders...>
   skipcheck train <file> [--entry fn] [--dataset mnist|synthetic|cifar10:<dir>|idx:<images>,<labels>]
                   [--epochs N] [--batch-size N] [--lr X] [--out dir]
   skipcheck setup-native [--from <dir>] [--gpu]
+  skipcheck export <file> --to keras --out <dir> [--entry fn] [training options]
 
 Checks TensorFlow.js residual networks (.ts/.js/.mts/.cts) for shape mismatches and ResNet mistakes.
-Exit status: 0 no error finding, 1 error findings, 2 usage or internal error.`;
+  --verbose   print every note (what the analysis could not follow), not only their count
+  --strict    exit 2 when a file could not be fully analysed (step budget, nesting, analyzer error)
+Exit status: 0 no error finding, 1 error findings, 2 usage or internal error (or, with --strict, a file
+not fully analysed).`;
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'train') return (await import('../trainer/cli.js')).runTrainCli(argv.slice(1));
+  if (argv[0] === 'export') return (await import('../export/cli.js')).runExportCli(argv.slice(1));
   if (argv[0] === 'setup-native') return (await import('../native/setup.js')).runSetupNativeCli(argv.slice(1));
   let format = 'human';
   let fix = false;
+  let verbose = false;
+  let strict = false;
   const paths: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--help' || a === '-h') { console.log(USAGE); return 0; }
     if (a === '--fix') fix = true;
+    else if (a === '--verbose' || a === '-v') verbose = true;
+    else if (a === '--strict') strict = true;
     else if (a === '--format' || a.startsWith('--format=')) {
       format = a.includes('=') ? a.split('=')[1] : argv[++i];
       if (!['human', 'json', 'sarif'].includes(format)) { console.error(`skipcheck: unknown format '${format}'\n\n${USAGE}`); return 2; }
@@ -32,12 +43,20 @@ async function main(argv: string[]): Promise<number> {
   const { files, missing } = collectFiles(paths);
   if (missing.length) { console.error(`skipcheck: no such file or folder: ${missing.join(', ')}`); return 2; }
   if (fix) {
-    const changed = fixFiles(files);
-    if (format === 'human') for (const f of changed) console.log(`fixed ${f}`);
+    const { changed, skipped } = fixFiles(files);
+    if (format === 'human') for (const f of changed) console.log(terminalSafe(`fixed ${f}`));
+    for (const s of skipped) console.error(terminalSafe(`skipcheck: --fix: ${s.file} ${s.reason}`));
   }
   const reports = checkFiles(files);
-  const out = format === 'json' ? formatJson(reports) : format === 'sarif' ? formatSarif(reports) : formatHuman(reports);
+  const out = format === 'json' ? formatJson(reports) : format === 'sarif' ? formatSarif(reports) : formatHuman(reports, { verbose });
   console.log(out);
+  if (strict) {
+    const incomplete = [...new Set(reports.flatMap((r) => r.notes.filter((n) => n.incomplete).map((n) => n.file)))];
+    if (incomplete.length) {
+      console.error(terminalSafe(`skipcheck: --strict: not fully analysed: ${incomplete.join(', ')}`));
+      return 2;
+    }
+  }
   return reports.some((r) => r.findings.some((f) => f.severity === 'error')) ? 1 : 0;
 }
 

@@ -1,6 +1,6 @@
 // Findings as LSP diagnostics, with the user's per-rule severity applied.
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver/node';
-import type { Finding, Severity } from '../analysis';
+import type { Finding, Severity, FunctionNote } from '../analysis';
 import type { Files } from './files';
 import type { Settings } from './settings';
 
@@ -12,6 +12,19 @@ const severities: Record<Severity, DiagnosticSeverity> = {
   info: DiagnosticSeverity.Information,
   hint: DiagnosticSeverity.Hint,
 };
+
+export const notAnalysedCode = 'not-analysed';
+
+/** A function the analyzer could not follow: a hint at its name, so a clean file is not taken for a checked one. */
+export function notAnalysedDiagnostic(note: FunctionNote): Diagnostic {
+  return {
+    range: note.range,
+    severity: DiagnosticSeverity.Hint,
+    source,
+    code: notAnalysedCode,
+    message: `not analysed: ${note.function}: ${note.reason}`,
+  };
+}
 
 /** Null when the user turned the rule off. */
 export function toDiagnostic(finding: Finding, settings: Settings, files: Files): Diagnostic | null {

@@ -9,12 +9,15 @@ export interface Settings {
   rules: Partial<Record<RuleId, RuleLevel>>;
   inlayHints: { enabled: boolean; maxLength: number };
   debounceMs: number;
+  /** Hint-level "not analysed: …" diagnostics on functions the analyzer could not follow. */
+  notAnalysed: boolean;
 }
 
 export const defaultSettings: Settings = {
   rules: {},
   inlayHints: { enabled: true, maxLength: 40 },
   debounceMs: 150,
+  notAnalysed: true,
 };
 
 const levels: readonly RuleLevel[] = ['off', 'hint', 'info', 'warning', 'error'];
@@ -43,14 +46,16 @@ export function parseSettings(raw: unknown): Settings {
   let enabled = defaultSettings.inlayHints.enabled;
   let maxLength = defaultSettings.inlayHints.maxLength;
   let debounceMs = defaultSettings.debounceMs;
+  let notAnalysed = defaultSettings.notAnalysed;
   for (const [key, v] of flat) {
     if (key.startsWith('rules.')) {
       if (typeof v === 'string' && (levels as readonly string[]).includes(v)) rules[key.slice(6) as RuleId] = v as RuleLevel;
     } else if (key === 'inlayHints.enabled' && typeof v === 'boolean') enabled = v;
     else if (key === 'inlayHints.maxLength' && typeof v === 'number' && v >= 1) maxLength = Math.floor(v);
     else if (key === 'debounceMs' && typeof v === 'number' && v >= 0) debounceMs = v;
+    else if (key === 'notAnalysed' && typeof v === 'boolean') notAnalysed = v;
   }
-  return { rules, inlayHints: { enabled, maxLength }, debounceMs };
+  return { rules, inlayHints: { enabled, maxLength }, debounceMs, notAnalysed };
 }
 
 export class SettingsCache {

@@ -4,6 +4,8 @@ import {
   CodeActionKind,
   CodeLensRefreshRequest,
   DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
   TextDocuments,
   TextDocumentSyncKind,
   type Connection,
@@ -18,6 +20,8 @@ import { inlayHints } from './inlayHints';
 import { SettingsCache } from './settings';
 import { AnalysisStore } from './store';
 import { Validator } from './validator';
+import { Workspace } from './workspace';
+import { SOURCE_EXTENSIONS } from './workspaceScan';
 
 export interface ServerOptions {
   /** The analysis core, passed in by the entry point (tests pass their own). */
@@ -28,7 +32,10 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   const documents = new TextDocuments(TextDocument);
   const files = new Files(documents);
   const store = new AnalysisStore(files);
-  const client = { configuration: false, dynamicConfiguration: false, documentChanges: false, inlayRefresh: false, lensRefresh: false };
+  const workspace = new Workspace();
+  const client = {
+    configuration: false, dynamicConfiguration: false, documentChanges: false, inlayRefresh: false, lensRefresh: false, watchFiles: false,
+  };
   const settings = new SettingsCache(connection, () => client.configuration);
   const validator = new Validator({
     connection,
@@ -37,6 +44,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     store,
     settings,
     analyze: options.analyze,
+    workspace,
     onResultsChanged: () => {
       if (client.inlayRefresh) connection.languages.inlayHint.refresh().catch(() => undefined);
       if (client.lensRefresh) connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
@@ -46,7 +54,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   /** Fresh analyses for a document and for the open documents that import it (they hold its helpers' sites). */
   const freshen = (uri: string) => {
     validator.ensureFresh(uri);
-    for (const dep of store.dependentsOf(files.fileOf(uri))) validator.ensureFresh(dep);
+    for (const dep of validator.dependentsOf(files.fileOf(uri))) validator.ensureFresh(dep);
     return files.fileOf(uri);
   };
 
@@ -57,6 +65,9 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     client.documentChanges = caps.workspace?.workspaceEdit?.documentChanges === true;
     client.inlayRefresh = caps.workspace?.inlayHint?.refreshSupport === true;
     client.lensRefresh = caps.workspace?.codeLens?.refreshSupport === true;
+    client.watchFiles = caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    workspace.setRoots(folders.filter((u) => u.startsWith('file:')).map((u) => files.fileOf(u)));
     if (params.initializationOptions) settings.changed(params.initializationOptions);
     return {
       capabilities: {
@@ -73,6 +84,39 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   connection.onInitialized(() => {
     if (client.dynamicConfiguration) {
       void connection.client.register(DidChangeConfigurationNotification.type, { section: 'skipcheck' });
+    }
+    if (client.watchFiles && workspace.folders.length > 0) {
+      const globPattern = `**/*.{${[...SOURCE_EXTENSIONS].map((e) => e.slice(1)).join(',')}}`;
+      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern }] }).catch(() => undefined);
+    }
+    void indexWorkspace();
+  });
+
+  /** Index the folders, then analyse the closed files that use tfjs, behind whatever the editor asks for. */
+  const indexWorkspace = async () => {
+    if (workspace.folders.length === 0) return;
+    const start = Date.now();
+    await workspace.index();
+    const relevant = [...workspace.graph.relevant()];
+    connection.console.log(
+      `skipcheck: indexed ${workspace.graph.size} source files in ${Date.now() - start} ms; ${relevant.length} use tfjs` +
+        (workspace.truncated ? ` (${workspace.truncated})` : ''),
+    );
+    for (const file of relevant) {
+      const uri = files.uriOf(file);
+      if (!documents.get(uri)) validator.scheduleInBackground(uri);
+    }
+  };
+
+  connection.onDidChangeWatchedFiles(async ({ changes }) => {
+    for (const change of changes) {
+      const file = files.fileOf(change.uri);
+      // An open document's text is the editor's; its disk events say nothing new.
+      if (!workspace.contains(file) || documents.get(files.uriOf(file))) continue;
+      const wasRelevant = workspace.graph.isRelevant(file);
+      if (change.type === FileChangeType.Deleted) workspace.update(file, undefined);
+      else await workspace.refresh(file);
+      if (wasRelevant || workspace.graph.isRelevant(file)) validator.changedOnDisk(files.uriOf(file));
     }
   });
 
@@ -93,15 +137,12 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   });
   documents.onDidClose(({ document }) => {
     justOpened.delete(document.uri);
-    const dependents = store.dependentsOf(files.fileOf(document.uri));
-    void validator.forget(document.uri);
-    // They read the closed document's unsaved text; from now on they read the file on disk.
-    for (const dep of dependents) validator.schedule(dep);
+    void validator.closed(document.uri);
   });
 
   connection.onHover((params) => {
     const file = freshen(params.textDocument.uri);
-    return hover(store.sitesFor(file), params.position);
+    return hover({ sites: store.sitesFor(file), models: store.modelsFor(file), entries: store.entriesFor(params.textDocument.uri), contracts: store.contractsFor(file) }, params.position);
   });
 
   connection.onCodeAction(async (params) => {

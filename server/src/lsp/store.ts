@@ -1,15 +1,17 @@
 // The latest analysis of each open document, and queries across them by target file. A finding or site can
 // live in a different file than the document analysed (a helper imported from a model file), so queries
 // gather from every analysis that read the target file at its current version.
-import type { AnalysisResult, EntryInfo, Finding, SiteInfo } from '../analysis';
+import type { AnalysisResult, EntryInfo, Finding, ModelInfo, SiteInfo, FunctionNote } from '../analysis';
 import type { Files, ReadVersions } from './files';
+import { contractsOf, mergeContracts, type ContractView } from './contracts';
+import type { SymbolicSite } from './hover';
 import { rangeKey } from './ranges';
 
 export interface Snapshot {
   uri: string;
   file: string;
-  /** Document version analysed. */
-  version: number;
+  /** Document version analysed; null for a closed file analysed from disk. */
+  version: number | null;
   result: AnalysisResult;
   /** The text analysed, for checking fixes later against the same version. */
   text: string;
@@ -92,10 +94,10 @@ export class AnalysisStore {
    * Sites in `file`; one site seen by several analyses (a helper analysed alone and from its importer)
    * becomes one, with the call contexts of all of them.
    */
-  sitesFor(file: string): SiteInfo[] {
-    const merged = new Map<string, SiteInfo>();
+  sitesFor(file: string): SymbolicSite[] {
+    const merged = new Map<string, SymbolicSite>();
     for (const { snapshot } of this.currentFor(file)) {
-      for (const site of snapshot.result.sites) {
+      for (const site of snapshot.result.sites as SymbolicSite[]) {
         if (site.file !== file) continue;
         const key = `${site.kind}|${rangeKey(site.range)}`;
         const prev = merged.get(key);
@@ -108,11 +110,52 @@ export class AnalysisStore {
           shapes: [...prev.shapes, ...site.shapes],
           paramCounts: [...prev.paramCounts, ...site.paramCounts],
           operandShapes: prev.operandShapes || site.operandShapes ? [...(prev.operandShapes ?? []), ...(site.operandShapes ?? [])] : undefined,
+          symbolicShapes: concatOptional(prev.symbolicShapes, site.symbolicShapes),
+          symbolicOperandShapes: concatOptional(prev.symbolicOperandShapes, site.symbolicOperandShapes),
           storedIn: prev.storedIn ?? site.storedIn,
         });
       }
     }
     return [...merged.values()];
+  }
+
+  /**
+   * Functions in `file` the analyzer could not follow. One that some analysis did follow (a caller's run
+   * reached it with other arguments) still counts as not followed where it failed: the reasons are merged.
+   */
+  functionNotesFor(file: string): FunctionNote[] {
+    const byPlace = new Map<string, FunctionNote>();
+    for (const { snapshot } of this.currentFor(file)) {
+      for (const n of snapshot.result.functionNotes ?? []) {
+        if (n.file !== file) continue;
+        const key = rangeKey(n.range);
+        const prev = byPlace.get(key);
+        if (!prev) byPlace.set(key, n);
+        else if (!prev.reason.split('; ').includes(n.reason)) byPlace.set(key, { ...prev, reason: `${prev.reason}; ${n.reason}` });
+      }
+    }
+    return [...byPlace.values()];
+  }
+
+  /** Contracts of the functions in `file`, from every current analysis that derived one. */
+  contractsFor(file: string): ContractView[] {
+    const all = this.currentFor(file).flatMap(({ snapshot }) => contractsOf(snapshot.result));
+    return mergeContracts(all.filter((c) => c.file === file));
+  }
+
+  /** Models created in `file` (a builder's tf.model call), one per distinct model across analyses. */
+  modelsFor(file: string): ModelInfo[] {
+    const seen = new Set<string>();
+    const out: ModelInfo[] = [];
+    for (const { snapshot } of this.currentFor(file)) {
+      for (const m of snapshot.result.models) {
+        const key = JSON.stringify(m);
+        if (m.file !== file || seen.has(key)) continue;
+        seen.add(key);
+        out.push(m);
+      }
+    }
+    return out;
   }
 
   /** Entries are trained from their own file, so only that file's analysis lists them. */
@@ -124,4 +167,12 @@ export class AnalysisStore {
   all(): Snapshot[] {
     return [...this.snapshots.values()];
   }
+}
+
+/** Both lists' items, each distinct once; absent when neither has any. */
+function concatOptional<T>(a: T[] | undefined, b: T[] | undefined): T[] | undefined {
+  if (!a && !b) return undefined;
+  const out = new Map<string, T>();
+  for (const x of [...(a ?? []), ...(b ?? [])]) out.set(JSON.stringify(x), x);
+  return [...out.values()];
 }

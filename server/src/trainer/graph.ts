@@ -55,3 +55,37 @@ export function residualOperand(operands: SymbolicTensor[]): number {
   dists.forEach((d, i) => { if (d.get(fork!)! > dists[branch].get(fork!)!) branch = i; });
   return branch;
 }
+
+/** How a two-operand merge splits into a residual branch and a shortcut, when it is a residual merge. */
+export interface ShortcutSplit {
+  /** Index of the residual-branch operand. */
+  branch: number;
+  /** Index of the shortcut operand (the fork itself, or a projection of it). */
+  shortcut: number;
+  /** Id of the tensor both operands derive from. */
+  fork: number;
+  /** True when the shortcut is the fork itself (no layer on it). */
+  identity: boolean;
+}
+
+/**
+ * Splits the operands of a merge into branch and shortcut: the shortcut is the operand nearer to the fork
+ * (residualOperand). Undefined when the operands share no ancestor, are not two, or are equally far from
+ * the fork (two parallel branches, not a shortcut).
+ */
+export function shortcutSplit(operands: SymbolicTensor[]): ShortcutSplit | undefined {
+  if (operands.length !== 2) return undefined;
+  const dists = operands.map(ancestorDistances);
+  let fork: number | undefined;
+  let best = Infinity;
+  for (const [id] of dists[0]) {
+    if (!dists[1].has(id)) continue;
+    const total = dists[0].get(id)! + dists[1].get(id)!;
+    if (total < best) { best = total; fork = id; }
+  }
+  if (fork === undefined) return undefined;
+  const [d0, d1] = [dists[0].get(fork)!, dists[1].get(fork)!];
+  if (d0 === d1) return undefined;
+  const branch = d0 > d1 ? 0 : 1;
+  return { branch, shortcut: 1 - branch, fork, identity: Math.min(d0, d1) === 0 };
+}

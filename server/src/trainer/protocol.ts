@@ -8,6 +8,9 @@ export type DatasetSpec =
   | { kind: 'cifar10'; dir: string }
   | { kind: 'idx'; images: string; labels: string };
 
+/** Which network a run trains: the model as written, or an ablation twin built from it (ablation/twin.ts). */
+export type Variant = 'residual' | 'plain' | 'no-bn';
+
 export interface TrainConfig {
   /** Absolute path of the user's model file. */
   modelFile: string;
@@ -16,8 +19,15 @@ export interface TrainConfig {
   dataset: DatasetSpec;
   epochs: number;
   batchSize: number;
-  optimizer: 'adam' | 'sgd' | 'rmsprop';
+  /** 'momentum' is SGD with momentum 0.9 (He et al. 2015's optimizer). */
+  optimizer: 'adam' | 'sgd' | 'rmsprop' | 'momentum';
   learningRate: number;
+  /** L2 weight decay on conv/dense kernels (the paper: 1e-4); 0 or undefined = none. */
+  weightDecay?: number;
+  /** Epochs (1-based) at whose start the learning rate is divided by 10 (a step schedule; sgd/momentum only). */
+  lrDropEpochs?: number[];
+  /** The network trained: as written (default) or an ablation twin with the same initial weights. */
+  variant?: Variant;
   validationSplit: number;
   seed: number;
   /** Limit on training samples (after the split); undefined = all. */
@@ -28,6 +38,8 @@ export interface TrainConfig {
   outDir?: string;
   /** Workspace folder used first when resolving tfjs backends. */
   workspaceDir?: string;
+  /** Train in Keras with tf.distribute across this many local workers instead (server/src/distributed/). */
+  distributed?: { workers: number; python?: string };
 }
 
 export interface BackendAttempt { pkg: string; ok: boolean; reason?: string; advice?: string }
@@ -42,6 +54,8 @@ export interface LayerStd {
   /** True when the measured output is after a fused nonlinearity. */
   afterActivation: boolean;
   std: number;
+  /** A layer on a projection shortcut: it has no counterpart in the plain twin, so overlays leave it out. */
+  projection?: boolean;
 }
 
 export interface BlockSignal {
@@ -60,11 +74,18 @@ export type TrainerMessage =
       /** Set when training uses TensorFlow's fused kernels instead of tfjs's composed ops (nativeKernels.ts). */
       kernels?: string;
       model: { name: string; layers: LayerSummary[]; params: number }; config: TrainConfig;
+      /** Set when an ablation twin is trained: what was taken out of the model as written. */
+      ablation?: { variant: Variant; originalName: string; originalParams: number; removed: string[]; projections: string[] };
       dataset: { name: string; train: number; validation: number; inputShape: number[]; classes: number } }
   | { type: 'batch'; epoch: number; batch: number; batches: number; loss: number; acc?: number }
   | { type: 'epoch'; epoch: number; epochs: number; loss: number; acc?: number; valLoss?: number; valAcc?: number;
-      samplesPerSec: number; seconds: number }
-  | { type: 'std'; epoch: number; layers: LayerStd[]; blocks: BlockSignal[] }
+      samplesPerSec: number; seconds: number; learningRate?: number }
+  /**
+   * Response figures on the probe batch. 'batch-statistics': BatchNormalization normalises with the probe
+   * batch's own mean and variance (training-mode arithmetic, moving averages left untouched, dropout off), so
+   * a BN output has std ~gamma however far the moving averages lag.
+   */
+  | { type: 'std'; epoch: number; layers: LayerStd[]; blocks: BlockSignal[]; measurement?: 'batch-statistics' }
   | { type: 'warning'; message: string }
   /** How training steps execute, once that is settled (after the first few batches on tfjs-node). */
   | { type: 'execution'; mode: 'graph' | 'eager'; message: string }
@@ -81,6 +102,8 @@ export type TrainerErrorCode =
   | 'classes-mismatch'
   | 'non-finite-loss'
   | 'backend-failed'
+  /** The requested ablation twin cannot be built from this model (e.g. no additive shortcut). */
+  | 'ablation-refused'
   | 'internal';
 
 export type TrainerCommand = { type: 'cancel' };

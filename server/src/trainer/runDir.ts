@@ -1,10 +1,11 @@
 // The run folder: config.json, metrics.jsonl (every message, one whole line each, so a reader can follow
 // a live run and drop a partial last line), and the trained model in tfjs's file format.
-import { appendFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as tfType from '@tensorflow/tfjs';
 import type { Tf } from './datasets/batches';
 import type { TrainConfig, TrainerMessage } from './protocol';
+import { writeFileAtomic } from '../io/writeFileAtomic';
 
 export const METRICS_FILE = 'metrics.jsonl';
 export const MODEL_DIR = 'model';
@@ -17,12 +18,8 @@ export function createRunDir(config: TrainConfig, now = new Date()): string {
   return dir;
 }
 
-/** Readers never see a half-written file: write a sibling, then rename over the target. */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
-}
+/** Readers never see a half-written file (shared with `--fix`). */
+export { writeFileAtomic } from '../io/writeFileAtomic';
 
 export function appendMetric(runDir: string, message: TrainerMessage): void {
   // One appendFileSync per line: the line reaches the file in a single write.
@@ -30,12 +27,12 @@ export function appendMetric(runDir: string, message: TrainerMessage): void {
 }
 
 /**
- * Writes model.json + weights.bin under <runDir>/model through a save handler rather than `file://`, so
+ * Writes model.json + weights.bin under <runDir>/<folder> (default model) through a save handler rather than `file://`, so
  * it works on the pure-JS backend too and each file lands atomically; the files are the ones tfjs-node's
  * file:// handler writes, loadable with tf.loadLayersModel('file://.../model.json').
  */
-export async function saveModel(tf: Tf, model: tfType.LayersModel, runDir: string): Promise<string> {
-  const dir = join(runDir, MODEL_DIR);
+export async function saveModel(tf: Tf, model: tfType.LayersModel, runDir: string, folder = MODEL_DIR): Promise<string> {
+  const dir = join(runDir, folder);
   mkdirSync(dir, { recursive: true });
   await model.save(tf.io.withSaveHandler(async (artifacts) => {
     const weights = artifacts.weightData === undefined ? new ArrayBuffer(0)

@@ -13,7 +13,11 @@ import { installNativeKernels } from './nativeKernels';
 import { nativeDropout, type NativeDropout } from './nativeDropout';
 import { loadGraphAddon } from './graphStep/addon';
 import { StepRunner } from './graphStep/stepRunner';
+import { buildTwin, TwinError } from './ablation/twin';
+import { learningRateAt } from './config';
 import { createProbe } from './probe';
+import { seedInitializers } from './seeding';
+import { addWeightDecay } from './weightDecay';
 import type { LayerSummary, TrainConfig, TrainerErrorCode, TrainerMessage } from './protocol';
 import { seededPermutation } from './random';
 import { appendMetric, createRunDir, saveModel, writeFileAtomic } from './runDir';
@@ -42,11 +46,26 @@ export async function runTraining(config: TrainConfig, backend: LoadedBackend, s
   writeFileAtomic(join(runDir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
   const emit: Emit = (m) => { appendMetric(runDir, m); sink(m); };
   let model: tfType.LayersModel | undefined;
-  let steps: StepRunner | undefined;
+  let runner: StepRunnerSlot | undefined;
   let dropout: NativeDropout | undefined;
+  // Initializers, dropout masks and anything else drawing from Math.random follow the run's seed.
+  const unseed = seedInitializers(config.seed);
   try {
     const loaded = await loadModel(config.modelFile, config.entry, tf);
     model = loaded.model;
+    let ablation: Extract<TrainerMessage, { type: 'start' }>['ablation'];
+    if (config.variant && config.variant !== 'residual') {
+      const original = model;
+      model = undefined;
+      try {
+        const twin = await buildTwin(tf, original, config.variant);
+        model = twin.model;
+        ablation = { variant: config.variant, originalName: original.name, originalParams: original.countParams(), removed: twin.removed, projections: twin.projections };
+      } catch (err) {
+        if (err instanceof TwinError) throw new TrainError('ablation-refused', err.message);
+        throw err;
+      } finally { original.dispose(); }
+    }
     const native = installNativeKernels(tf);
     dropout = nativeDropout(tf, model);
     const kernels = [
@@ -60,15 +79,26 @@ export async function runTraining(config: TrainConfig, backend: LoadedBackend, s
     emit({
       type: 'start', runDir, backend: backend.pkg, device: backend.device, tfVersion: tfVersion(tf), attempts: backend.attempts, ...(kernels ? { kernels } : {}),
       model: { name: model.name, layers: summarize(model), params: model.countParams() },
-      config: { ...config, entry: loaded.entry },
+      config: { ...config, entry: loaded.entry }, ...(ablation ? { ablation } : {}),
       dataset: { name: ds.name, train: prepared.train.length, validation: prepared.validation.length, inputShape, classes: ds.classes },
     });
     if (native.problem) warnings.push({ type: 'warning', message: `TensorFlow's fused kernels are not used (${native.problem}): training runs tfjs's own, slower ops.` });
     warnings.forEach(emit);
-    steps = new StepRunner(tf, model, tf.getBackend() === 'tensorflow' ? loadGraphAddon(backend.packageDir) : undefined,
-      (r) => emit({ type: 'execution', ...r }));
-    const outcome = await fitLoop(tf, model, steps, config, prepared, emit, cancel);
-    steps.sync();
+    const trained = model;
+    const addon = tf.getBackend() === 'tensorflow' ? loadGraphAddon(backend.packageDir) : undefined;
+    const slot: StepRunnerSlot = runner = {
+      current: undefined,
+      // A learning-rate change is a new step: the graph recorded the old rate as a constant.
+      renew: () => {
+        slot.current?.sync();
+        slot.current?.dispose();
+        slot.current = new StepRunner(tf, trained, addon, (r) => emit({ type: 'execution', ...r }));
+        return slot.current;
+      },
+    };
+    slot.renew();
+    const outcome = await fitLoop(tf, model, slot, config, prepared, emit, cancel);
+    slot.current?.sync();
     await saveModel(tf, model, runDir);
     emit({ type: 'end', reason: outcome, runDir, seconds: (Date.now() - t0) / 1000 });
     return outcome;
@@ -76,13 +106,16 @@ export async function runTraining(config: TrainConfig, backend: LoadedBackend, s
     emit(toErrorMessage(err));
     return 'failed';
   } finally {
-    steps?.dispose();
+    runner?.current?.dispose();
     dropout?.dispose();
     // The optimizer's slots (Adam moments...) are not the model's weights: model.dispose() leaves them.
     model?.optimizer?.dispose();
     model?.dispose();
+    unseed();
   }
 }
+
+interface StepRunnerSlot { current: StepRunner | undefined; renew(): StepRunner }
 
 function fusedKernelsNote(batchNormLayers: number): string {
   return `TensorFlow's fused ReluGrad${batchNormLayers ? ` and FusedBatchNormV3 (${batchNormLayers} BatchNormalization layers)` : ''}`;
@@ -118,9 +151,10 @@ function prepare(tf: Tf, model: tfType.LayersModel, config: TrainConfig, emit: E
 function compile(tf: Tf, model: tfType.LayersModel, config: TrainConfig, emit: Emit): void {
   const optimizers: Record<string, (lr: number) => tfType.Optimizer> = {
     adam: (lr) => tf.train.adam(lr), sgd: (lr) => tf.train.sgd(lr), rmsprop: (lr) => tf.train.rmsprop(lr),
+    momentum: (lr) => tf.train.momentum(lr, 0.9),
   };
   const make = optimizers[config.optimizer];
-  if (!make) throw new TrainError('internal', `Unknown optimizer "${config.optimizer}" (adam, sgd or rmsprop).`);
+  if (!make) throw new TrainError('internal', `Unknown optimizer "${config.optimizer}" (adam, sgd, rmsprop or momentum).`);
   const outLayer = model.outputs[0].sourceLayer;
   const activation = String((outLayer.getConfig() as { activation?: unknown }).activation ?? 'linear');
   let loss: string | ((yTrue: tfType.Tensor, yPred: tfType.Tensor) => tfType.Tensor) = 'categoricalCrossentropy';
@@ -131,17 +165,25 @@ function compile(tf: Tf, model: tfType.LayersModel, config: TrainConfig, emit: E
   } else if (activation !== 'softmax') {
     emit({ type: 'warning', message: `The output layer ${outLayer.name} uses ${activation}; categorical cross-entropy expects softmax probabilities.` });
   }
-  model.compile({ optimizer: make(config.learningRate), loss, metrics: ['accuracy'] });
+  const optimizer = make(learningRateAt(config, 1));
+  if (config.weightDecay) addWeightDecay(tf, model, optimizer, config.weightDecay);
+  model.compile({ optimizer, loss, metrics: ['accuracy'] });
 }
 
-async function fitLoop(tf: Tf, model: tfType.LayersModel, steps: StepRunner, config: TrainConfig, p: Prepared, emit: Emit, cancel: CancelToken):
+async function fitLoop(tf: Tf, model: tfType.LayersModel, runner: StepRunnerSlot, config: TrainConfig, p: Prepared, emit: Emit, cancel: CancelToken):
   Promise<'completed' | 'cancelled'> {
+  let steps = runner.current!;
   const probe = p.probe.length ? createProbe(tf, model) : undefined;
   const probeX = probe ? makeBatch(tf, p.ds, p.probe, p.inputShape) : undefined;
   probeX?.y.dispose();
   const batches = Math.ceil(p.train.length / config.batchSize);
   try {
     for (let epoch = 1; epoch <= config.epochs; epoch++) {
+      const lr = learningRateAt(config, epoch);
+      if (lr !== learningRateAt(config, epoch - 1 || 1)) {
+        steps = runner.renew();
+        (model.optimizer as tfType.SGDOptimizer).setLearningRate(lr);
+      }
       const order = seededPermutation(p.train.length, config.seed + epoch);
       const started = Date.now();
       let lossSum = 0;
@@ -167,9 +209,9 @@ async function fitLoop(tf: Tf, model: tfType.LayersModel, steps: StepRunner, con
       if (val === 'cancelled') return 'cancelled';
       emit({
         type: 'epoch', epoch, epochs: config.epochs, loss: lossSum / seen, acc: accSum / seen, ...val,
-        samplesPerSec: seen / Math.max(seconds, 1e-6), seconds,
+        samplesPerSec: seen / Math.max(seconds, 1e-6), seconds, learningRate: lr,
       });
-      if (probe && probeX) emit({ type: 'std', epoch, ...probe.measure(probeX.x) });
+      if (probe && probeX) emit({ type: 'std', epoch, ...probe.measure(probeX.x), measurement: 'batch-statistics' });
     }
     return 'completed';
   } finally {

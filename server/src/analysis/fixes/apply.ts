@@ -1,3 +1,4 @@
+// Applying edits to text: one fix, or every preferred fix of a file at once (CLI --fix, LSP fix-all).
 import type { Finding, TextEdit } from '../types';
 
 function lineStarts(text: string): number[] {

@@ -1,6 +1,7 @@
+// Text edits that respect the user's style: quotes, indentation, line endings, casts, fresh names.
 import * as ts from 'typescript';
-import { propText } from '../interp/ast';
-import { spanRange } from '../text';
+import { propText } from '../syntax/ast';
+import { spanRange } from '../syntax/text';
 import type { TextEdit } from '../types';
 
 /** The quote character the file mostly uses for strings, so inserted code looks like the user's. */

@@ -1,6 +1,7 @@
-import type { Application } from '../graph';
+// The padding: 'same' fix for windowed layers whose 'valid' padding shrinks a residual branch.
+import type { Application } from '../graph/graph';
 import type { Fix } from '../types';
-import { lineOfLayer } from '../rules/causes';
+import { lineOfLayer } from '../syntax/text';
 import { quoteOf, setProperty } from './edits';
 
 /** padding: 'same' on each layer (deduplicated by source location); undefined when no config literal is editable. */

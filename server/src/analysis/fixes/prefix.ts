@@ -1,4 +1,5 @@
-import type { Application } from '../graph';
+// How the file creates layers (`tf.layers.`, `layers.`), so that fixes write new layers the same way.
+import type { Application } from '../graph/graph';
 
 /**
  * How new layers should be created in the file of `app`: the way the user created the merge layer

@@ -1,7 +1,8 @@
+// The shortcut projection fix (ResNet option B): a 1x1 convolution or dense layer on the shortcut.
 import * as ts from 'typescript';
 import type { Fix, TextEdit } from '../types';
-import type { MergeSite } from '../rules/branch';
-import { skipOuter } from '../interp/ast';
+import type { MergeSite } from '../graph/branch';
+import { skipOuter } from '../syntax/ast';
 import { castSuffix, enclosingStatement, freshName, indentAt, insertStatementBefore, isTs, quoteOf, replaceNode } from './edits';
 import { layerPrefix } from './prefix';
 

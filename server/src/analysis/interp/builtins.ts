@@ -1,5 +1,6 @@
-import { ClassValue, Fn, Native, Obj, UNKNOWN, type Value, truthy } from '../values';
-import type { Interpreter } from './interpreter';
+// The JavaScript globals and primitive/array methods the interpreter models (Math, Array.from, push...).
+import { ClassValue, Fn, Native, Obj, UNKNOWN, type NativeCall, type Value, truthy } from './values';
+import { UNKNOWN_KEYS, forgetArray, forgetObject, forgetReachable, freeze, isFrozen } from './forget';
 
 const num = (v: Value): number | undefined => (typeof v === 'number' ? v : undefined);
 
@@ -17,7 +18,7 @@ function namespace(name: string, members: Record<string, Value>): Native {
 /** Object.keys and friends: defined on plain objects, a step per property. */
 function ofObject(name: string, f: (o: Obj) => Value): Native {
   return new Native(`Object.${name}`, ([o], call) => {
-    if (!(o instanceof Obj)) return UNKNOWN;
+    if (!(o instanceof Obj) || o.props.has(UNKNOWN_KEYS)) return UNKNOWN;
     call.charge(o.props.size);
     return f(o);
   });
@@ -31,11 +32,11 @@ export function builtinGlobals(): [string, Value][] {
   }
   const arrayFrom = new Native('Array.from', (args, call) => {
     const [src, fn] = args;
-    let items: Value[] | undefined;
-    if (Array.isArray(src)) items = [...src];
-    else if (src instanceof Obj && typeof src.props.get('length') === 'number') items = new Array(src.props.get('length') as number).fill(undefined);
-    if (!items || items.length > 100_000) return UNKNOWN;
-    call.charge(items.length);
+    // The size is known before anything is allocated: refuse or charge it first.
+    const n = Array.isArray(src) ? src.length : src instanceof Obj ? src.props.get('length') : undefined;
+    if (typeof n !== 'number' || !(n >= 0 && n <= MAX_ARRAY) || !Number.isInteger(n)) return UNKNOWN;
+    call.charge(n);
+    const items: Value[] = Array.isArray(src) ? [...src] : new Array<Value>(n).fill(undefined);
     return fn === undefined ? items : items.map((v, i) => call.invoke(fn, [v, i]));
   });
   const objectNs = namespace('Object', {
@@ -43,11 +44,15 @@ export function builtinGlobals(): [string, Value][] {
     values: ofObject('values', (o) => [...o.props.values()]),
     entries: ofObject('entries', (o) => [...o.props].map(([k, v]) => [k, v])),
     assign: new Native('Object.assign', ([t, ...srcs], call) => {
-      if (!(t instanceof Obj)) return UNKNOWN;
-      for (const s of srcs) if (s instanceof Obj) { call.charge(s.props.size); for (const [k, v] of s.props) t.props.set(k, v); }
+      if (!(t instanceof Obj) || t.cls || isFrozen(t)) { forgetReachable(t, call.charge, () => undefined); return UNKNOWN; }
+      for (const s of srcs) {
+        if (s instanceof Obj && !s.props.has(UNKNOWN_KEYS) && !s.cls) { call.charge(s.props.size); for (const [k, v] of s.props) t.props.set(k, v); }
+        // A source the analyzer cannot enumerate may overwrite any key (or run setters): the target is unknown.
+        else if (s !== null && s !== undefined && typeof s !== 'number' && typeof s !== 'boolean') { forgetObject(t); return t; }
+      }
       return t;
     }),
-    freeze: new Native('Object.freeze', ([o]) => o),
+    freeze: new Native('Object.freeze', ([o]) => { freeze(o); return o; }),
   });
   const identity = (name: string) => new Native(name, ([v]) => v);
   const globals: [string, Value][] = [
@@ -70,7 +75,8 @@ export function builtinGlobals(): [string, Value][] {
     ['Symbol', UNKNOWN],
     ['process', UNKNOWN],
     ['Error', new Native('Error', () => new Obj())],
-    ['JSON', UNKNOWN],
+    // Reads its argument and builds a new value: nothing the analyzer tracks changes.
+    ['JSON', namespace('JSON', { stringify: new Native('JSON.stringify', () => UNKNOWN), parse: new Native('JSON.parse', () => UNKNOWN) })],
     ['Promise', UNKNOWN],
     ['globalThis', UNKNOWN],
   ];
@@ -78,8 +84,8 @@ export function builtinGlobals(): [string, Value][] {
 }
 
 /** Members of primitives and arrays: only the pure ones. */
-export function primitiveMember(it: Interpreter, recv: Value, key: string): Value {
-  if (Array.isArray(recv)) return arrayMethod(it, recv, key);
+export function primitiveMember(recv: Value, key: string): Value {
+  if (Array.isArray(recv)) return arrayMethod(recv, key);
   if (typeof recv === 'string') {
     if (key === 'length') return recv.length;
     const fn = (String.prototype as unknown as Record<string, unknown>)[key];
@@ -87,7 +93,9 @@ export function primitiveMember(it: Interpreter, recv: Value, key: string): Valu
     return new Native(`String.${key}`, (args, call) => {
       if (args.some((a) => a === UNKNOWN || (typeof a === 'object' && a !== null))) return UNKNOWN;
       // Strings in model code are names: refuse to build huge ones ('x'.repeat(1e9)) rather than run out of memory.
-      const size = key === 'repeat' ? recv.length * (num(args[0]) ?? 0) : key === 'padStart' || key === 'padEnd' ? num(args[0]) ?? 0 : recv.length;
+      // Every string argument may end up in the result (concat, replace), so it counts too.
+      const argChars = args.reduce<number>((n, a) => n + (typeof a === 'string' ? a.length : 0), 0);
+      const size = key === 'repeat' ? recv.length * (num(args[0]) ?? 0) : key === 'padStart' || key === 'padEnd' ? num(args[0]) ?? 0 : recv.length + argChars;
       if (!(size <= MAX_STRING)) return UNKNOWN;
       call.charge(size);
       return attempt(() => {
@@ -105,6 +113,8 @@ export function primitiveMember(it: Interpreter, recv: Value, key: string): Valu
 
 /** Longest string the interpreter builds; longer results are UNKNOWN. */
 export const MAX_STRING = 1 << 20;
+/** Longest array a builtin creates from a length (Array.from({ length })); longer ones are UNKNOWN. */
+export const MAX_ARRAY = 100_000;
 
 /** A JS builtin that throws on odd arguments (toFixed(200), repeat(-1)) gives UNKNOWN instead. */
 function attempt(f: () => Value): Value {
@@ -113,7 +123,7 @@ function attempt(f: () => Value): Value {
 
 const PURE_STRING_METHODS = new Set(['toUpperCase', 'toLowerCase', 'padStart', 'padEnd', 'slice', 'substring', 'split', 'includes', 'startsWith', 'endsWith', 'indexOf', 'trim', 'repeat', 'concat', 'replace', 'charAt', 'at']);
 
-function arrayMethod(it: Interpreter, arr: Value[], key: string): Value {
+function arrayMethod(arr: Value[], key: string): Value {
   const cb = (name: string, body: (fn: Value, invoke: (f: Value, a: Value[]) => Value, rest: Value[]) => Value) =>
     new Native(`Array.${name}`, ([fn, ...rest], call) => body(fn, call.invoke, rest));
   // Whole-array operations cost a step per element, so that the step budget also bounds array doubling.
@@ -126,22 +136,42 @@ function arrayMethod(it: Interpreter, arr: Value[], key: string): Value {
     case 'unshift': return linear('unshift', (args) => { arr.unshift(...args); return arr.length; });
     case 'slice': return linear('slice', ([a, b]) => arr.slice(num(a), num(b)));
     case 'concat': return new Native('concat', (args, call) => {
+      call.charge(arr.length + args.reduce<number>((n, a) => n + (Array.isArray(a) ? a.length : 1), 0));
       const out = [...arr];
       for (const a of args) {
-        if (Array.isArray(a)) { call.charge(a.length); for (const v of a) out.push(v); } else out.push(a);
+        if (Array.isArray(a)) { for (const v of a) out.push(v); } else out.push(a);
       }
-      call.charge(arr.length);
       return out;
     });
     case 'reverse': return linear('reverse', () => arr.reverse());
+    case 'sort': return new Native('sort', ([cmp], call) => sortArray(arr, cmp, call));
+    case 'splice': return new Native('splice', (args, call) => {
+      const [start, count, ...items] = args;
+      if (typeof start !== 'number' || (count !== undefined && typeof count !== 'number')) { forgetArray(arr); return UNKNOWN; }
+      call.charge(arr.length + items.length);
+      return args.length < 2 ? arr.splice(start) : arr.splice(start, count as number, ...items);
+    });
     case 'indexOf': return linear('indexOf', ([v]) => arr.indexOf(v));
     case 'includes': return linear('includes', ([v]) => (v === UNKNOWN || arr.includes(UNKNOWN) ? UNKNOWN : arr.includes(v)));
-    case 'join': return linear('join', ([sep]) => (arr.some((v) => v === UNKNOWN || (typeof v === 'object' && v !== null)) ? UNKNOWN : arr.join(typeof sep === 'string' ? sep : ',')));
+    case 'join': return linear('join', ([sep]) => {
+      if (arr.some((v) => v === UNKNOWN || (typeof v === 'object' && v !== null)) || (sep !== undefined && typeof sep !== 'string')) return UNKNOWN;
+      const s = sep ?? ',';
+      // Measured before joining: a thousand copies of a long name must not become a gigabyte string.
+      const size = arr.reduce<number>((n, v) => n + (v === undefined || v === null ? 0 : String(v).length) + s.length, 0);
+      return size > MAX_STRING ? UNKNOWN : arr.join(s);
+    });
     case 'at': return new Native('at', ([i]) => (typeof i === 'number' ? arr.at(i) : UNKNOWN));
-    case 'fill': return linear('fill', ([v]) => arr.fill(v));
+    case 'fill': return linear('fill', ([v, start, end]) => {
+      if ((start !== undefined && typeof start !== 'number') || (end !== undefined && typeof end !== 'number')) { forgetArray(arr); return arr; }
+      return arr.fill(v, start, end);
+    });
     case 'keys': return linear('keys', () => arr.map((_, i) => i));
     case 'entries': return linear('entries', () => arr.map((v, i) => [i, v]));
-    case 'flat': return linear('flat', () => arr.flat() as Value[]);
+    case 'flat': return new Native('flat', ([depth], call) => {
+      const d = depth === undefined ? 1 : depth;
+      if (typeof d !== 'number' || Number.isNaN(d)) return UNKNOWN;
+      return flatten(arr, d, call.charge);
+    });
     case 'forEach': return cb('forEach', (fn, inv) => { arr.forEach((v, i) => inv(fn, [v, i, arr])); return undefined; });
     case 'map': return cb('map', (fn, inv) => arr.map((v, i) => inv(fn, [v, i, arr])));
     case 'filter': return cb('filter', (fn, inv) => {
@@ -172,6 +202,50 @@ function arrayMethod(it: Interpreter, arr: Value[], key: string): Value {
     });
     default: return UNKNOWN;
   }
+}
+
+/**
+ * Array.prototype.sort. Without a comparator JS compares the elements' strings, which is exact for known
+ * primitives; a comparator is called like JS would call it. Any unknown (an element, a comparison) leaves
+ * the order unknown: the elements are forgotten (the length stays: sort never changes it).
+ */
+function sortArray(arr: Value[], cmp: Value, call: NativeCall): Value {
+  call.charge(arr.length * Math.max(1, Math.ceil(Math.log2(arr.length + 1))));
+  const unknownOrder = {};
+  if (cmp === undefined) {
+    if (arr.some((v) => v !== undefined && (v === UNKNOWN || (typeof v === 'object' && v !== null)))) { forgetArray(arr); return arr; }
+    return arr.sort();
+  }
+  try {
+    return arr.sort((a, b) => {
+      const r = call.invoke(cmp, [a, b]);
+      if (typeof r !== 'number') throw unknownOrder;
+      return r;
+    });
+  } catch (e) {
+    if (e !== unknownOrder) throw e;
+    forgetArray(arr);
+    return arr;
+  }
+}
+
+/**
+ * Array.prototype.flat, charging every element it visits at every depth before the result grows, so that
+ * nested arrays sharing one big inner array (a tree of aliases) cannot multiply past the step budget.
+ */
+function flatten(arr: Value[], depth: number, charge: (n: number) => void): Value[] {
+  const out: Value[] = [];
+  const visit = (a: Value[], d: number) => {
+    charge(a.length);
+    for (let i = 0; i < a.length; i++) {
+      if (!(i in a)) continue; // flat skips holes
+      const v = a[i];
+      if (Array.isArray(v) && d > 0) visit(v, d - 1);
+      else out.push(v);
+    }
+  };
+  visit(arr, depth);
+  return out;
 }
 
 export const isCallable = (v: Value): boolean => v instanceof Fn || v instanceof Native || v instanceof ClassValue;

@@ -1,51 +1,47 @@
+// What a skipped piece of code may change: the names it assigns and the objects it calls methods on.
 import * as ts from 'typescript';
-import { perNode, skipOuter } from './ast';
+import { perNode, skipOuter } from '../syntax/ast';
 
-/** Identifiers a piece of code may assign (x = …, x += …, x++), outside nested functions. */
-export const assignedNames = perNode((root: ts.Node): ReadonlySet<string> => {
-  const out = new Set<string>();
+/**
+ * What a piece of code may change, outside nested functions: the identifiers it assigns (x = …, x += …,
+ * x++, and obj for obj.p = …) and those whose methods it calls (arr.push, model.add: those objects may have
+ * been mutated). One walk for both: a runaway 5 MB function is walked once when the budget cuts it.
+ */
+export const effects = perNode((root: ts.Node): { assigned: ReadonlySet<string>; receivers: ReadonlySet<string> } => {
+  const assigned = new Set<string>();
+  const receivers = new Set<string>();
   const target = (t: ts.Node) => {
     t = skipOuter(t);
-    if (ts.isIdentifier(t)) out.add(t.text);
+    if (ts.isIdentifier(t)) assigned.add(t.text);
     else if (ts.isArrayLiteralExpression(t)) t.elements.forEach(target);
     else if (ts.isObjectLiteralExpression(t)) {
       for (const p of t.properties) {
-        if (ts.isShorthandPropertyAssignment(p)) out.add(p.name.text);
+        if (ts.isShorthandPropertyAssignment(p)) assigned.add(p.name.text);
         else if (ts.isPropertyAssignment(p)) target(p.initializer);
       }
     } else if (ts.isPropertyAccessExpression(t) || ts.isElementAccessExpression(t)) {
       // obj.p = … mutates obj: forget obj itself.
       const base = rootIdentifier(t);
-      if (base) out.add(base);
+      if (base) assigned.add(base);
     }
   };
   const visit = (n: ts.Node): void => {
     if (n !== root && (ts.isFunctionLike(n) || ts.isClassLike(n))) return;
     if (ts.isBinaryExpression(n) && isAssignmentOperator(n.operatorToken.kind)) target(n.left);
-    if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) &&
+    else if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) &&
       (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken)) target(n.operand);
-    ts.forEachChild(n, visit);
-  };
-  visit(root);
-  return out;
-});
-
-/** Identifiers whose methods are called (arr.push, model.add): those objects may have been mutated. */
-export const receiverNames = perNode((root: ts.Node): ReadonlySet<string> => {
-  const out = new Set<string>();
-  const visit = (n: ts.Node): void => {
-    if (n !== root && (ts.isFunctionLike(n) || ts.isClassLike(n))) return;
-    if (ts.isCallExpression(n)) {
+    else if (ts.isDeleteExpression(n)) target(n.expression);
+    else if (ts.isCallExpression(n)) {
       const callee = skipOuter(n.expression);
       if (ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee)) {
         const base = rootIdentifier(callee.expression);
-        if (base) out.add(base);
+        if (base) receivers.add(base);
       }
     }
     ts.forEachChild(n, visit);
   };
   visit(root);
-  return out;
+  return { assigned, receivers };
 });
 
 function rootIdentifier(n: ts.Node): string | undefined {

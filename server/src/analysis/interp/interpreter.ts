@@ -1,18 +1,21 @@
+// The symbolic interpreter: runs model-building code over Values, with a step budget, building the Graph.
 import * as ts from 'typescript';
 import type { AnalysisHost } from '../types';
-import { Graph, type CallFrame, type SourceRef, TensorNode, LayerInstance, ModelRecord } from '../graph';
-import { ClassValue, Fn, Native, Obj, UNKNOWN, type NativeCall, type Value, truthy } from '../values';
+import { Graph, type CallFrame, type SourceRef, TensorNode, LayerInstance, ModelRecord } from '../graph/graph';
+import { ClassValue, Fn, Native, Obj, UNKNOWN, type NativeCall, type Value, truthy } from './values';
 import { Scope } from './scope';
 import { ModuleRecord, candidatePaths, isTfjsSpecifier, parse } from './modules';
 import { binaryOp, unaryOp } from './operators';
-import { builtinGlobals, primitiveMember } from './builtins';
+import { MAX_STRING, builtinGlobals, primitiveMember } from './builtins';
 import { TfApi } from './tfjs';
 import { SymbolicSession } from '../symbolic/session';
 import { SymCond } from '../symbolic/cond';
 import { SymNum } from '../symbolic/value';
 import { symbolicMember } from '../symbolic/params';
-import { assignedNames, receiverNames } from './havoc';
-import { boundNames, containsReturn, escapingJumps, hasExport, isDefault, isParameterPropertyModifier, isStatic, isVarList, labelsOf, propText, skipOuter, varNames } from './ast';
+import type { Machine } from './machine';
+import { effects } from './havoc';
+import { UNKNOWN_KEYS, forgetArray, forgetObject, forgetReachable, isAccessor, isForgotten, isFrozen, known, markAccessor } from './forget';
+import { boundNames, containsReturn, escapingJumps, isSloppyScript, hasExport, isDefault, isParameterPropertyModifier, isStatic, isVarList, labelsOf, propText, skipOuter, varNames } from '../syntax/ast';
 
 /** The user's program threw: ends the current entry point, like it would end the real run. */
 export class UserThrow extends Error { constructor() { super('user code threw'); } }
@@ -28,6 +31,8 @@ type Completion =
   | { kind: 'uncertain' };
 
 const MAX_CALL_DEPTH = 60;
+/** The largest array index JS has (2^32 - 2); larger numeric keys are plain properties. */
+const MAX_ARRAY_INDEX = 4294967294;
 /** How many entry points' worth of steps one analysis may spend in total. */
 const WHOLE_FILE_BUDGETS = 4;
 
@@ -36,7 +41,7 @@ const WHOLE_FILE_BUDGETS = 4;
  * computed, everything else is UNKNOWN, and tfjs calls build a Graph instead of tensors. Never executes
  * user code for real.
  */
-export class Interpreter {
+export class Interpreter implements Machine {
   readonly graph = new Graph();
   readonly notes: string[] = [];
   readonly modules = new Map<string, ModuleRecord>();
@@ -50,6 +55,10 @@ export class Interpreter {
   readonly tensorVars: { at: SourceRef; name: string; tensor: TensorNode; symbolic?: boolean }[] = [];
   private steps = 0;
   private stepLimit = 0;
+  /** How many try statements with a catch clause are running: a throw there goes to the catch. */
+  private catching = 0;
+  /** Counts calls to code the analyzer cannot see, any of which may have thrown. */
+  private unseenCalls = 0;
   /** Symbolic runs: the current path's decisions and facts, and what each application needed. */
   readonly symbolic = new SymbolicSession();
 
@@ -100,6 +109,16 @@ export class Interpreter {
    */
   resetBudget(fraction = 1): void {
     this.stepLimit = Math.min(this.steps + Math.ceil(this.maxSteps * fraction), this.maxSteps * WHOLE_FILE_BUDGETS);
+    this.catching = 0;
+  }
+
+  /**
+   * Something JS would throw for (reading a property of null, calling undefined, writing a frozen object
+   * in strict code). Inside a try with a catch the catch runs, as it would; elsewhere the analyzer stays
+   * quiet and goes on with UNKNOWN, since a crash at that point is not what the user is asking about.
+   */
+  private implicitThrow(): void {
+    if (this.catching > 0) throw new UserThrow();
   }
 
   private tick(): void {
@@ -108,8 +127,12 @@ export class Interpreter {
 
   /** Work proportional to a size (copying an array, building a string) costs that many steps. */
   charge(n: number): void {
+    if (this.steps + n > this.stepLimit) {
+      // A single huge charge (a length of 1e9) ends this entry point, not the budget of the ones after it.
+      this.steps = this.stepLimit + 1;
+      throw new BudgetExceeded();
+    }
     this.steps += n;
-    if (this.steps > this.stepLimit) throw new BudgetExceeded();
   }
 
   private nativeCall(node: ts.CallExpression | ts.NewExpression, thisValue: Value): NativeCall {
@@ -232,13 +255,13 @@ export class Interpreter {
       case ts.SyntaxKind.IfStatement:
         return this.execIf(node as ts.IfStatement, scope, mod);
       case ts.SyntaxKind.ForStatement:
-        return this.execFor(node as ts.ForStatement, scope, mod);
+        return this.cutByBudget(node, scope, () => this.execFor(node as ts.ForStatement, scope, mod));
       case ts.SyntaxKind.ForOfStatement:
       case ts.SyntaxKind.ForInStatement:
-        return this.execForEach(node as ts.ForOfStatement | ts.ForInStatement, scope, mod);
+        return this.cutByBudget(node, scope, () => this.execForEach(node as ts.ForOfStatement | ts.ForInStatement, scope, mod));
       case ts.SyntaxKind.WhileStatement:
       case ts.SyntaxKind.DoStatement:
-        return this.execWhile(node as ts.WhileStatement | ts.DoStatement, scope, mod);
+        return this.cutByBudget(node, scope, () => this.execWhile(node as ts.WhileStatement | ts.DoStatement, scope, mod));
       case ts.SyntaxKind.SwitchStatement:
         return this.execSwitch(node as ts.SwitchStatement, scope, mod);
       case ts.SyntaxKind.BreakStatement:
@@ -351,8 +374,9 @@ export class Interpreter {
   private forget(nodes: (ts.Node | undefined)[], scope: Scope): void {
     for (const n of nodes) {
       if (!n) continue;
-      for (const name of assignedNames(n)) scope.havoc(name);
-      for (const name of receiverNames(n)) {
+      const { assigned, receivers } = effects(n);
+      for (const name of assigned) scope.havoc(name);
+      for (const name of receivers) {
         const v = scope.get(name);
         if (v instanceof ModelRecord) v.incomplete = true;
         else if (Array.isArray(v) || v instanceof Obj) scope.havoc(name);
@@ -406,11 +430,15 @@ export class Interpreter {
   private execForEach(node: ts.ForOfStatement | ts.ForInStatement, outer: Scope, mod: ModuleRecord): Completion {
     const coll = this.evalExpr(node.expression, outer, mod);
     let items: Value[] | undefined;
-    if (ts.isForOfStatement(node)) {
+    // Iterating copies the collection: charged before the copy is made.
+    if (Array.isArray(coll) || typeof coll === 'string') this.charge(coll.length);
+    else if (coll instanceof Obj) this.charge(coll.props.size);
+    if (isForgotten(coll) || (coll instanceof Obj && coll.props.has(UNKNOWN_KEYS))) items = undefined;
+    else if (ts.isForOfStatement(node)) {
       if (Array.isArray(coll)) items = [...coll];
       else if (typeof coll === 'string') items = [...coll];
     } else if (coll instanceof Obj) items = [...coll.props.keys()];
-    else if (Array.isArray(coll)) items = coll.map((_, i) => String(i));
+    else if (Array.isArray(coll)) items = Object.keys(coll);
     if (!items) return this.skipUncertain([node], outer, mod);
     for (const item of items) {
       const scope = new Scope(outer);
@@ -470,16 +498,43 @@ export class Interpreter {
     return undefined;
   }
 
+  /**
+   * A loop the step budget stops half-way has made only some of its writes: forget what it writes, so that
+   * later entry points (which get a fresh budget) see unknowns rather than half-updated values.
+   */
+  private cutByBudget(loop: ts.Node, scope: Scope, f: () => Completion): Completion {
+    try {
+      return f();
+    } catch (e) {
+      if (e instanceof BudgetExceeded) this.forget([loop], scope);
+      throw e;
+    }
+  }
+
   private execTry(node: ts.TryStatement, scope: Scope, mod: ModuleRecord): Completion {
     let result: Completion;
+    const unseenBefore = this.unseenCalls;
+    if (node.catchClause) this.catching++;
+    let threw = false;
     try {
       result = this.execStmt(node.tryBlock, scope, mod);
     } catch (e) {
       if (!(e instanceof UserThrow) || !node.catchClause) throw e;
+      threw = true;
+      this.catching--;
       const cs = new Scope(scope);
       const decl = node.catchClause.variableDeclaration;
       if (decl) this.bindPattern(decl.name, UNKNOWN, cs, mod, true);
       result = this.execStmt(node.catchClause.block, cs, mod);
+    } finally {
+      if (node.catchClause && !threw) this.catching--;
+    }
+    if (node.catchClause && !threw && this.unseenCalls !== unseenBefore) {
+      // Code the analyzer could not see ran inside the try and may have thrown part-way: the try block may
+      // have stopped anywhere and the catch block may have run. Forget what either writes.
+      this.forget([node.tryBlock, node.catchClause.block], scope);
+      if (result?.kind === 'return' || containsReturn(node.catchClause.block)) result = { kind: 'return', value: UNKNOWN };
+      else if (escapingJumps(node.tryBlock).length > 0 || escapingJumps(node.catchClause.block).length > 0) result = { kind: 'uncertain' };
     }
     // The finally block runs after a normal or caught end; its own abrupt completion wins.
     if (node.finallyBlock) {
@@ -514,6 +569,7 @@ export class Interpreter {
       return;
     }
     // Array binding pattern
+    value = known(value);
     name.elements.forEach((el, i) => {
       if (ts.isOmittedExpression(el)) return;
       let v: Value;
@@ -537,7 +593,9 @@ export class Interpreter {
   assignTo(target: ts.Node, value: Value, scope: Scope, mod: ModuleRecord): void {
     target = skipOuter(target);
     if (ts.isIdentifier(target)) {
-      scope.set(target.text, value);
+      // A sloppy script assigning an undeclared name creates a global, as in a <script> tag.
+      if (!scope.has(target.text) && isSloppyScript(mod.sf)) this.globals.declare(target.text, value);
+      else scope.set(target.text, value);
       if (value instanceof TensorNode) this.tensorVars.push({ at: { file: mod.file, sf: mod.sf, node: target }, name: target.text, tensor: value, symbolic: this.symbolic.root !== undefined });
       return;
     }
@@ -553,6 +611,7 @@ export class Interpreter {
       return;
     }
     if (ts.isArrayLiteralExpression(target)) {
+      value = known(value);
       target.elements.forEach((el, i) => {
         if (ts.isOmittedExpression(el)) return;
         if (ts.isSpreadElement(el)) this.assignTo(el.expression, Array.isArray(value) ? value.slice(i) : UNKNOWN, scope, mod);
@@ -571,20 +630,22 @@ export class Interpreter {
     }
   }
 
+  /** A write under an unknown key: any element or property may have changed, or been added. */
   private havocValue(v: Value): void {
-    if (Array.isArray(v)) v.fill(UNKNOWN);
-    else if (v instanceof Obj) for (const k of v.props.keys()) v.props.set(k, UNKNOWN);
+    if (Array.isArray(v)) forgetArray(v);
+    else if (v instanceof Obj) forgetObject(v);
   }
 
   // ---------------------------------------------------------------- members
 
   getMember(obj: Value, key: string): Value {
     if (obj === UNKNOWN) return UNKNOWN;
-    if (obj === null || obj === undefined) return UNKNOWN; // would throw at run time; stay quiet
+    if (obj === null || obj === undefined) { this.implicitThrow(); return UNKNOWN; } // TypeError at run time
     if (Array.isArray(obj)) {
+      if (isForgotten(obj)) return UNKNOWN;
       if (key === 'length') return obj.length;
       if (/^\d+$/.test(key)) return obj[Number(key)];
-      return primitiveMember(this, obj, key);
+      return primitiveMember(obj, key);
     }
     if (obj instanceof Obj) {
       if (obj.props.has(key)) return obj.props.get(key);
@@ -598,8 +659,8 @@ export class Interpreter {
       const symbolicField = symbolicMember(this, obj, key);
       if (symbolicField !== undefined) return symbolicField;
       if (obj.cls) return UNKNOWN; // inherited from a base we don't model (e.g. tf.layers.Layer)
-      if (obj.props.has('%unknownSpread')) return UNKNOWN;
-      return key === 'hasOwnProperty' ? primitiveMember(this, obj, key) : undefined;
+      if (obj.props.has(UNKNOWN_KEYS)) return UNKNOWN;
+      return key === 'hasOwnProperty' ? primitiveMember(obj, key) : undefined;
     }
     if (obj instanceof ClassValue) {
       for (let c: Value = obj; c instanceof ClassValue; c = c.superClass) {
@@ -610,7 +671,7 @@ export class Interpreter {
     if (obj instanceof Native) return obj.getImpl ? obj.getImpl(key) : UNKNOWN;
     if (obj instanceof TensorNode || obj instanceof LayerInstance || obj instanceof ModelRecord) return this.tf.member(obj, key);
     if (obj instanceof Fn) return key === 'name' ? obj.name : UNKNOWN;
-    return primitiveMember(this, obj, key);
+    return primitiveMember(obj, key);
   }
 
   private findMethod(cls: ClassValue, key: string): Value | undefined {
@@ -623,13 +684,65 @@ export class Interpreter {
   }
 
   setMember(obj: Value, key: string, value: Value): void {
+    if (obj === null || obj === undefined) { this.implicitThrow(); return; }
+    // Ignored in sloppy code, a TypeError in strict code: either way nothing is written; inside a try the
+    // catch may run, so the try's effects become unknown.
+    if (isFrozen(obj)) { this.unseenCalls++; return; }
+    if (obj instanceof Obj && this.callSetter(obj, key, value)) return;
     if (Array.isArray(obj)) {
-      if (key === 'length' && typeof value === 'number') obj.length = value;
-      else if (/^\d+$/.test(key)) obj[Number(key)] = value;
+      if (isForgotten(obj)) return;
+      if (key === 'length') {
+        if (value === UNKNOWN) { forgetArray(obj); return; }
+        const n = typeof value === 'number' ? value : Number.NaN;
+        if (!(Number.isInteger(n) && n >= 0 && n <= MAX_ARRAY_INDEX + 1)) throw new UserThrow(); // RangeError: Invalid array length
+        // Growing makes holes that every later copy or loop walks: paid for before it happens.
+        if (n > obj.length) this.charge(n - obj.length);
+        obj.length = n;
+      } else if (/^\d+$/.test(key) && Number(key) <= MAX_ARRAY_INDEX) {
+        const i = Number(key);
+        if (i >= obj.length) this.charge(i + 1 - obj.length);
+        obj[i] = value;
+      }
       return;
     }
-    if (obj instanceof Obj) obj.props.set(key, value);
-    else if (obj instanceof ClassValue) obj.statics.set(key, value);
+    if (obj instanceof Obj) {
+      // An object-literal setter runs code the analyzer does not follow.
+      if (isAccessor(obj, key)) forgetObject(obj);
+      else obj.props.set(key, value);
+    } else if (obj instanceof ClassValue) {
+      const setter = findAccessor(obj, key, true, ts.SyntaxKind.SetAccessor);
+      if (setter) this.forgetFnEffects(new Fn(setter.member, setter.cls.scope, setter.cls.mod, undefined, setter.cls));
+      obj.statics.set(key, setter ? UNKNOWN : value);
+    }
+  }
+
+  /** `obj.key = value` on an instance whose class (or a base) defines `set key(v)`: runs the setter. */
+  private callSetter(obj: Obj, key: string, value: Value): boolean {
+    if (!obj.cls || obj.props.has(key)) return false;
+    const setter = findAccessor(obj.cls, key, false, ts.SyntaxKind.SetAccessor);
+    if (!setter) return false;
+    this.callFn(new Fn(setter.member, setter.cls.scope, setter.cls.mod, undefined, setter.cls), [value], obj, setter.member);
+    return true;
+  }
+
+  /** `delete obj.key`: the property is gone (a hole in an array); an unknown key forgets the object. */
+  private evalDelete(node: ts.DeleteExpression, scope: Scope, mod: ModuleRecord): Value {
+    const target = skipOuter(node.expression);
+    if (!ts.isPropertyAccessExpression(target) && !ts.isElementAccessExpression(target)) { this.evalExpr(target as ts.Expression, scope, mod); return true; }
+    const obj = this.evalExpr(target.expression, scope, mod);
+    const key = ts.isPropertyAccessExpression(target) ? target.name.text : this.evalExpr(target.argumentExpression, scope, mod);
+    if (obj === null || obj === undefined) { this.implicitThrow(); return UNKNOWN; }
+    if (isFrozen(obj)) { this.unseenCalls++; return UNKNOWN; }
+    if (key === UNKNOWN || (obj instanceof Obj && (obj.cls || isAccessor(obj, String(key))))) {
+      forgetReachable(obj, (n) => this.charge(n), (f) => this.forgetFnEffects(f));
+      return UNKNOWN;
+    }
+    if (Array.isArray(obj)) {
+      if (/^\d+$/.test(String(key))) delete obj[Number(key)];
+      else if (String(key) === 'length') return false;
+    } else if (obj instanceof Obj) obj.props.delete(String(key));
+    else if (obj instanceof ClassValue) obj.statics.delete(String(key));
+    return true;
   }
 
   // ---------------------------------------------------------------- classes and calls
@@ -718,7 +831,13 @@ export class Interpreter {
   call(callee: Value, args: Value[], thisValue: Value, node: ts.CallExpression | ts.NewExpression): Value {
     if (callee instanceof Native) {
       if (!callee.callImpl) return UNKNOWN;
-      return callee.callImpl(args, this.nativeCall(node, thisValue));
+      try {
+        return callee.callImpl(args.map(known), this.nativeCall(node, known(thisValue)));
+      } catch (e) {
+        // A callback cut short (forEach, map...) has made only some of its writes.
+        if (e instanceof BudgetExceeded) for (const a of args) if (a instanceof Fn) this.forgetFnEffects(a);
+        throw e;
+      }
     }
     if (callee instanceof Fn) return this.callFn(callee, args, thisValue, node);
     return UNKNOWN;
@@ -727,9 +846,11 @@ export class Interpreter {
   private callFn(fn: Fn, args: Value[], thisValue: Value, node: ts.Node): Value {
     const body = fn.node.body;
     // A generator's body runs lazily, as it is iterated: not followed.
-    if (!body || fn.node.asteriskToken) return UNKNOWN;
+    if (!body || fn.node.asteriskToken) { this.unseenCall(args, thisValue); return UNKNOWN; }
     if (this.stack.length >= MAX_CALL_DEPTH) {
       this.notes.push(`call depth limit reached in ${fn.name} (recursion?)`);
+      this.unseenCall(args, thisValue);
+      this.forgetFnEffects(fn);
       return UNKNOWN;
     }
     const isArrow = ts.isArrowFunction(fn.node);
@@ -738,14 +859,40 @@ export class Interpreter {
       const sup = fn.homeClass.superClass;
       scope.declare('%superMethods', sup);
     }
-    return this.enter(fn.name, fn.mod, node, () => {
-      this.bindParams(fn.node, args, scope, fn.mod);
-      if (!ts.isBlock(body)) return this.evalExpr(body, scope, fn.mod);
-      this.hoistVars(body, scope);
-      const c = this.execBlock(body.statements, scope, fn.mod);
-      if (c?.kind === 'uncertain') return UNKNOWN;
-      return c && c.kind === 'return' ? c.value : undefined;
-    });
+    try {
+      return this.enter(fn.name, fn.mod, node, () => {
+        this.bindParams(fn.node, args, scope, fn.mod);
+        if (!ts.isBlock(body)) return this.evalExpr(body, scope, fn.mod);
+        this.hoistVars(body, scope);
+        const c = this.execBlock(body.statements, scope, fn.mod);
+        if (c?.kind === 'uncertain') return UNKNOWN;
+        return c && c.kind === 'return' ? c.value : undefined;
+      });
+    } catch (e) {
+      // Cut by the step budget half-way (a long loop, deep recursion): what it wrote so far is not what it
+      // would have written, so it is forgotten rather than kept half-updated. The entry point itself is not
+      // walked (it may be megabytes of unrolled code): its loops forget their own writes (cutByBudget).
+      if (e instanceof BudgetExceeded && this.stack.length > 0) {
+        this.forgetFnEffects(fn);
+        for (const v of [...args, thisValue] as Value[]) forgetReachable(v, () => undefined, () => undefined);
+      }
+      throw e;
+    }
+  }
+
+  /** Forgets the variables a function could assign in the scopes it closes over. */
+  private forgetFnEffects(fn: Fn): void {
+    this.forget([fn.node], fn.scope);
+  }
+
+  /**
+   * A call into code the analyzer cannot see (an unknown function, an unmodelled method, a call it gave up
+   * on): it may change anything it is given and anything reachable from that, and it may throw.
+   */
+  private unseenCall(args: Value[], thisValue: Value): void {
+    this.unseenCalls++;
+    const seen = new Set<unknown>();
+    for (const v of [...args, thisValue] as Value[]) forgetReachable(v, (n) => this.charge(n), (f) => this.forgetFnEffects(f), seen);
   }
 
   private enter<T>(callee: string, mod: ModuleRecord, node: ts.Node, f: () => T): T {
@@ -780,7 +927,9 @@ export class Interpreter {
         for (const span of te.templateSpans) {
           const v = this.evalExpr(span.expression, scope, mod);
           if (v === UNKNOWN || (typeof v === 'object' && v !== null)) return UNKNOWN;
-          s += String(v) + span.literal.text;
+          const part = String(v) + span.literal.text;
+          if (s.length + part.length > MAX_STRING) return UNKNOWN;
+          s += part;
         }
         return s;
       }
@@ -795,11 +944,11 @@ export class Interpreter {
         const out: Value[] = [];
         for (const el of (node as ts.ArrayLiteralExpression).elements) {
           if (ts.isSpreadElement(el)) {
-            const v = this.evalExpr(el.expression, scope, mod);
+            const v = known(this.evalExpr(el.expression, scope, mod));
             if (!Array.isArray(v)) return UNKNOWN;
             this.charge(v.length);
             for (const item of v) out.push(item);
-          } else if (ts.isOmittedExpression(el)) out.push(undefined);
+          } else if (ts.isOmittedExpression(el)) out.length++; // a hole, as in JS
           else out.push(this.evalExpr(el, scope, mod));
         }
         return out;
@@ -878,7 +1027,7 @@ export class Interpreter {
       case ts.SyntaxKind.VoidExpression:
         this.evalExpr((node as ts.VoidExpression).expression, scope, mod);
         return undefined;
-      case ts.SyntaxKind.DeleteExpression: return true;
+      case ts.SyntaxKind.DeleteExpression: return this.evalDelete(node as ts.DeleteExpression, scope, mod);
       case ts.SyntaxKind.SpreadElement: return UNKNOWN;
       default:
         return UNKNOWN;
@@ -909,8 +1058,9 @@ export class Interpreter {
       if (ts.isSpreadAssignment(p)) {
         const v = this.evalExpr(p.expression, scope, mod);
         if (v instanceof Obj) this.charge(v.props.size);
-        if (v instanceof Obj) for (const [k, pv] of v.props) obj.props.set(k, pv);
-        else if (v === UNKNOWN) {
+        if (v instanceof Obj && !v.props.has(UNKNOWN_KEYS)) for (const [k, pv] of v.props) obj.props.set(k, pv);
+        else if (v === UNKNOWN || v instanceof Obj || isForgotten(v)) {
+          if (v instanceof Obj) for (const [k, pv] of v.props) obj.props.set(k, pv);
           // Properties written before an unknown spread may be overridden by it.
           for (const k of obj.props.keys()) obj.props.set(k, UNKNOWN);
           obj.props.set('%unknownSpread', true);
@@ -923,7 +1073,7 @@ export class Interpreter {
       if (key === UNKNOWN) continue;
       if (ts.isPropertyAssignment(p)) obj.props.set(key, this.evalExpr(p.initializer, scope, mod));
       else if (ts.isMethodDeclaration(p)) obj.props.set(key, new Fn(p, scope, mod, undefined));
-      else obj.props.set(key, UNKNOWN); // accessors
+      else { obj.props.set(key, UNKNOWN); markAccessor(obj, key); }
     }
     return obj;
   }
@@ -932,7 +1082,7 @@ export class Interpreter {
     const out: Value[] = [];
     for (const a of args) {
       if (ts.isSpreadElement(a)) {
-        const v = this.evalExpr(a.expression, scope, mod);
+        const v = known(this.evalExpr(a.expression, scope, mod));
         if (!Array.isArray(v)) return UNKNOWN;
         this.charge(v.length);
         for (const item of v) out.push(item);
@@ -971,17 +1121,26 @@ export class Interpreter {
     }
     if (node.questionDotToken && (callee === null || callee === undefined)) return undefined;
     const args = this.evalArgs(node.arguments, scope, mod);
-    if (args === UNKNOWN) return UNKNOWN;
-    if (callee === UNKNOWN || callee === undefined || callee === null) {
-      // Calling something unknown may mutate what it is given: forget arrays/objects passed to it.
-      this.forgetArgs(args);
+    if (args === UNKNOWN) { this.unseenCall(this.argValues(node.arguments, scope), thisValue); return UNKNOWN; }
+    if (callee !== UNKNOWN && (callee === undefined || callee === null || typeof callee !== 'object')) {
+      this.implicitThrow(); // TypeError: not a function
+      return UNKNOWN;
+    }
+    if (callee === UNKNOWN) {
+      // Graph values' unknown members (model.fit, layer.getWeights) are tfjs methods that build nothing.
+      const graphValue = thisValue instanceof TensorNode || thisValue instanceof LayerInstance || thisValue instanceof ModelRecord;
+      this.unseenCall(args, graphValue && !MUTATING_TFJS_METHODS.has(calleeName(calleeNode)) ? undefined : thisValue);
       return UNKNOWN;
     }
     return this.call(callee, args, thisValue, node);
   }
 
-  private forgetArgs(args: Value[]): void {
-    for (const a of args) if (a instanceof ModelRecord && a.kind === 'sequential') a.incomplete = true;
+  /** The values of a call's arguments, for forgetting them when the call cannot be followed. */
+  private argValues(args: ts.NodeArray<ts.Expression>, scope: Scope): Value[] {
+    return args.map((a) => {
+      const e = skipOuter(ts.isSpreadElement(a) ? a.expression : a);
+      return ts.isIdentifier(e) ? scope.get(e.text) : undefined;
+    });
   }
 
   private evalBinary(node: ts.BinaryExpression, scope: Scope, mod: ModuleRecord): Value {
@@ -999,6 +1158,23 @@ export class Interpreter {
       const short = op === ts.SyntaxKind.QuestionQuestionToken ? l !== null && l !== undefined
         : op === ts.SyntaxKind.BarBarToken ? t === true : t === false;
       return short ? l : this.evalExpr(node.right, scope, mod);
+    }
+    const logical = LOGICAL_ASSIGNMENT[op];
+    if (logical !== undefined) {
+      // `x ??= f()` assigns, and runs f, only when x is nullish; `&&=` only when truthy, `||=` when falsy.
+      const l = this.evalExpr(node.left, scope, mod);
+      if (l === UNKNOWN) {
+        // Whether the right side runs is unknown: not run, its effects and the target forgotten.
+        this.forget([node.right], scope);
+        this.assignTo(node.left, UNKNOWN, scope, mod);
+        return UNKNOWN;
+      }
+      const short = logical === ts.SyntaxKind.QuestionQuestionToken ? l !== null && l !== undefined
+        : logical === ts.SyntaxKind.BarBarToken ? truthy(l) === true : truthy(l) === false;
+      if (short) return l;
+      const v = this.evalExpr(node.right, scope, mod);
+      this.assignTo(node.left, v, scope, mod);
+      return v;
     }
     const compound = COMPOUND[op];
     if (compound !== undefined) {
@@ -1033,6 +1209,30 @@ export class Interpreter {
   }
 }
 
+/** A class's own `get`/`set` accessor for a key, searched up the class chain. */
+function findAccessor(cls: ClassValue, key: string, statics: boolean, kind: ts.SyntaxKind.GetAccessor | ts.SyntaxKind.SetAccessor):
+  { cls: ClassValue; member: ts.AccessorDeclaration } | undefined {
+  for (let c: Value = cls; c instanceof ClassValue; c = c.superClass) {
+    const member = c.node.members.find((m): m is ts.AccessorDeclaration =>
+      m.kind === kind && isStatic(m) === statics && !!(m as ts.AccessorDeclaration).body && propText((m as ts.AccessorDeclaration).name) === key);
+    if (member) return { cls: c, member };
+  }
+  return undefined;
+}
+
+/** Methods of models and layers that change what the analyzer tracks (the rest compute or train). */
+const MUTATING_TFJS_METHODS = new Set(['pop', 'setInputs', 'add']);
+
+function calleeName(n: ts.Node): string {
+  return ts.isPropertyAccessExpression(n) ? n.name.text : '';
+}
+
+const LOGICAL_ASSIGNMENT: Partial<Record<ts.SyntaxKind, ts.SyntaxKind>> = {
+  [ts.SyntaxKind.AmpersandAmpersandEqualsToken]: ts.SyntaxKind.AmpersandAmpersandToken,
+  [ts.SyntaxKind.BarBarEqualsToken]: ts.SyntaxKind.BarBarToken,
+  [ts.SyntaxKind.QuestionQuestionEqualsToken]: ts.SyntaxKind.QuestionQuestionToken,
+};
+
 const COMPOUND: Partial<Record<ts.SyntaxKind, ts.SyntaxKind>> = {
   [ts.SyntaxKind.PlusEqualsToken]: ts.SyntaxKind.PlusToken,
   [ts.SyntaxKind.MinusEqualsToken]: ts.SyntaxKind.MinusToken,
@@ -1040,9 +1240,11 @@ const COMPOUND: Partial<Record<ts.SyntaxKind, ts.SyntaxKind>> = {
   [ts.SyntaxKind.SlashEqualsToken]: ts.SyntaxKind.SlashToken,
   [ts.SyntaxKind.PercentEqualsToken]: ts.SyntaxKind.PercentToken,
   [ts.SyntaxKind.AsteriskAsteriskEqualsToken]: ts.SyntaxKind.AsteriskAsteriskToken,
-  [ts.SyntaxKind.BarBarEqualsToken]: ts.SyntaxKind.BarBarToken,
-  [ts.SyntaxKind.QuestionQuestionEqualsToken]: ts.SyntaxKind.QuestionQuestionToken,
   [ts.SyntaxKind.LessThanLessThanEqualsToken]: ts.SyntaxKind.LessThanLessThanToken,
   [ts.SyntaxKind.GreaterThanGreaterThanEqualsToken]: ts.SyntaxKind.GreaterThanGreaterThanToken,
+  [ts.SyntaxKind.GreaterThanGreaterThanGreaterThanEqualsToken]: ts.SyntaxKind.GreaterThanGreaterThanGreaterThanToken,
+  [ts.SyntaxKind.AmpersandEqualsToken]: ts.SyntaxKind.AmpersandToken,
+  [ts.SyntaxKind.BarEqualsToken]: ts.SyntaxKind.BarToken,
+  [ts.SyntaxKind.CaretEqualsToken]: ts.SyntaxKind.CaretToken,
 };
 

@@ -1,6 +1,7 @@
-import * as path from 'node:path';
+// Modules for the interpreter: parsing (incrementally while the user types) and resolving relative imports.
 import * as ts from 'typescript';
-import type { Value } from '../values';
+import * as path from '../syntax/paths';
+import type { Value } from './values';
 import { Scope } from './scope';
 
 /** One parsed source file and the bindings it exports once its top level has run. */

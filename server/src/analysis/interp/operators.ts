@@ -1,5 +1,6 @@
+// JavaScript operator semantics on interpreter values.
 import * as ts from 'typescript';
-import { UNKNOWN, type Value } from '../values';
+import { UNKNOWN, type Value } from './values';
 import { MAX_STRING } from './builtins';
 import { SymNum, dimOf, numValue } from '../symbolic/value';
 import { SymCond, not } from '../symbolic/cond';

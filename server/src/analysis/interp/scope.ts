@@ -1,4 +1,6 @@
-import { UNKNOWN, type Value } from '../values';
+// Lexical scopes of the interpreter.
+import { UNKNOWN } from '../layers';
+import type { Value } from './values';
 
 interface Binding { value: Value }
 

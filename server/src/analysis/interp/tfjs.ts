@@ -1,11 +1,13 @@
+// The tfjs API as the interpreter sees it: layer factories, apply(), tf.model/sequential/input build the Graph.
 import * as ts from 'typescript';
 import type { Shape } from '../types';
-import { Application, LayerInstance, ModelRecord, TensorNode, type SourceRef } from '../graph';
-import { ClassValue, Native, Obj, UNKNOWN, type Value } from '../values';
+import { Application, LayerInstance, ModelRecord, TensorNode, type SourceRef } from '../graph/graph';
+import { ClassValue, Native, Obj, UNKNOWN, type Value } from './values';
 import { inputLayerShape, specForFactory, type ConfigValue, type LayerConfig } from '../layers';
-import type { Interpreter } from './interpreter';
-import { skipOuter } from './ast';
-import { analyzeMerge } from '../rules/branch';
+import type { Machine } from './machine';
+import { skipOuter } from '../syntax/ast';
+import { analyzeMerge } from '../graph/branch';
+import { layersBetween, modelParams } from '../graph/walks';
 import { mergeCheck } from '../layers/merge';
 import { SymNum, dimOf } from '../symbolic/value';
 import { setSymbolic, type SymEntry } from '../symbolic/config';
@@ -29,7 +31,7 @@ export class TfApi {
   /** A model applied as a layer is one layer instance, however often it is applied. */
   private readonly modelLayers = new Map<ModelRecord, LayerInstance>();
 
-  constructor(private readonly it: Interpreter) {
+  constructor(private readonly it: Machine) {
     this.inputFn = new Native('tf.input', (args, call) => this.input(args[0], call.node));
     this.layersNs = new Native('tf.layers', undefined, (name) => this.layersMember(name));
     this.namespace = new Native('tf', undefined, (name) => this.namespaceMember(name));
@@ -394,31 +396,4 @@ function tensorList(v: Value): TensorNode[] | undefined {
 function sameShape(a: Shape | undefined, b: Shape | undefined): boolean {
   if (!a || !b || a.length !== b.length) return false;
   return a.every((d, i) => d === b[i] || d === null || b[i] === null);
-}
-
-/** The layers a functional model is made of: everything on a path from its inputs to its outputs. */
-function layersBetween(inputs: TensorNode[], outputs: TensorNode[], m: ModelRecord): LayerInstance[] {
-  const seen = new Set<LayerInstance>();
-  const visited = new Set<TensorNode>();
-  const stack = [...outputs];
-  while (stack.length) {
-    const t = stack.pop()!;
-    if (visited.has(t)) continue;
-    visited.add(t);
-    const app = t.producer;
-    if (!app) { m.incomplete = true; continue; }
-    seen.add(app.layer);
-    if (inputs.includes(t)) continue;
-    stack.push(...app.inputs);
-  }
-  return [...seen].sort((a, b) => a.id - b.id);
-}
-
-export function modelParams(m: ModelRecord): number | null {
-  let total = 0;
-  for (const l of m.layers) {
-    if (l.paramCount === null) return null;
-    total += l.paramCount;
-  }
-  return total;
 }

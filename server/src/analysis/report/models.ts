@@ -1,6 +1,7 @@
-import type { LayerInstance, ModelRecord, TensorNode } from '../graph';
-import { modelParams } from '../interp/tfjs';
-import { rangeOf } from '../text';
+// Models as hosts show them (ModelInfo): layers, shapes and parameter counts.
+import type { LayerInstance, ModelRecord, TensorNode } from '../graph/graph';
+import { modelParams } from '../graph/walks';
+import { rangeOf } from '../syntax/text';
 import type { LayerInfo, ModelInfo, Shape } from '../types';
 
 /** undefined dims become null in JSON anyway; do it explicitly so in-process hosts see the same. */

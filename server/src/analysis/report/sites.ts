@@ -1,7 +1,8 @@
+// Per source location facts for hovers and inlay hints (SiteInfo).
 import * as ts from 'typescript';
-import type { Application, Graph, SourceRef, TensorNode } from '../graph';
-import { skipOuter } from '../interp/ast';
-import { rangeOf } from '../text';
+import type { Application, Graph, SourceRef, TensorNode } from '../graph/graph';
+import { skipOuter } from '../syntax/ast';
+import { rangeOf } from '../syntax/text';
 import type { Shape, SiteInfo } from '../types';
 import { jsonShape } from './models';
 

@@ -1,11 +1,8 @@
-import * as ts from 'typescript';
-import type { Application, LayerInstance } from '../graph';
+// bias-before-batchnorm and activation-before-batchnorm: what feeds a BatchNormalization.
+import type { Application, LayerInstance } from '../graph/graph';
 import { UNKNOWN, activationOf, isNonlinear, windowInfo } from '../layers';
-import { lineOf, rangeOf } from '../text';
-import type { Finding, Fix } from '../types';
-import { castSuffix, findProperty, insertStatementAfter, quoteOf, removeProperty, replaceNode, setProperty, enclosingStatement } from '../fixes/edits';
-import { layerPrefix } from '../fixes/prefix';
-import { skipOuter } from '../interp/ast';
+import { lineOf, rangeOf } from '../syntax/text';
+import type { RuleFinding } from './finding';
 
 const WEIGHTED = new Set(['Conv1D', 'Conv2D', 'Conv2DTranspose', 'DepthwiseConv2D', 'SeparableConv2D', 'Dense']);
 
@@ -25,8 +22,8 @@ function bnOnChannels(layer: LayerInstance, bn: Application): boolean {
   return (axis < 0 ? axis + rank : axis) === channel;
 }
 
-export function batchNormRules(layers: LayerInstance[], apps: Application[]): Finding[] {
-  const findings: Finding[] = [];
+export function batchNormRules(layers: LayerInstance[], apps: Application[]): RuleFinding[] {
+  const findings: RuleFinding[] = [];
   const seen = new Set<string>();
   for (const layer of layers) {
     if (!WEIGHTED.has(layer.className) || layer.apps.length === 0) continue;
@@ -58,13 +55,9 @@ function biasCount(layer: LayerInstance): number | undefined {
   return typeof c === 'number' ? c : undefined;
 }
 
-function biasFinding(layer: LayerInstance, bn: Application): Finding {
+function biasFinding(layer: LayerInstance, bn: Application): RuleFinding {
   const sf = layer.created.sf;
   const n = biasCount(layer);
-  const fixes: Fix[] = [];
-  if (layer.configNode) {
-    fixes.push({ title: 'Set useBias: false', file: layer.created.file, isPreferred: true, edits: [setProperty(sf, layer.configNode, 'useBias', 'false')] });
-  }
   return {
     rule: 'bias-before-batchnorm',
     severity: 'warning',
@@ -73,13 +66,12 @@ function biasFinding(layer: LayerInstance, bn: Application): Finding {
       `${n !== undefined ? `: ${n} wasted parameters per layer` : ''}. Set useBias: false.`,
     file: layer.created.file,
     range: rangeOf(sf, layer.created.node),
-    fixes,
+    fix: { kind: 'no-bias', layer },
   };
 }
 
-function activationFinding(layer: LayerInstance, act: string, bn: Application, apps: Application[]): Finding {
+function activationFinding(layer: LayerInstance, act: string, bn: Application, apps: Application[]): RuleFinding {
   const sf = layer.created.sf;
-  const fix = moveActivationFix(layer, bn, apps);
   return {
     rule: 'activation-before-batchnorm',
     severity: 'info',
@@ -87,52 +79,6 @@ function activationFinding(layer: LayerInstance, act: string, bn: Application, a
       `${lineOf(bn.at.sf, bn.at.node)}; the usual order is ${layer.factory} -> BatchNormalization -> ${act} (normalise the pre-activations).`,
     file: layer.created.file,
     range: rangeOf(sf, layer.created.node),
-    fixes: fix ? [fix] : [],
+    fix: { kind: 'move-activation', layer, bn, apps },
   };
-}
-
-/** Removes the fused activation and applies it after the BN, in the style the BN was written in. */
-function moveActivationFix(layer: LayerInstance, bn: Application, apps: Application[]): Fix | undefined {
-  const obj = layer.configNode;
-  const prop = obj && findProperty(obj, 'activation');
-  if (!obj || !prop || !ts.isPropertyAssignment(prop)) return undefined;
-  if (bn.layer.created.file !== layer.created.file) return undefined;
-  // The BN code may be a helper shared with other layers (`const bn = (x) => ...`): adding the activation
-  // there would change every one of them. Only edit it when it serves this layer alone.
-  const sameBnCode = apps.filter((a) => a.at.node === bn.at.node || a.layer.created.node === bn.layer.created.node);
-  const bnServesThisLayerOnly = sameBnCode.every((a) => a.inputs[0]?.producer?.layer.created.node === layer.created.node);
-  const sf = layer.created.sf;
-  const actText = prop.initializer.getText(sf);
-  const q = quoteOf(sf);
-  const prefix = layerPrefix(bn);
-  const activation = `${prefix}activation({activation: ${actText.replace(/^["']|["']$/g, q)}})`;
-  const edits = [removeProperty(sf, obj, prop)];
-  const bnNode = bn.layer.created.node;
-  const applyNode = bn.at.node;
-  const helperCall = callIntoHelper(layer, bn);
-  if (!bnServesThisLayerOnly) {
-    // Wrap the call of the shared BN helper made next to this layer instead: `bn(y)` -> `activation(bn(y))`.
-    if (!helperCall || helperCall.getSourceFile() !== sf) return undefined;
-    edits.push(replaceNode(sf, helperCall, `(${activation}.apply(${helperCall.getText(sf)})${castSuffix(sf, prefix)})`));
-  } else if (ts.isCallExpression(applyNode) && ts.isPropertyAccessExpression(skipOuter(applyNode.expression)) &&
-      (skipOuter(applyNode.expression) as ts.PropertyAccessExpression).name.text === 'apply') {
-    edits.push(replaceNode(sf, applyNode, `${activation}.apply(${applyNode.getText(sf)})`));
-  } else if (bnNode.parent && ts.isArrayLiteralExpression(bnNode.parent)) {
-    edits.push({ range: rangeOf(sf, bnNode), newText: `${bnNode.getText(sf)}, ${activation}` });
-  } else if (bnNode.parent && ts.isCallExpression(bnNode.parent)) {
-    const st = enclosingStatement(bnNode.parent);
-    const recv = skipOuter(bnNode.parent.expression);
-    if (!st || !ts.isPropertyAccessExpression(recv)) return undefined;
-    edits.push(insertStatementAfter(sf, st, `${recv.expression.getText(sf)}.add(${activation});`));
-  } else return undefined;
-  return { title: `Move '${actText.replace(/["']/g, '')}' after the BatchNormalization`, file: layer.created.file, isPreferred: true, edits };
-}
-
-/** The call, made in the function that created `layer`, through which the BN was applied (a helper like `bn(y)`). */
-function callIntoHelper(layer: LayerInstance, bn: Application): ts.CallExpression | undefined {
-  const depth = layer.stack.length;
-  if (bn.stack.length <= depth) return undefined;
-  if (!layer.stack.every((f, i) => f.at.node === bn.stack[i].at.node)) return undefined;
-  const call = bn.stack[depth].at.node;
-  return ts.isCallExpression(call) ? call : undefined;
 }

@@ -1,9 +1,8 @@
-import type { Application } from '../graph';
+// Why a branch's shape changed, in words, for the messages of the residual rules.
+import type { Application } from '../graph/graph';
 import { windowInfo } from '../layers';
-import { lineOf } from '../text';
-import { type Layout, dimsAt, sizeText } from './branch';
-
-export const lineOfLayer = (a: Application): number => lineOf(a.layer.created.sf, a.layer.created.node);
+import { lineOfLayer } from '../syntax/text';
+import { type Layout, dimsAt, sizeText } from '../graph/branch';
 
 /** Whether a layer in a branch shrinks the spatial size through 'valid' padding of a window wider than 1. */
 export function validShrink(a: Application, layout: Layout): boolean {

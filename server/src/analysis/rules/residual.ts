@@ -1,12 +1,11 @@
+// residual-shape-mismatch, residual-broadcast and missing-same-padding: the operands of each merge.
 import * as ts from 'typescript';
-import type { Application } from '../graph';
+import type { Application } from '../graph/graph';
 import { mergeCheck, type MergeCheck } from '../layers';
-import { rangeOf, lineOf, showShape } from '../text';
-import type { Finding, Fix } from '../types';
-import { type MergeSite, analyzeMerge, dimsAt, sizeText } from './branch';
-import { describePath, lineOfLayer, validShrink } from './causes';
-import { projectionFix } from '../fixes/projection';
-import { paddingFix } from '../fixes/padding';
+import { rangeOf, lineOf, lineOfLayer, showShape } from '../syntax/text';
+import { type MergeSite, analyzeMerge, dimsAt, sizeText } from '../graph/branch';
+import { describePath, validShrink } from './causes';
+import type { RuleFinding } from './finding';
 
 const ELEMENTWISE_SUM = new Set(['Add', 'Subtract', 'Average']);
 
@@ -17,7 +16,7 @@ interface MergeGroup { apps: Application[]; sites: MergeSite[]; checks: MergeChe
  * residual-shape-mismatch, missing-same-padding and residual-broadcast: all three look at the operands
  * of a merge and at what happened between the fork (the block input) and the merge.
  */
-export function residualRules(apps: Application[]): Finding[] {
+export function residualRules(apps: Application[]): RuleFinding[] {
   const groups = new Map<ts.Node, MergeGroup>();
   for (const app of apps) {
     if (app.layer.spec?.kind !== 'merge' || app.inputs.length < 2) continue;
@@ -31,7 +30,7 @@ export function residualRules(apps: Application[]): Finding[] {
     g.checks.push(check);
     g.ok.push(check.ok && check.mismatchedAxes.length === 0);
   }
-  const findings: Finding[] = [];
+  const findings: RuleFinding[] = [];
   const paddingSeen = new Set<ts.Node>();
   for (const g of groups.values()) {
     const bad = g.ok.map((ok, i) => (ok ? -1 : i)).filter((i) => i >= 0);
@@ -43,18 +42,13 @@ export function residualRules(apps: Application[]): Finding[] {
     const rank = site.layout.rank;
     if (!g.apps[bad[0]].inputs.every((t) => t.shape?.length === rank)) continue; // rank mismatch: tfjs message is clear enough
     const pad = paddingLayers(g, bad);
-    const padFix = pad.length ? paddingFix(pad) : undefined;
-    const proj = projectionFix(g.sites, g.ok);
-    const fixes: Fix[] = [];
-    if (padFix) fixes.push({ ...padFix, isPreferred: true });
-    if ('edits' in proj) fixes.push({ ...proj, isPreferred: !padFix });
     findings.push({
       rule: 'residual-shape-mismatch',
       severity: 'error',
-      message: mismatchMessage(g, bad, 'reason' in proj && !padFix && site.app.layer.className !== 'Concatenate' ? proj.reason : undefined),
+      message: mismatchMessage(g, bad),
       file: site.app.at.file,
       range: rangeOf(site.app.at.sf, site.app.at.node),
-      fixes,
+      fix: { kind: 'merge-shapes', sites: g.sites, ok: g.ok, padding: pad, explainNoFix: site.app.layer.className !== 'Concatenate' },
       related: site.fork?.producer ? [{
         file: site.fork.producer.at.file,
         range: rangeOf(site.fork.producer.at.sf, site.fork.producer.at.node),
@@ -84,7 +78,7 @@ function paddingLayers(g: MergeGroup, bad: number[]): Application[] {
   return out;
 }
 
-function mismatchMessage(g: MergeGroup, bad: number[], noFixReason: string | undefined): string {
+function mismatchMessage(g: MergeGroup, bad: number[]): string {
   const site = g.sites[bad[0]];
   const { layout, operands } = site;
   const shapes = operands.map((o) => showShape(o.tensor.shape));
@@ -113,12 +107,10 @@ function mismatchMessage(g: MergeGroup, bad: number[], noFixReason: string | und
     const where = frame ? ` of ${frame.callee} (e.g. the call at line ${lineOf(frame.at.sf, frame.at.node)})` : '';
     msg += ` This happens in ${bad.length} of ${g.apps.length} calls${where}.`;
   }
-  if (noFixReason) msg += ` No projection fix: ${noFixReason}.`;
   return msg;
 }
 
-function paddingFinding(a: Application, site: MergeSite): Finding {
-  const fix = paddingFix([a]);
+function paddingFinding(a: Application, site: MergeSite): RuleFinding {
   const k = a.layer.config.kernelSize ?? a.layer.config.poolSize;
   const merge = site.app;
   return {
@@ -130,11 +122,11 @@ function paddingFinding(a: Application, site: MergeSite): Finding {
       `gets ${merge.inputs.map((t) => showShape(t.shape)).join(' and ')}. Use padding: 'same' to keep the size.`,
     file: a.layer.created.file,
     range: rangeOf(a.layer.created.sf, a.layer.created.node),
-    fixes: fix ? [{ ...fix, isPreferred: true }] : [],
+    fix: { kind: 'same-padding', layers: [a] },
   };
 }
 
-function broadcastFindings(g: MergeGroup): Finding[] {
+function broadcastFindings(g: MergeGroup): RuleFinding[] {
   const app = g.apps[0];
   if (!ELEMENTWISE_SUM.has(app.layer.className)) return [];
   const check = g.checks[0];
@@ -147,6 +139,5 @@ function broadcastFindings(g: MergeGroup): Finding[] {
       'tfjs stretches it silently; in a residual block this is almost always a missing projection.',
     file: app.at.file,
     range: rangeOf(app.at.sf, app.at.node),
-    fixes: [],
   }];
 }

@@ -1,32 +1,34 @@
 // Findings from symbolic runs (functions analysed without a caller): only merges that fail for every
 // admissible value of the symbols on a path that assumed nothing. The residual rules build the finding
 // (causes, the padding warning); the message then says it holds for every value, naming the symbols.
-import type { Application } from '../graph';
+import type { Application } from '../graph/graph';
 import { mergeCheck } from '../layers';
 import { clashMinSize } from '../layers/merge';
-import type { Finding, Shape } from '../types';
+import type { Shape } from '../types';
+import type { FixRequest, RuleFinding } from './finding';
 import { residualRules } from './residual';
-import { analyzeMerge } from './branch';
+import { analyzeMerge } from '../graph/branch';
 import { symbolsOf } from '../symbolic/expr';
 import { withFacts } from '../symbolic/context';
 import type { AppInfo } from '../symbolic/session';
 
-export function symbolicFindings(apps: Application[], info: ReadonlyMap<Application, AppInfo>, concrete: Finding[]): Finding[] {
+export function symbolicFindings(apps: Application[], info: ReadonlyMap<Application, AppInfo>, concrete: RuleFinding[]): RuleFinding[] {
   // A mismatch on a path that assumed something is a contract of the function (symbolic/phase.ts).
   const unconditional = apps.filter((a) => (info.get(a)?.assumptions.length ?? 0) === 0);
   const taken = new Set(concrete.map((f) => `${f.rule}|${f.file}|${f.range.start.line}:${f.range.start.character}`));
-  const out: Finding[] = [];
+  const out: RuleFinding[] = [];
   for (const f of residualRules(unconditional)) {
     if (taken.has(`${f.rule}|${f.file}|${f.range.start.line}:${f.range.start.character}`)) continue;
-    // Projection fixes are computed from concrete shapes; on symbolic code they are another engineer's job.
-    const fixes = f.fixes.filter((x) => !/projection/i.test(x.title));
-    out.push({ ...f, fixes, message: f.rule === 'residual-shape-mismatch' ? phrase(f, apps) : f.message, symbolic: true });
+    // Projections are computed from concrete shapes: on symbolic code only the padding fix is offered here.
+    const fix: FixRequest | undefined = f.fix?.kind === 'merge-shapes'
+      ? (f.fix.padding.length ? { kind: 'same-padding', layers: f.fix.padding } : undefined) : f.fix;
+    out.push({ ...f, fix, message: f.rule === 'residual-shape-mismatch' ? phrase(f, apps) : f.message, symbolic: true });
   }
   return out;
 }
 
 /** "For every value of x.shape[1], x.shape[2] (sizes ≥ 2), add gets …: axis 1 ⌈x.shape[1]/2⌉ ≠ x.shape[1] …". */
-function phrase(f: Finding, apps: Application[]): string {
+function phrase(f: RuleFinding, apps: Application[]): string {
   const app = apps.find((a) => a.at.file === f.file && sameStart(a, f) && a.inputs.every((t) => t.shape));
   if (!app) return f.message;
   const shapes = app.inputs.map((t) => t.shape!) as Shape[];
@@ -46,7 +48,7 @@ function phrase(f: Finding, apps: Application[]): string {
   return `${app.layer.factory} cannot combine its operands ${every}: the branch gives ${show(br)} and the shortcut ${show(sc)} (${diffs.join(', ')}).${tail}`;
 }
 
-function sameStart(a: Application, f: Finding): boolean {
+function sameStart(a: Application, f: RuleFinding): boolean {
   const p = a.at.sf.getLineAndCharacterOfPosition(a.at.node.getStart(a.at.sf));
   return p.line === f.range.start.line && p.character === f.range.start.character;
 }

@@ -3,7 +3,7 @@
 // where it comes from (`x.shape[1]`). Tensors that only pass through shape-preserving layers share the
 // parameter's lazy shape, so they get the same symbols.
 import type { Shape } from '../types';
-import type { TensorNode } from '../graph';
+import type { TensorNode } from '../graph/graph';
 import { symbol } from './expr';
 
 export class LazyShape {

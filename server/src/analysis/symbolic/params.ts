@@ -3,7 +3,7 @@
 // `inputShape`), an options object whose fields are symbols — or stays UNKNOWN when nothing says.
 // Symbols are named after the source (`filters`, `x.shape[3]`, `opts.width`, `this.filters`).
 import * as ts from 'typescript';
-import { Native, Obj, UNKNOWN, type Value } from '../values';
+import { Native, Obj, UNKNOWN, type Value } from '../interp/values';
 import type { Interpreter } from '../interp/interpreter';
 import { SymNum } from './value';
 import { symbol } from './expr';

@@ -3,9 +3,9 @@
 import * as ts from 'typescript';
 import type { Interpreter } from '../interp/interpreter';
 import type { ModuleRecord } from '../interp/modules';
-import type { Application } from '../graph';
+import type { Application } from '../graph/graph';
 import { mergeCheck } from '../layers';
-import { rangeOf } from '../text';
+import { rangeOf } from '../syntax/text';
 import type { ContractCondition, ContractInfo, FunctionNote, Shape, SymbolInfo } from '../types';
 import { MAX_PATHS, runPaths, symbolicEntries, type SymbolicEntry } from './entries';
 import { condText, type Cond } from './cond';

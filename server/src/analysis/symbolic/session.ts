@@ -2,7 +2,7 @@
 // which function, which branch directions were taken, what the path assumes about the symbols, and what
 // each layer application on the path needed. The driver (symbolic/entries.ts) replays the function once per
 // path, with the decisions of the previous run up to a point and the other direction there.
-import type { Application, ModelRecord } from '../graph';
+import type { Application, ModelRecord } from '../graph/graph';
 import type { Dim } from '../types';
 import { type Cond, type SymCond, evalCond, not as notCond } from './cond';
 import type { Facts, SymDim } from './expr';

@@ -4,6 +4,8 @@ export interface ChartOptions {
   title: string; xLabel: string; yLabel: string; logY?: boolean;
   /** Category names for integer x positions (e.g. layer names), shown as tick labels. */
   xNames?: string[];
+  /** Start the y axis at zero (magnitudes such as std and samples/s). */
+  fromZero?: boolean;
   width?: number; height?: number;
 }
 
@@ -44,7 +46,7 @@ export function lineChart(series: Series[], o: ChartOptions): string {
   let [y0, y1] = [Math.min(...all.map((p) => ty(p[1]))), Math.max(...all.map((p) => ty(p[1])))];
   if (x0 === x1) { x0 -= 1; x1 += 1; }
   if (y0 === y1) { y0 -= 0.5; y1 += 0.5; } else { const pad = (y1 - y0) * 0.05; y0 -= pad; y1 += pad; }
-  if (!o.logY && y0 < 0 && all.every((p) => p[1] >= 0)) y0 = 0;
+  if (!o.logY && (o.fromZero || y0 < 0) && all.every((p) => p[1] >= 0)) y0 = 0;
   const pw = width - MARGIN.left - MARGIN.right;
   const ph = height - MARGIN.top - MARGIN.bottom;
   const sx = (x: number) => MARGIN.left + ((x - x0) / (x1 - x0)) * pw;

@@ -64,7 +64,7 @@ function accuracyChart(run: RunRecord): string {
 function speedChart(run: RunRecord): string {
   if (!run.epochs.length) return '';
   return lineChart([{ name: 'samples/s', points: run.epochs.map((e) => [e.epoch, e.samplesPerSec]) }],
-    { title: 'Training speed', xLabel: 'epoch', yLabel: 'samples/s' });
+    { title: 'Training speed', xLabel: 'epoch', yLabel: 'samples/s', fromZero: true });
 }
 
 /** He et al. 2015 Fig. 7: std per layer in network order, then sorted by magnitude; first and last epoch. */
@@ -81,8 +81,8 @@ function stdCharts(run: RunRecord): string[] {
   const fused = picks[picks.length - 1].layers.filter((l: LayerStd) => l.afterActivation).map((l) => l.layer);
   return [`<h2>Per-layer response std</h2><p>Output of the BatchNormalization following each conv/dense layer (else the layer's own output), on a fixed batch of held-out samples.${
     fused.length ? ` Measured after a fused activation: ${esc(fused.join(', '))}.` : ''}</p>
-<div class="grid">${lineChart(ordered, { title: 'Response std, layer order', xLabel: 'layer', yLabel: 'std', xNames: names })}${
-    lineChart(sorted, { title: 'Response std, sorted', xLabel: 'rank', yLabel: 'std' })}</div>`];
+<div class="grid">${lineChart(ordered, { title: 'Response std, layer order', xLabel: 'layer', yLabel: 'std', xNames: names, fromZero: true })}${
+    lineChart(sorted, { title: 'Response std, sorted', xLabel: 'rank', yLabel: 'std', fromZero: true })}</div>`];
 }
 
 /** Brock et al. 2021 signal propagation plot, last epoch. */

@@ -1,6 +1,5 @@
-import * as ts from 'typescript';
-
 // Small AST helpers shared by the interpreter, the rules and the fixes.
+import * as ts from 'typescript';
 
 /**
  * Caches a syntactic query per node: the interpreter asks the same question of a function body on every
@@ -97,4 +96,18 @@ export const escapingJumps = perNode((root: ts.Node): readonly ts.BreakOrContinu
   };
   visit(root, false, false, ts.isIterationStatement(root, false) || ts.isSwitchStatement(root) ? labelsOf(root) : []);
   return out;
+});
+
+/**
+ * A classic script in sloppy mode: plain JavaScript without import/export (a <script> file or CommonJS)
+ * and without a "use strict" prologue. There, assigning an undeclared name creates a global.
+ */
+export const isSloppyScript = perNode((n: ts.Node): boolean => {
+  const sf = n as ts.SourceFile;
+  if (!/\.(js|cjs|jsx)$/i.test(sf.fileName) || ts.isExternalModule(sf)) return false;
+  for (const st of sf.statements) {
+    if (!ts.isExpressionStatement(st) || !ts.isStringLiteral(st.expression)) break;
+    if (st.expression.text === 'use strict') return false;
+  }
+  return true;
 });

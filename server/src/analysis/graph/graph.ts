@@ -1,6 +1,8 @@
+// The layer graph (the analysis IR): tensors, layer instances, their applications and models, each
+// pointing back at the source that made it. Built by the interpreter, read by rules, report and fixes.
 import type * as ts from 'typescript';
-import type { Shape } from './types';
-import type { LayerConfig, LayerSpec } from './layers';
+import type { Shape } from '../types';
+import type { LayerConfig, LayerSpec } from '../layers';
 
 /** Where a piece of the graph was made: a file and an AST node in it. */
 export interface SourceRef { file: string; sf: ts.SourceFile; node: ts.Node }

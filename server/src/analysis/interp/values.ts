@@ -1,10 +1,11 @@
+// The interpreter's runtime values (objects, functions, classes, natives) and UNKNOWN.
 import type * as ts from 'typescript';
-import { UNKNOWN } from './layers';
-import type { LayerInstance, ModelRecord, TensorNode } from './graph';
-import type { Scope } from './interp/scope';
-import type { ModuleRecord } from './interp/modules';
-import type { SymNum } from './symbolic/value';
-import type { SymCond } from './symbolic/cond';
+import { UNKNOWN } from '../layers';
+import type { LayerInstance, ModelRecord, TensorNode } from '../graph/graph';
+import type { Scope } from './scope';
+import type { ModuleRecord } from './modules';
+import type { SymNum } from '../symbolic/value';
+import type { SymCond } from '../symbolic/cond';
 
 export { UNKNOWN };
 

@@ -1,4 +1,6 @@
-import type { Application, TensorNode } from '../graph';
+// Residual-block structure of the graph: where a merge's operands fork, which operand is the branch
+// and which the shortcut, and the layers on each path.
+import type { Application, TensorNode } from './graph';
 import { windowInfo } from '../layers';
 import type { Dim, Shape } from '../types';
 
