@@ -11,7 +11,7 @@ import { collectSites } from './report/sites';
 import { runRules } from './rules';
 import { attachFixes } from './fixes/attach';
 import { verifyFixes } from './fixes/verify';
-import { runSymbolicPhase, symbolTable } from './symbolic/phase';
+import { runSymbolicPhase, symbolTable } from './report/contracts';
 import { symbolsOf } from './symbolic/expr';
 
 // The largest realistic builders (an unrolled ResNet-152, ResNet-50 from loops) take under 6k steps; a

@@ -8,10 +8,10 @@ import { ModuleRecord, candidatePaths, isTfjsSpecifier, parse } from './modules'
 import { binaryOp, unaryOp } from './operators';
 import { MAX_STRING, builtinGlobals, primitiveMember } from './builtins';
 import { TfApi } from './tfjs';
-import { SymbolicSession } from '../symbolic/session';
+import { SymbolicSession } from './symbolicSession';
 import { SymCond } from '../symbolic/cond';
 import { SymNum } from '../symbolic/value';
-import { symbolicMember } from '../symbolic/params';
+import { symbolicMember } from './symbolicParams';
 import type { Machine } from './machine';
 import { effects } from './havoc';
 import { UNKNOWN_KEYS, forgetArray, forgetObject, forgetReachable, isAccessor, isForgotten, isFrozen, known, markAccessor } from './forget';

@@ -4,7 +4,7 @@ import type * as ts from 'typescript';
 import type { CallFrame, Graph } from '../graph/graph';
 import type { ModuleRecord } from './modules';
 import type { Value } from './values';
-import type { SymbolicSession } from '../symbolic/session';
+import type { SymbolicSession } from './symbolicSession';
 
 export interface Machine {
   readonly graph: Graph;

@@ -11,8 +11,8 @@ import { layersBetween, modelParams } from '../graph/walks';
 import { mergeCheck } from '../layers/merge';
 import { SymNum, dimOf } from '../symbolic/value';
 import { setSymbolic, type SymEntry } from '../symbolic/config';
-import { LazyShape, lazyShape, makeLazy, requiredRank } from '../symbolic/lazy';
-import { SymArray } from '../symbolic/params';
+import { LazyShape, lazyShape, makeLazy, requiredRank } from './lazyShapes';
+import { SymArray } from './symbolicParams';
 import { symbol } from '../symbolic/expr';
 
 /** Step-budget cost of one layer application: bounds loops that keep adding layers. */

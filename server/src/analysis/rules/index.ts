@@ -4,7 +4,7 @@ import { batchNormRules } from './batchnorm';
 import type { RuleFinding } from './finding';
 import { residualRules } from './residual';
 import { symbolicFindings } from './symbolic';
-import type { AppInfo } from '../symbolic/session';
+import type { AppInfo } from '../interp/symbolicSession';
 
 /**
  * Runs every rule over the graph; findings are sorted by file and position. Applications from symbolic runs

@@ -10,7 +10,7 @@ import { residualRules } from './residual';
 import { analyzeMerge } from '../graph/branch';
 import { symbolsOf } from '../symbolic/expr';
 import { withFacts } from '../symbolic/context';
-import type { AppInfo } from '../symbolic/session';
+import type { AppInfo } from '../interp/symbolicSession';
 
 export function symbolicFindings(apps: Application[], info: ReadonlyMap<Application, AppInfo>, concrete: RuleFinding[]): RuleFinding[] {
   // A mismatch on a path that assumed something is a contract of the function (symbolic/phase.ts).

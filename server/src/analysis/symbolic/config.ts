@@ -1,7 +1,8 @@
 // Layer configs stay plain data for the catalogue: a symbolic value in a config reads as UNKNOWN to every
 // reader that does not know about symbols (so nothing can fail on it), and the few readers that can use
 // one (filters, units, strides) find it here, keyed by the config object.
-import type { LayerConfig } from '../layers/config';
+/** A layer config object (layers/config.ts); only its identity matters here. */
+type LayerConfig = object;
 import type { SymDim } from './expr';
 
 export type SymEntry = SymDim | undefined | (SymDim | undefined)[];

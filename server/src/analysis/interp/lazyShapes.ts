@@ -4,7 +4,7 @@
 // parameter's lazy shape, so they get the same symbols.
 import type { Shape } from '../types';
 import type { TensorNode } from '../graph/graph';
-import { symbol } from './expr';
+import { symbol } from '../symbolic/expr';
 
 export class LazyShape {
   readonly tensors: TensorNode[] = [];

@@ -4,11 +4,11 @@
 // its decisions, and the next run replays a prefix of them and takes the other direction at the last
 // undecided branch (depth-first), up to a bound.
 import * as ts from 'typescript';
-import { ClassValue, Fn, type Value } from '../interp/values';
-import type { Interpreter } from '../interp/interpreter';
-import type { ModuleRecord } from '../interp/modules';
+import { ClassValue, Fn, type Value } from './values';
+import type { Interpreter } from './interpreter';
+import type { ModuleRecord } from './modules';
 import { isStatic, propText } from '../syntax/ast';
-import { symbolicArgs, symbolicObject } from './params';
+import { symbolicArgs, symbolicObject } from './symbolicParams';
 
 /** Paths per function; past it the remaining paths are not analysed (a note says so). */
 export const MAX_PATHS = 16;

@@ -4,9 +4,9 @@
 // path, with the decisions of the previous run up to a point and the other direction there.
 import type { Application, ModelRecord } from '../graph/graph';
 import type { Dim } from '../types';
-import { type Cond, type SymCond, evalCond, not as notCond } from './cond';
-import type { Facts, SymDim } from './expr';
-import { setCurrentFacts } from './context';
+import { type Cond, type SymCond, evalCond, not as notCond } from '../symbolic/cond';
+import type { Facts, SymDim } from '../symbolic/expr';
+import { setCurrentFacts } from '../symbolic/context';
 
 export interface AppInfo {
   /** The function analysed symbolically when the application happened. */

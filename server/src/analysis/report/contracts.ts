@@ -7,10 +7,10 @@ import type { Application } from '../graph/graph';
 import { mergeCheck } from '../layers';
 import { rangeOf } from '../syntax/text';
 import type { ContractCondition, ContractInfo, FunctionNote, Shape, SymbolInfo } from '../types';
-import { MAX_PATHS, runPaths, symbolicEntries, type SymbolicEntry } from './entries';
-import { condText, type Cond } from './cond';
-import { withFacts } from './context';
-import { symbolsOf } from './expr';
+import { MAX_PATHS, runPaths, symbolicEntries, type SymbolicEntry } from '../interp/symbolicEntries';
+import { condText, type Cond } from '../symbolic/cond';
+import { withFacts } from '../symbolic/context';
+import { symbolsOf } from '../symbolic/expr';
 
 export interface SymbolicOutcome {
   contracts: ContractInfo[];
@@ -87,7 +87,7 @@ function contractsOf(it: Interpreter, entries: SymbolicEntry[], mod: ModuleRecor
 }
 
 /** The merge fails on this path for every admissible value (not just because a dim is unknown). */
-function provenOnPath(app: Application, facts: import('./expr').Facts): boolean {
+function provenOnPath(app: Application, facts: import('../symbolic/expr').Facts): boolean {
   const shapes = app.inputs.map((t) => t.shape);
   if (shapes.some((s) => !s)) return false;
   const check = withFacts(facts, () => mergeCheck(app.layer.className, app.layer.config, shapes as Shape[]));

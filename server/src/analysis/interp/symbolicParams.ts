@@ -3,11 +3,11 @@
 // `inputShape`), an options object whose fields are symbols — or stays UNKNOWN when nothing says.
 // Symbols are named after the source (`filters`, `x.shape[3]`, `opts.width`, `this.filters`).
 import * as ts from 'typescript';
-import { Native, Obj, UNKNOWN, type Value } from '../interp/values';
-import type { Interpreter } from '../interp/interpreter';
-import { SymNum } from './value';
-import { symbol } from './expr';
-import { LazyShape, makeLazy } from './lazy';
+import { Native, Obj, UNKNOWN, type Value } from './values';
+import type { Machine } from './machine';
+import { SymNum } from '../symbolic/value';
+import { symbol } from '../symbolic/expr';
+import { LazyShape, makeLazy } from './lazyShapes';
 
 export type ParamKind = 'tensor' | 'number' | 'array' | 'object' | 'unknown';
 
@@ -73,7 +73,7 @@ export function paramKind(p: ts.ParameterDeclaration): ParamKind {
 }
 
 /** A fresh value of the given kind, named `origin`. */
-export function symbolicValue(it: Interpreter, kind: ParamKind, origin: string): Value {
+export function symbolicValue(it: Machine, kind: ParamKind, origin: string): Value {
   switch (kind) {
     case 'number': return new SymNum(symbol(origin));
     case 'array': return new SymArray(origin);
@@ -83,7 +83,7 @@ export function symbolicValue(it: Interpreter, kind: ParamKind, origin: string):
   }
 }
 
-export function lazyTensor(it: Interpreter, origin: string): Value {
+export function lazyTensor(it: Machine, origin: string): Value {
   return makeLazy(it.graph.tensor(undefined), new LazyShape((i) => `${origin}.shape[${i}]`));
 }
 
@@ -94,7 +94,7 @@ export function symbolicObject(prefix: string, cls?: Obj['cls']): Obj {
 }
 
 /** The arguments a function is analysed with when nothing calls it. */
-export function symbolicArgs(it: Interpreter, fn: ts.FunctionLikeDeclaration): Value[] {
+export function symbolicArgs(it: Machine, fn: ts.FunctionLikeDeclaration): Value[] {
   return fn.parameters.filter((p) => !(ts.isIdentifier(p.name) && p.name.text === 'this')).map((p) => {
     const kind = paramKind(p);
     // Destructured options are named by their fields, as the body uses them.
@@ -104,7 +104,7 @@ export function symbolicArgs(it: Interpreter, fn: ts.FunctionLikeDeclaration): V
 }
 
 /** A missing field of a symbolic object: a symbol named after it (kept, so that it reads the same twice). */
-export function symbolicMember(it: Interpreter, obj: Obj, key: string): Value | undefined {
+export function symbolicMember(it: Machine, obj: Obj, key: string): Value | undefined {
   const prefix = symbolicObjects.get(obj);
   if (prefix === undefined || key.startsWith('%')) return undefined;
   const origin = prefix ? `${prefix}.${key}` : key;
