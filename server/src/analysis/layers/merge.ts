@@ -63,11 +63,12 @@ function combine(a: Slot, b: Slot, conditions: [Dim, Dim][]): Slot | 'clash' {
     if (decideEqual(x, y, facts) === 'equal') return a;
     // A clash needs both sizes different and neither 1 (which would broadcast), for every value; tensor
     // sizes of 1 or 2 may be excluded (messages say "sizes ≥ N").
-    for (const minSize of [1, 2, 3, 4, 5]) {
-      if (decideEqual(x, y, facts, minSize) === 'different' && provablyAtLeast(x, 2, facts, minSize) && provablyAtLeast(y, 2, facts, minSize)) {
-        clashMinSize.value = Math.max(clashMinSize.value, minSize);
-        return 'clash';
-      }
+    // Assuming larger sizes only proves more: try the largest first, then find the smallest that works.
+    const clashAt = (minSize: number) => decideEqual(x, y, facts, minSize) === 'different' && provablyAtLeast(x, 2, facts, minSize) && provablyAtLeast(y, 2, facts, minSize);
+    if (clashAt(5)) {
+      const minSize = [1, 2, 3, 4, 5].find(clashAt)!;
+      clashMinSize.value = Math.max(clashMinSize.value, minSize);
+      return 'clash';
     }
     conditions.push([a, b]);
     return undefined;

@@ -188,20 +188,51 @@ function atomPoly(a: Atom): Poly {
   return p;
 }
 
+// ------------------------------------------------------------------------------------------ memo
+
+/**
+ * Results by the text of their operands: the same expressions come back in every path and every function
+ * (⌈H/strides⌉ == H is asked once per merge per path), and the normal form makes text a perfect key.
+ */
+const memo = new Map<string, unknown>();
+function memoized<T>(key: string, f: () => T): T {
+  if (memo.has(key)) return memo.get(key) as T;
+  const v = f();
+  if (memo.size > CACHE_LIMIT) memo.clear();
+  memo.set(key, v);
+  return v;
+}
+
+const factsKey = (f: Facts): string => (f.lower?.size || f.subst?.size || f.ne?.length
+  ? JSON.stringify([[...(f.lower ?? [])], [...(f.subst ?? [])], f.ne ?? []]) : '');
+
+export const add = (a: SymDim, b: SymDim): SymDim =>
+  (typeof a === 'number' && typeof b === 'number' ? a + b : memoized(`+|${a}|${b}`, () => addImpl(a, b)));
+export const sub = (a: SymDim, b: SymDim): SymDim =>
+  (typeof a === 'number' && typeof b === 'number' ? a - b : memoized(`-|${a}|${b}`, () => subImpl(a, b)));
+export const mul = (a: SymDim, b: SymDim): SymDim | undefined =>
+  (typeof a === 'number' && typeof b === 'number' ? a * b : memoized(`*|${a}|${b}`, () => mulImpl(a, b)));
+export const divide = (a: SymDim, b: SymDim, mode: 'ceil' | 'floor'): SymDim | undefined =>
+  memoized(`/|${mode}|${a}|${b}`, () => divideImpl(a, b, mode));
+export const decideEqual = (a: SymDim, b: SymDim, facts: Facts = {}, minSize = 1): Verdict =>
+  (a === b ? 'equal' : memoized(`=|${a}|${b}|${minSize}|${factsKey(facts)}`, () => decideEqualImpl(a, b, facts, minSize)));
+export const provablyAtLeast = (d: SymDim, k: number, facts: Facts = {}, minSize = 1): boolean =>
+  memoized(`>=|${d}|${k}|${minSize}|${factsKey(facts)}`, () => provablyAtLeastImpl(d, k, facts, minSize));
+
 // ------------------------------------------------------------------------------------------ arithmetic
 
-export function add(a: SymDim, b: SymDim): SymDim {
+function addImpl(a: SymDim, b: SymDim): SymDim {
   if (typeof a === 'number' && typeof b === 'number') return a + b;
   return toDim(polyAdd(toPoly(a), toPoly(b)));
 }
 
-export function sub(a: SymDim, b: SymDim): SymDim {
+function subImpl(a: SymDim, b: SymDim): SymDim {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
   return toDim(polyAdd(toPoly(a), toPoly(b), -1));
 }
 
 /** undefined when the expanded product would be too large to be worth keeping. */
-export function mul(a: SymDim, b: SymDim): SymDim | undefined {
+function mulImpl(a: SymDim, b: SymDim): SymDim | undefined {
   if (typeof a === 'number' && typeof b === 'number') return a * b;
   const p = polyMul(toPoly(a), toPoly(b));
   return p && toDim(p);
@@ -240,7 +271,7 @@ function monoQuotient(p: Poly, q: Poly): Poly | undefined {
  * constant divisor are pulled out (⌈(2·a+3)/2⌉ = a+2), nested quotients merge (⌈⌈H/2⌉/2⌉ = ⌈H/4⌉).
  * undefined when b is a constant that is not a positive integer.
  */
-export function divide(a: SymDim, b: SymDim, mode: 'ceil' | 'floor'): SymDim | undefined {
+function divideImpl(a: SymDim, b: SymDim, mode: 'ceil' | 'floor'): SymDim | undefined {
   const round = mode === 'ceil' ? Math.ceil : Math.floor;
   if (typeof b === 'number' && !(Number.isInteger(b) && b > 0)) return undefined;
   if (typeof a === 'number' && typeof b === 'number') return round(a / b);
@@ -450,7 +481,7 @@ function lowerBounds(facts: Facts, minSize: number): (name: string) => number {
 }
 
 /** Whether d ≥ k for every admissible value (sizes ≥ minSize). */
-export function provablyAtLeast(d0: SymDim, k: number, facts: Facts = {}, minSize = 1): boolean {
+function provablyAtLeastImpl(d0: SymDim, k: number, facts: Facts = {}, minSize = 1): boolean {
   const d = applySubst(d0, facts);
   if (typeof d === 'number') return d >= k;
   try { return bounds(toPoly(d), lowerBounds(facts, minSize)).lo >= k; } catch { return false; }
@@ -463,7 +494,7 @@ export type Verdict = 'equal' | 'different' | 'unknown';
  * `minSize`, spatial sizes ≥ minSize): 'equal' when the normal forms agree, 'different' when the difference
  * provably never vanishes, else 'unknown' (a condition, never a finding).
  */
-export function decideEqual(a0: SymDim, b0: SymDim, facts: Facts = {}, minSize = 1): Verdict {
+function decideEqualImpl(a0: SymDim, b0: SymDim, facts: Facts = {}, minSize = 1): Verdict {
   if (a0 === b0) return 'equal';
   const a = applySubst(a0, facts);
   const b = applySubst(b0, facts);
