@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { RuleId } from '../server/src/analysis/types';
+import { RULES, RULE_IDS } from '../server/src/analysis/rules/registry';
 import {
   buildWithTfjs,
   expectBuildError,
@@ -15,15 +16,9 @@ import {
 } from './support/groundTruth';
 import { BROKEN_EXAMPLE, FIXTURES_DIR, brokenFixtures, exampleFiles, goodFixtures } from './support/fixtureFiles';
 
-const ALL_RULES: RuleId[] = [
-  'residual-shape-mismatch',
-  'residual-broadcast',
-  'missing-same-padding',
-  'bias-before-batchnorm',
-  'activation-before-batchnorm',
-];
+const ALL_RULES: RuleId[] = RULE_IDS;
 // Rules whose finding means tfjs itself cannot build the model; the rest describe models that build.
-const BUILD_BREAKING: RuleId[] = ['residual-shape-mismatch'];
+const BUILD_BREAKING: RuleId[] = RULE_IDS.filter((id) => RULES[id].breaksBuild);
 const MERGE_CALL = /\.(add|concatenate|multiply|average|maximum|minimum)\(/;
 const LAYER_CALL = /\.(conv[123]d|conv2dTranspose|separableConv2d|depthwiseConv2d|dense)\(/;
 

@@ -5,12 +5,12 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analyze, type AnalysisResult, type Range, type Shape } from '../../server/src/analysis';
+import { RULE_IDS, analyze, type AnalysisResult, type Range, type Shape } from '../../server/src/analysis';
 import { brokenFixtures, exampleFiles, FIXTURES_DIR, goodFixtures } from '../support/fixtureFiles';
 import { diskHost } from '../../server/src/cli/files';
 
 const HANG_BOUND_MS = 2000;
-const RULES = new Set(['residual-shape-mismatch', 'residual-broadcast', 'missing-same-padding', 'bias-before-batchnorm', 'activation-before-batchnorm']);
+const RULES: ReadonlySet<string> = new Set(RULE_IDS);
 const SEVERITIES = new Set(['error', 'warning', 'info', 'hint']);
 
 function assertRange(r: Range, lines: string[], what: string): void {

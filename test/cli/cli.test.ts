@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildWithTfjs } from '../support/groundTruth';
+import { RULES, RULE_IDS } from '../../server/src/analysis/rules/registry';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const BIN = path.join(ROOT, 'bin', 'skipcheck.js');
@@ -88,8 +89,8 @@ describe('skipcheck CLI', function () {
     const err = results.find((x: { level: string }) => x.level === 'error');
     assert.equal(err.locations[0].physicalLocation.artifactLocation.uri, 'examples/broken-block.ts');
     assert.ok(err.locations[0].physicalLocation.region.startLine >= 1);
-    assert.deepEqual(sarif.runs[0].tool.driver.rules.map((x: { id: string }) => x.id).sort(),
-      ['activation-before-batchnorm', 'bias-before-batchnorm', 'missing-same-padding', 'residual-broadcast', 'residual-shape-mismatch']);
+    assert.deepEqual(sarif.runs[0].tool.driver.rules.map((x: { id: string; defaultConfiguration: { level: string } }) => [x.id, x.defaultConfiguration.level]),
+      RULE_IDS.map((id) => [id, RULES[id].severity === 'error' ? 'error' : RULES[id].severity === 'warning' ? 'warning' : 'note']));
   });
 
   it('--fix rewrites the file in place: no findings left, and tfjs builds every model', async () => {

@@ -2,8 +2,8 @@
 // driven through Chromium as a user would. Recipe: /work/shared/real-vscode.md. Screenshots of every step
 // land in test-results/e2e-*.png.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { openEditorSession, type EditorSession } from './support/editor-session';
 import { expectFixture, FIXTURE, lineCol, type FixtureExpectation } from './support/fixture-expectation';
@@ -74,6 +74,55 @@ describe('Skipcheck in a real VS Code (code-server + Chromium)', function () {
     assert.equal(readFileSync(file, 'utf8'), expected.fixedText, 'the saved file is the fixture with the preferred fix applied');
     assert.deepEqual((await problemRows(page)).filter(isSkipcheckRow).length, left);
     fixed = true;
+  });
+
+  it("shows a helper's finding from a caller that is not open, and keeps it when the caller's tab closes", async function () {
+    assert.ok(session, 'needs the editor session');
+    // Written while the editor runs: the server learns of them from VS Code's file watcher, not from tabs.
+    const helper = [
+      "import * as tf from '@tensorflow/tfjs';",
+      '',
+      'export function widen(x: tf.SymbolicTensor, filters: number): tf.SymbolicTensor {',
+      "  const y = tf.layers.conv2d({ filters, kernelSize: 3, padding: 'same' }).apply(x) as tf.SymbolicTensor;",
+      '  return tf.layers.add().apply([y, x]) as tf.SymbolicTensor;',
+      '}',
+      '',
+    ].join('\n');
+    const caller = [
+      "import * as tf from '@tensorflow/tfjs';",
+      "import { widen } from './shared-blocks';",
+      '',
+      'export function wideModel(): tf.LayersModel {',
+      '  const input = tf.input({ shape: [8, 8, 4] });',
+      '  return tf.model({ inputs: input, outputs: widen(input, 12) });',
+      '}',
+      '',
+    ].join('\n');
+    // The extension starts with the first TypeScript file opened (already so when the earlier steps ran).
+    await openFile(page, basename(file));
+    writeFileSync(join(session.workspace, 'shared-blocks.ts'), helper);
+    writeFileSync(join(session.workspace, 'uses-shared.ts'), caller);
+    const addCol = helper.split('\n')[4].indexOf('tf.layers.add') + 1;
+    const helperRow = rowFor('residual-shape-mismatch', 5, addCol);
+    const problemsText = async () => (await page.locator('.markers-panel').innerText()).replace(/\s+/g, ' ');
+    await showProblems(page);
+    await waitForProblems(page, `the helper's residual-shape-mismatch at [Ln 5, Col ${addCol}]`, (r) => r.some(helperRow), 60_000);
+    assert.ok((await problemsText()).includes('shared-blocks.ts'), 'the row is under the helper file');
+    await screenshot(page, '3-helper-finding-closed-caller');
+
+    // Quick open's file list predates these files; an absolute path opens any existing file.
+    await page.keyboard.press('Control+P');
+    await page.locator('.quick-input-widget input').fill(join(session.workspace, 'uses-shared.ts'));
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'uses-shared.ts' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator('.tab.active', { hasText: 'uses-shared.ts' }).waitFor();
+    await page.keyboard.press('Control+W');
+    await page.locator('.tab', { hasText: 'uses-shared.ts' }).waitFor({ state: 'detached' });
+    // Time for a re-analysis and a publish, had closing the tab cleared anything.
+    await page.waitForTimeout(4000);
+    await showProblems(page);
+    assert.ok((await problemRows(page)).some(helperRow), `the helper's finding went when the caller's tab closed: ${await problemsText()}`);
+    await screenshot(page, '3b-helper-finding-after-close');
   });
 
   it('runs "Skipcheck: Train on GPU" from the command palette and the training panel follows the run', async function () {

@@ -4,6 +4,7 @@
 // Only the leading block of comment lines counts, so code further down cannot add expectations by accident.
 import * as fs from 'node:fs';
 import type { RuleId } from '../../server/src/analysis/types';
+import { RULE_IDS } from '../../server/src/analysis/rules/registry';
 
 export interface ExpectedFinding {
   rule: RuleId;
@@ -18,14 +19,7 @@ export interface Expectations {
   tfjsError?: string;
 }
 
-// A Record over RuleId makes the compiler flag a rule added to the analysis types but missing here.
-const KNOWN_RULES: Record<RuleId, true> = {
-  'residual-shape-mismatch': true,
-  'residual-broadcast': true,
-  'missing-same-padding': true,
-  'bias-before-batchnorm': true,
-  'activation-before-batchnorm': true,
-};
+const KNOWN_RULES: ReadonlySet<string> = new Set(RULE_IDS);
 
 const EXPECT = /^\/\/\s*expect:\s*(\S+)\s+line\s+(\d+)\s+(.+?)\s*$/;
 const TFJS_ERROR = /^\/\/\s*tfjs-error:\s*(.+?)\s*$/;
@@ -46,7 +40,7 @@ export function parseExpectations(text: string, file = '<text>'): Expectations {
       const match = EXPECT.exec(line);
       if (!match) throw new Error(`${where}: expected '// expect: <rule-id> line <N> <message substring>', got '${line}'`);
       const [, rule, lineText, messageIncludes] = match;
-      if (!(rule in KNOWN_RULES)) throw new Error(`${where}: unknown rule '${rule}' (known: ${Object.keys(KNOWN_RULES).join(', ')})`);
+      if (!KNOWN_RULES.has(rule)) throw new Error(`${where}: unknown rule '${rule}' (known: ${RULE_IDS.join(', ')})`);
       const target = Number(lineText);
       if (target < 1 || target > lines.length) throw new Error(`${where}: line ${target} is outside the file (${lines.length} lines)`);
       result.findings.push({ rule: rule as RuleId, line: target, messageIncludes });
@@ -58,4 +52,25 @@ export function parseExpectations(text: string, file = '<text>'): Expectations {
     }
   }
   return result;
+}
+
+const MARKER = /\/\/\s*expect:\s*(\S+)(?:\s+(.*?))?\s*$/;
+
+/**
+ * Inline markers, written at the end of the line a finding starts on:
+ *   const out = tf.layers.add().apply([y, x]); // expect: residual-shape-mismatch <optional message substring>
+ * The line is where the marker is, so fixtures can be edited without renumbering anything.
+ */
+export function parseInlineMarkers(text: string, file = '<text>'): ExpectedFinding[] {
+  const found: ExpectedFinding[] = [];
+  for (const [index, raw] of text.split(/\r?\n/).entries()) {
+    const code = raw.trimStart();
+    if (code.startsWith('//')) continue; // comments above the code describe the fixture; only trailing markers count
+    const match = MARKER.exec(raw);
+    if (!match) continue;
+    const [, rule, messageIncludes] = match;
+    if (!KNOWN_RULES.has(rule)) throw new Error(`${file}:${index + 1}: unknown rule '${rule}' (known: ${RULE_IDS.join(', ')})`);
+    found.push({ rule: rule as RuleId, line: index + 1, messageIncludes: messageIncludes ?? '' });
+  }
+  return found;
 }

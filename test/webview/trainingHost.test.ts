@@ -196,7 +196,7 @@ describe('training host: trainer process', function () {
     const exit = await t.exited;
     assert.equal(exit.code, 130);
     assert.deepEqual(t.messages.map((m) => m.type), ['start', 'batch', 'end']);
-    assert.deepEqual(t.logs.sort(), ['loading model', 'tfjs: hello from a library']);
+    assert.deepEqual(t.logs.sort(), ['loading model', 'tfjs: hello from a library', '{"type":"end","reason":"completed","runDir":"/x","seconds":1}'].sort());
     assert.equal(t.proc.running, false);
   });
 

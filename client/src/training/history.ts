@@ -74,7 +74,9 @@ export function loadHistory(q: HistoryQuery): HistoryRun[] {
     if (q.excludeRunDir && samePath(dir, q.excludeRunDir)) continue;
     const config = readConfig(dir);
     if (!config || config.entry !== q.entry || !samePath(config.modelFile, q.modelFile)) continue;
-    candidates.push({ name, dir, mtime: statSync(dir).mtimeMs });
+    let mtime: number;
+    try { mtime = statSync(dir).mtimeMs; } catch { continue; } // removed meanwhile
+    candidates.push({ name, dir, mtime });
   }
   candidates.sort((a, b) => b.mtime - a.mtime || b.name.localeCompare(a.name));
   const runs: HistoryRun[] = [];

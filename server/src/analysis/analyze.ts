@@ -1,7 +1,7 @@
 // The analysis pipeline end to end: parse and interpret a file's entry points, then report, rules, fixes
 // and fix verification. The only module that sees every stage.
 import * as ts from 'typescript';
-import type { AnalysisHost, AnalysisResult, AnalyzeOptions, EntryInfo } from './types';
+import type { AnalysisHost, AnalysisResult, AnalyzeOptions, EntryInfo, Finding } from './types';
 import { BudgetExceeded, Interpreter, UserThrow } from './interp/interpreter';
 import { ModelRecord } from './graph/graph';
 import { Fn } from './interp/values';
@@ -10,7 +10,8 @@ import { modelInfo } from './report/models';
 import { collectSites } from './report/sites';
 import { runRules } from './rules';
 import { attachFixes } from './fixes/attach';
-import { verifyFixes } from './fixes/verify';
+import { verifyFixes, verifyStep as verifyStepWith } from './fixes/verify';
+import { unsuppressed } from './suppress';
 import { runSymbolicPhase, symbolTable } from './report/contracts';
 import { symbolsOf } from './symbolic/expr';
 
@@ -64,12 +65,13 @@ export function analyze(file: string, text: string, host?: AnalysisHost, options
     const shown = it.graph.models.filter((m) => !it.symbolic.models.has(m));
     result.models = [...shown.map(modelInfo), ...cutModels.map((m) => ({ ...modelInfo(m), partial: 'step budget exceeded' }))];
     result.sites = collectSites(it.graph, it.tensorVars, it.symbolic.apps);
-    result.findings = attachFixes(runRules(it.graph, it.symbolic.apps));
+    // Disable comments apply here, in the core, so every host honours them alike.
+    result.findings = unsuppressed(attachFixes(runRules(it.graph, it.symbolic.apps)), (f) => overlay.readFile(f));
     if (symbolic.contracts.length) result.contracts = symbolic.contracts;
     if (symbolic.functionNotes.length) result.functionNotes = symbolic.functionNotes;
     const symbols = symbolTable(symbolicTexts(result), (s) => symbolic.contracts.find((c) => c.requires.some((r) => r.text.includes(s)))?.function ?? '');
     if (symbols.length) result.symbols = symbols;
-    if (options.verify !== false) verifyFixes(analyze, result, file, text, overlay, options);
+    if (options.verify !== false) verifyFixes(analyze, result, text, overlay, options);
   } catch (e) {
     // TypeScript's parser recurses once per nesting level: thousands of nested brackets overflow it.
     if (e instanceof RangeError && it.modules.size === 0) result.notes.push('the file is too deeply nested to parse; nothing was analysed');
@@ -138,5 +140,10 @@ function entryInfo(name: string, fn: Fn, file: string): EntryInfo {
  * the fixes once, when they are about to be offered. `text` must be the text `result` was computed from.
  */
 export function ensureFixesVerified(result: AnalysisResult, text: string, host: AnalysisHost, options: AnalyzeOptions = {}): void {
-  verifyFixes(analyze, result, result.file, text, host, options);
+  verifyFixes(analyze, result, text, host, options);
+}
+
+/** One re-analysis of the check above, for hosts that spread it over time (see fixes/verify.ts). */
+export function verifyStep(result: AnalysisResult, finding: Finding, text: string, host: AnalysisHost, options: AnalyzeOptions = {}): boolean {
+  return verifyStepWith(analyze, result, finding, text, host, options);
 }

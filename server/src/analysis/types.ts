@@ -28,14 +28,9 @@ export interface Fix {
   isPreferred?: boolean;
 }
 
-export type RuleId =
-  | 'residual-shape-mismatch'
-  | 'residual-broadcast'
-  | 'missing-same-padding'
-  | 'bias-before-batchnorm'
-  | 'activation-before-batchnorm';
+import type { RuleId, Severity } from './rules/registry';
 
-export type Severity = 'error' | 'warning' | 'info' | 'hint';
+export type { RuleId, Severity };
 
 export interface RelatedInfo { file: string; range: Range; message: string }
 
@@ -100,6 +95,8 @@ export interface SiteInfo {
   paramCounts: (number | null)[];
   /** For merge layers: each operand's shape, per call context. */
   operandShapes?: Shape[][];
+  /** For single-input applies: the input shape of each entry of `shapes` (inlay hints show only changes). */
+  inputShapes?: Shape[];
   /** Variable name the result is stored in, when it is stored. */
   storedIn?: string;
   /**

@@ -1,7 +1,7 @@
 // The three output formats of `skipcheck`: human lines, JSON, SARIF. Each says what the analysis could not
 // do (notes) as well as what it found, so "0 findings" is never mistaken for "clean" when it gave up.
 import * as path from 'node:path';
-import type { Finding } from '../analysis';
+import { RULES, RULE_IDS, type Finding } from '../analysis';
 import type { FileReport } from './check';
 import type { CliNote } from './notes';
 import { terminalSafe } from './terminal';
@@ -52,13 +52,12 @@ export function formatJson(reports: FileReport[]): string {
 
 const SARIF_LEVEL: Record<Finding['severity'], string> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
 
-const RULES: { id: string; text: string }[] = [
-  { id: 'residual-shape-mismatch', text: 'Operands of a merge (add, concatenate, ...) cannot combine: the shortcut needs a projection or the branch keeps the wrong shape.' },
-  { id: 'residual-broadcast', text: 'A residual add only works by broadcasting a size-1 axis.' },
-  { id: 'missing-same-padding', text: "A convolution or pooling inside a residual branch shrinks the tensor with 'valid' padding." },
-  { id: 'bias-before-batchnorm', text: 'A bias right before BatchNormalization is cancelled by it: wasted parameters.' },
-  { id: 'activation-before-batchnorm', text: 'A fused activation before BatchNormalization; the usual order is conv -> BN -> activation.' },
-];
+/** SARIF's rule metadata, from the rule registry. */
+const sarifRules = () => RULE_IDS.map((id) => ({
+  id,
+  shortDescription: { text: `${RULES[id].summary[0].toUpperCase()}${RULES[id].summary.slice(1)}.` },
+  defaultConfiguration: { level: SARIF_LEVEL[RULES[id].severity] },
+}));
 
 const sarifUri = (p: string) => rel(p).split(path.sep).join('/');
 
@@ -93,7 +92,7 @@ export function formatSarif(reports: FileReport[]): string {
     version: '2.1.0',
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     runs: [{
-      tool: { driver: { name: 'skipcheck', informationUri: 'https://www.npmjs.com/package/skipcheck', rules: RULES.map((r) => ({ id: r.id, shortDescription: { text: r.text } })) } },
+      tool: { driver: { name: 'skipcheck', informationUri: 'https://www.npmjs.com/package/skipcheck', rules: sarifRules() } },
       invocations: [{ executionSuccessful: true, toolExecutionNotifications: notifications }],
       results,
     }],

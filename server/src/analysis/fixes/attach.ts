@@ -1,5 +1,7 @@
-// The fixes stage: turns what each rule asked for into concrete edits, after all rules have run.
+// The fixes stage: turns what each rule asked for into concrete edits, after all rules have run, and gives
+// each finding its rule's severity from the registry.
 import type { RuleFinding } from '../rules/finding';
+import { RULES } from '../rules/registry';
 import { setProperty } from './edits';
 import type { Finding, Fix } from '../types';
 import { moveActivationFix } from './activation';
@@ -10,7 +12,7 @@ export function attachFixes(findings: RuleFinding[]): Finding[] {
   return findings.map((f) => {
     const { fixes, noFix } = fixesFor(f);
     // Same keys in the same order as a finding built in one go: hosts and tests print them as JSON.
-    const out: Finding = { rule: f.rule, severity: f.severity, message: noFix ? `${f.message} No projection fix: ${noFix}.` : f.message, file: f.file, range: f.range, fixes };
+    const out: Finding = { rule: f.rule, severity: RULES[f.rule].severity, message: noFix ? `${f.message} No projection fix: ${noFix}.` : f.message, file: f.file, range: f.range, fixes };
     if ('related' in f) out.related = f.related;
     if (f.symbolic) out.symbolic = true;
     return out;

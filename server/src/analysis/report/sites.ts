@@ -58,8 +58,9 @@ export function collectSites(graph: Graph, tensorVars: { at: SourceRef; name: st
       if (addSymbolic(s, app.outputs[0]?.shape) && app.inputs.length > 1) {
         (s.symbolicOperandShapes ??= []).push(app.inputs.map((t) => jsonShape(t.shape) ?? []));
       }
-    } else if (addShape(s, app.outputs[0]?.shape, app.layer.paramCount) && app.inputs.length > 1) {
-      (s.operandShapes ??= []).push(app.inputs.map((t) => jsonShape(t.shape) ?? []));
+    } else if (addShape(s, app.outputs[0]?.shape, app.layer.paramCount)) {
+      if (app.inputs.length > 1) (s.operandShapes ??= []).push(app.inputs.map((t) => jsonShape(t.shape) ?? []));
+      else (s.inputShapes ??= []).push(jsonShape(app.inputs[0]?.shape) ?? []);
     }
   }
   for (const v of tensorVars) {

@@ -60,7 +60,6 @@ function biasFinding(layer: LayerInstance, bn: Application): RuleFinding {
   const n = biasCount(layer);
   return {
     rule: 'bias-before-batchnorm',
-    severity: 'warning',
     message: `${layer.factory} at line ${lineOf(sf, layer.created.node)} has a bias (useBias ${layer.config.useBias === true ? 'is true' : 'defaults to true'}) ` +
       `but feeds only the BatchNormalization at line ${lineOf(bn.at.sf, bn.at.node)}, which subtracts the batch mean and cancels it` +
       `${n !== undefined ? `: ${n} wasted parameters per layer` : ''}. Set useBias: false.`,
@@ -74,7 +73,6 @@ function activationFinding(layer: LayerInstance, act: string, bn: Application, a
   const sf = layer.created.sf;
   return {
     rule: 'activation-before-batchnorm',
-    severity: 'info',
     message: `${layer.factory} at line ${lineOf(sf, layer.created.node)} applies '${act}' before the BatchNormalization at line ` +
       `${lineOf(bn.at.sf, bn.at.node)}; the usual order is ${layer.factory} -> BatchNormalization -> ${act} (normalise the pre-activations).`,
     file: layer.created.file,

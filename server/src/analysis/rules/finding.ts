@@ -15,4 +15,5 @@ export type FixRequest =
   /** Move the layer's fused activation after the BatchNormalization `bn`. */
   | { kind: 'move-activation'; layer: LayerInstance; bn: Application; apps: Application[] };
 
-export interface RuleFinding extends Omit<Finding, 'fixes'> { fix?: FixRequest }
+/** Severity is not the rule's to choose per finding: it comes from the registry (rules/registry.ts). */
+export interface RuleFinding extends Omit<Finding, 'fixes' | 'severity'> { fix?: FixRequest }

@@ -44,7 +44,6 @@ export function residualRules(apps: Application[]): RuleFinding[] {
     const pad = paddingLayers(g, bad);
     findings.push({
       rule: 'residual-shape-mismatch',
-      severity: 'error',
       message: mismatchMessage(g, bad),
       file: site.app.at.file,
       range: rangeOf(site.app.at.sf, site.app.at.node),
@@ -115,7 +114,6 @@ function paddingFinding(a: Application, site: MergeSite): RuleFinding {
   const merge = site.app;
   return {
     rule: 'missing-same-padding',
-    severity: 'warning',
     message: `${a.layer.factory}${Array.isArray(k) ? ` ${k.join('x')}` : typeof k === 'number' ? ` ${k}x${k}` : ''} at line ${lineOfLayer(a)} ` +
       `uses 'valid' padding${a.layer.config.padding === undefined ? ' (the tfjs default)' : ''} inside a residual branch: it shrinks ` +
       `${showShape(a.inputs[0]?.shape)} to ${showShape(a.outputs[0]?.shape)}, so the ${merge.layer.factory} at line ${lineOf(merge.at.sf, merge.at.node)} ` +
@@ -134,7 +132,6 @@ function broadcastFindings(g: MergeGroup): RuleFinding[] {
   const shapes = app.inputs.map((t) => showShape(t.shape)).join(' and ');
   return [{
     rule: 'residual-broadcast',
-    severity: 'warning',
     message: `${app.layer.factory} only works by broadcasting: ${shapes} differ on axis ${check.broadcastAxes.join(', ')} where one operand has size 1. ` +
       'tfjs stretches it silently; in a residual block this is almost always a missing projection.',
     file: app.at.file,
