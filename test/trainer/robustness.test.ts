@@ -222,7 +222,7 @@ describe('trainer robustness', function () {
     writeFileSync(join(run, 'metrics.jsonl'), ['{"type":"std","epoch":1}', JSON.stringify(epoch), '{"type":"epoch"}', 'null', '[]', JSON.stringify(std), ''].join('\n'));
     const history = loadHistory({ workspaceDir: ws, modelFile, entry: 'net' });
     assert.deepEqual(history.map((h) => h.messages), [[epoch, std]]);
-    assert.equal(history[0].label, '11-20 09:00 · plain');
+    assert.equal(history[0].label, '11-20 09:00 · 1 epoch · plain');
     assert.deepEqual(readRunMessages(run), [epoch, std]);
     assert.equal(isTrainerMessage({ type: 'constructor', message: 'x' }), false);
   });

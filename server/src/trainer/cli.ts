@@ -15,6 +15,7 @@ export const TRAIN_USAGE = `Usage: skipcheck train <model file> [options]
   --entry <fn>          exported function returning the model (default: the only one)
   --dataset <spec>      mnist | synthetic | cifar10:<dir> | idx:<images>,<labels>  (default: synthetic)
   --samples <n>         size of the synthetic dataset (default 1024)
+  --time-budget <s>     quick run: cap the samples per epoch so the run takes about <s> seconds (says what it capped)
   --epochs <n>          (default 5)            --batch-size <n>   (default 32)
   --lr <x>              learning rate (1e-3)   --optimizer <o>    adam | sgd | rmsprop | momentum
   --recipe paper        He et al.'s recipe: SGD momentum 0.9, lr 0.1, weight decay 1e-4, lr /10 at 50% and 75%
@@ -37,7 +38,8 @@ export const TRAIN_USAGE = `Usage: skipcheck train <model file> [options]
 
 const NUMERIC: Record<string, keyof TrainConfig> = {
   '--epochs': 'epochs', '--batch-size': 'batchSize', '--lr': 'learningRate', '--max-samples': 'maxSamples',
-  '--seed': 'seed', '--validation-split': 'validationSplit', '--probe-size': 'probeSize', '--load-timeout': 'loadTimeoutSeconds',
+  '--seed': 'seed', '--validation-split': 'validationSplit', '--probe-size': 'probeSize', '--time-budget': 'timeBudgetSeconds',
+  '--load-timeout': 'loadTimeoutSeconds',
 };
 
 export interface TrainArgs {
