@@ -18,7 +18,8 @@ function embeddingShape(cfg: LayerConfig, input: Shape): Shape {
   if (lens.length !== input.length - 1) fail(problem);
   const out = lens.map((s1, k) => {
     const s2 = input[k + 1];
-    if (s1 === undefined || s2 === undefined) return s1 === null ? s2 : undefined;
+    // An unknown or symbolic input dim: tfjs's answer is not known (a symbolic dim passes through when s1 is None).
+    if (s1 === undefined || s2 === undefined || typeof s2 === 'string') return s1 === null ? s2 : undefined;
     if (s1 !== null && s2 !== null && s1 !== s2) fail(problem);
     return s1 === null ? s2 : s1;
   });

@@ -2,14 +2,14 @@
 // message: a factory tf.layers does not have, a factory called without the config it requires, a layer
 // applied to a tensor of the wrong rank, a merge with too few operands or of ranks that cannot broadcast.
 // Only when certain: every shape involved is known and none is a guess made after an earlier error.
-import type { Application, BuildThrow, Graph } from '../graph/graph';
+import type { Application, BuildThrow } from '../graph/graph';
 import type { Dim, Shape } from '../types';
 import { rangeOf } from '../syntax/text';
 import type { RuleFinding } from './finding';
 
 const ELEMENTWISE = new Set(['Add', 'Multiply', 'Average', 'Maximum', 'Minimum']);
 
-export function wouldThrowRules(graph: Graph): RuleFinding[] {
+export function wouldThrowRules(throws: readonly BuildThrow[], apps: readonly Application[]): RuleFinding[] {
   const seen = new Set<string>();
   const findings: RuleFinding[] = [];
   const report = (t: BuildThrow) => {
@@ -19,8 +19,8 @@ export function wouldThrowRules(graph: Graph): RuleFinding[] {
     seen.add(key);
     findings.push({ rule: 'tfjs-would-throw', message: `tfjs would throw here: ${t.message}`, file: t.at.file, range: rangeOf(t.at.sf, t.at.node) });
   };
-  for (const t of graph.throws) report(t);
-  for (const app of graph.apps) {
+  for (const t of throws) report(t);
+  for (const app of apps) {
     const message = applyError(app);
     if (message) report({ message, at: app.at, stack: app.stack });
   }
@@ -64,7 +64,8 @@ function broadcastError(shapes: Shape[]): string | undefined {
     for (let k = 0; k < short.length; k++) {
       const i = long[long.length - short.length + k];
       const j = short[k];
-      if (i === undefined || j === undefined) return undefined;
+      // An unknown or symbolic dim decides whether it throws: not certain.
+      if (i === undefined || j === undefined || typeof i === 'string' || typeof j === 'string') return undefined;
       if (i === null || j === null || i < 0 || j < 0) out.push(null);
       else if (i === 1) out.push(j);
       else if (j === 1) out.push(i);
