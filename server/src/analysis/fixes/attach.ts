@@ -5,6 +5,7 @@ import { RULES } from '../rules/registry';
 import { setProperty } from './edits';
 import type { Finding, Fix } from '../types';
 import { moveActivationFix } from './activation';
+import { cropFix } from './crop';
 import { paddingFix } from './padding';
 import { projectionFixes } from './projection';
 import { markAlternatives } from './verify';
@@ -29,12 +30,14 @@ function fixesFor(f: RuleFinding): { fixes: Fix[]; noFix?: string } {
       const proj = projectionFixes(req.sites, req.ok);
       const fixes: Fix[] = [];
       if (padFix) fixes.push({ ...padFix, isPreferred: true });
+      const crop = cropFix(req.sites, req.ok);
+      if (crop) fixes.push({ ...crop, isPreferred: !padFix });
       if (Array.isArray(proj)) {
         const offered = proj.map((p) => ({ ...p, isPreferred: !padFix }));
         markAlternatives(offered);
         fixes.push(...offered);
       }
-      return { fixes, noFix: !Array.isArray(proj) && !padFix && req.explainNoFix ? proj.reason : undefined };
+      return { fixes, noFix: !Array.isArray(proj) && !padFix && !crop && req.explainNoFix ? proj.reason : undefined };
     }
     case 'same-padding': {
       const fix = paddingFix(req.layers);

@@ -67,5 +67,8 @@ function fixWorks(analyze: AnalyzeFn, fix: Fix, finding: Finding, before: Analys
   const after = analyze(file, mainText, overlay, { ...options, verify: false });
   if (after.models.length < before.models.length) return false;
   if (errors(after) > errors(before) - (finding.severity === 'error' ? 1 : 0)) return false;
+  // Padding advice counts only if the merge it is about then matches.
+  const merges = ofRule(before, 'residual-shape-mismatch');
+  if (finding.rule === 'missing-same-padding' && merges > 0 && ofRule(after, 'residual-shape-mismatch') >= merges) return false;
   return ofRule(after, finding.rule) < ofRule(before, finding.rule);
 }
