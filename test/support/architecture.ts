@@ -8,7 +8,7 @@ import * as ts from 'typescript';
 export interface Edge { from: string; spec: string; to: string | undefined; typeOnly: boolean }
 
 /** Source folders the rules cover, relative to the root. */
-export const SOURCE_DIRS = ['server/src', 'client/src', 'webview/src'];
+export const SOURCE_DIRS = ['server/src', 'client/src', 'webview/src', 'contract'];
 
 /**
  * Layer order inside server/src/analysis/: a file may import its own unit or a unit of a lower level.

@@ -1,6 +1,7 @@
 // The trainer's stdout is a stream of JSON lines; chunks from the pipe split lines (and UTF-8 characters)
 // anywhere, so they are reassembled here before parsing.
 import { StringDecoder } from 'node:string_decoder';
+import { isTrainerMessage } from '../../../contract/trainerChannel';
 import type { TrainerMessage } from '../../../server/src/trainer/protocol';
 
 export class LineSplitter {
@@ -27,8 +28,6 @@ function stripCr(line: string): string {
   return line.endsWith('\r') ? line.slice(0, -1) : line;
 }
 
-const messageTypes = new Set<TrainerMessage['type']>(['start', 'batch', 'epoch', 'std', 'warning', 'execution', 'end', 'error']);
-
 export type ParsedLine = { message: TrainerMessage } | { text: string };
 
 /**
@@ -39,8 +38,8 @@ export function parseTrainerLine(line: string): ParsedLine {
   if (!line.startsWith('{')) return { text: line };
   try {
     const value: unknown = JSON.parse(line);
-    const type = (value as { type?: unknown } | null)?.type;
-    if (typeof type === 'string' && messageTypes.has(type as TrainerMessage['type'])) return { message: value as TrainerMessage };
+    // A line missing fields the panel reads (a damaged metrics.jsonl) is text, not a message.
+    if (isTrainerMessage(value)) return { message: value };
   } catch {
     // not JSON after all
   }

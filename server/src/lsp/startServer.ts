@@ -37,7 +37,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   const store = new AnalysisStore(files);
   const workspace = new Workspace();
   const client = {
-    configuration: false, dynamicConfiguration: false, documentChanges: false, inlayRefresh: false, lensRefresh: false, watchFiles: false, resolveEdits: false,
+    configuration: false, dynamicConfiguration: false, documentChanges: false, inlayRefresh: false, lensRefresh: false, watchFiles: false,
+    workspaceFolders: false, resolveEdits: false,
   };
   const settings = new SettingsCache(connection, () => client.configuration);
   const validator = new Validator({
@@ -70,6 +71,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     client.lensRefresh = caps.workspace?.codeLens?.refreshSupport === true;
     client.resolveEdits = caps.textDocument?.codeAction?.resolveSupport?.properties.includes('edit') === true;
     client.watchFiles = caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    client.workspaceFolders = caps.workspace?.workspaceFolders === true;
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     workspace.setRoots(folders.filter((u) => u.startsWith('file:')).map((u) => files.fileOf(u)));
     if (params.initializationOptions) settings.changed(params.initializationOptions);
@@ -80,6 +82,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, fixAllKind], resolveProvider: true },
         inlayHintProvider: { resolveProvider: false },
         codeLensProvider: { resolveProvider: false },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'skipcheck' },
     };
@@ -92,6 +95,20 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     if (client.watchFiles && workspace.folders.length > 0) {
       const globPattern = `**/*.{${[...SOURCE_EXTENSIONS].map((e) => e.slice(1)).join(',')}}`;
       void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern }] }).catch(() => undefined);
+    }
+    if (client.workspaceFolders) {
+      connection.workspace.onDidChangeWorkspaceFolders(({ added, removed }) => {
+        const gone = new Set(removed.map((f) => files.fileOf(f.uri)));
+        const now = [...workspace.folders.filter((f) => !gone.has(f)), ...added.filter((f) => f.uri.startsWith('file:')).map((f) => files.fileOf(f.uri))];
+        workspace.setRoots(now);
+        // Files no longer under a folder leave the index; their analyses go when re-validated (not relevant).
+        for (const file of workspace.graph.allFiles()) {
+          if (workspace.contains(file)) continue;
+          workspace.graph.set(file, undefined);
+          validator.changedOnDisk(files.uriOf(file));
+        }
+        void indexWorkspace();
+      });
     }
     void indexWorkspace();
   });
@@ -108,7 +125,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     );
     for (const file of relevant) {
       const uri = files.uriOf(file);
-      if (!documents.get(uri)) validator.scheduleInBackground(uri);
+      if (!documents.get(uri) && !store.get(uri)) validator.scheduleInBackground(uri);
     }
   };
 
@@ -186,11 +203,18 @@ export function startServer(connection: Connection, options: ServerOptions): voi
 
   connection.onCodeLens((params) => {
     validator.ensureFresh(params.textDocument.uri);
-    return trainLenses(params.textDocument.uri, store.entriesFor(params.textDocument.uri));
+    return trainLenses(params.textDocument.uri, store.entriesFor(params.textDocument.uri), store.entryModelsFor(params.textDocument.uri));
   });
 
   // The client's "Train" command asks which exported builders the analysis found, so it never needs the
   // analyzer (and the TypeScript compiler) in the extension host itself.
+  // Where each layer of an entry's model was created, so the training panel can link layer names to source.
+  connection.onRequest('skipcheck/entryLayers', (params: { uri: string; entry: string }) => {
+    validator.ensureFresh(params.uri);
+    const model = store.entryModelsFor(params.uri).find((m) => m.entry === params.entry);
+    return (model?.layers ?? []).map((l) => ({ className: l.className, file: l.file, line: l.range.start.line, character: l.range.start.character }));
+  });
+
   connection.onRequest('skipcheck/entries', (params: { uri: string }) => {
     validator.ensureFresh(params.uri);
     return store.entriesFor(params.uri).filter((e) => e.requiredParams === 0).map((e) => e.name);

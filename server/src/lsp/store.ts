@@ -155,6 +155,12 @@ export class AnalysisStore {
     return out;
   }
 
+  /** Models built by this file's entries (wherever their tf.model call is), for the ablation lens. */
+  entryModelsFor(uri: string): ModelInfo[] {
+    const s = this.snapshots.get(uri);
+    return s ? s.result.models.filter((m) => m.entry !== undefined) : [];
+  }
+
   /** Entries are trained from their own file, so only that file's analysis lists them. */
   entriesFor(uri: string): EntryInfo[] {
     const s = this.snapshots.get(uri);

@@ -23,6 +23,7 @@ export function normalizeConfig(partial: Partial<TrainConfig>): TrainConfig {
   positiveInt('probeSize', 0);
   positiveInt('seed', 0);
   if (c.maxSamples !== undefined) positiveInt('maxSamples', 1);
+  if (c.loadTimeoutSeconds !== undefined && !(c.loadTimeoutSeconds > 0)) throw new ConfigError(`"loadTimeoutSeconds" must be > 0, not ${c.loadTimeoutSeconds}.`);
   if (c.distributed !== undefined) {
     const w = c.distributed.workers;
     if (!Number.isInteger(w) || w < 1 || w > 64) throw new ConfigError(`"distributed.workers" must be an integer from 1 to 64, not ${JSON.stringify(w)}.`);
@@ -41,6 +42,7 @@ export function normalizeConfig(partial: Partial<TrainConfig>): TrainConfig {
       throw new ConfigError(`A learning-rate schedule ("lrDropEpochs") needs optimizer sgd or momentum, not ${c.optimizer}.`);
     }
   }
+  if (c.timeBudgetSeconds !== undefined && !(c.timeBudgetSeconds > 0)) throw new ConfigError(`"timeBudgetSeconds" must be > 0, not ${c.timeBudgetSeconds}.`);
   if (c.variant !== undefined && !VARIANTS.includes(c.variant)) throw new ConfigError(`"variant" must be ${VARIANTS.join(', ')}, not ${c.variant}.`);
   return c;
 }

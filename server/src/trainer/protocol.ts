@@ -1,6 +1,12 @@
 // The message stream between the trainer process and whoever drives it (VS Code extension, CLI).
-// One JSON object per line on the trainer's stdout (stderr is free-form log). Commands go the other way,
-// one JSON object per line on the trainer's stdin. Kept dependency-free: the webview imports it too.
+// One JSON object per line on the trainer's message channel: file descriptor MESSAGE_FD, which the driver
+// opens as a fourth pipe and names in the MESSAGE_FD_ENV variable (without it, e.g. run by hand: stdout);
+// those constants and the message check live in contract/trainerChannel.ts, which the client loads too.
+// The user's model code owns stdout and stderr, which are free-form log: a `console.log` of a JSON line
+// can never pass for a message. Commands go the other way, one JSON object per line on the trainer's stdin.
+// Kept dependency-free: the webview imports it too.
+
+export { MESSAGE_FD, MESSAGE_FD_ENV, TRAINER_STDIO, isTrainerMessage } from '../../../contract/trainerChannel';
 
 export type DatasetSpec =
   | { kind: 'synthetic'; samples?: number; classes?: number }
@@ -26,6 +32,11 @@ export interface TrainConfig {
   weightDecay?: number;
   /** Epochs (1-based) at whose start the learning rate is divided by 10 (a step schedule; sgd/momentum only). */
   lrDropEpochs?: number[];
+  /**
+   * A quick run: after the first batches the trainer caps the samples per epoch (training and validation)
+   * so the whole run takes about this many seconds, and says what it capped. For slow backends.
+   */
+  timeBudgetSeconds?: number;
   /** The network trained: as written (default) or an ablation twin with the same initial weights. */
   variant?: Variant;
   validationSplit: number;
@@ -38,6 +49,10 @@ export interface TrainConfig {
   outDir?: string;
   /** Workspace folder used first when resolving tfjs backends. */
   workspaceDir?: string;
+  /** Parent folder for a new run folder named by the time (when `outDir` is not given); each run gets its own. */
+  runsDir?: string;
+  /** Longest time loading the model file and calling its entry may take (default 120 s). */
+  loadTimeoutSeconds?: number;
   /** Train in Keras with tf.distribute across this many local workers instead (server/src/distributed/). */
   distributed?: { workers: number; python?: string };
 }
@@ -101,9 +116,16 @@ export type TrainerErrorCode =
   /** The model's output units differ from the dataset's number of classes. */
   | 'classes-mismatch'
   | 'non-finite-loss'
+  /** Loading the model file or calling its entry did not return in time (loadTimeoutSeconds). */
+  | 'model-load-timeout'
+  /** The dataset files exist but cannot be read as the format says (truncated, a folder, too big). */
+  | 'dataset-invalid'
+  /** The run folder cannot be created or written (read-only, full disk). */
+  | 'output-not-writable'
   | 'backend-failed'
   /** The requested ablation twin cannot be built from this model (e.g. no additive shortcut). */
   | 'ablation-refused'
   | 'internal';
 
 export type TrainerCommand = { type: 'cancel' };
+

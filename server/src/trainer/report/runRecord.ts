@@ -1,8 +1,8 @@
 // A run read back from its metrics.jsonl, grouped by message type. Tolerates a run still being written:
-// a partial last line (no newline yet) is skipped, as are lines that are not JSON.
+// a partial last line (no newline yet) is skipped, as are lines that are not JSON or not whole messages.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TrainerMessage } from '../protocol';
+import { isTrainerMessage, type TrainerMessage } from '../protocol';
 import { METRICS_FILE } from '../runDir';
 
 type Of<T extends TrainerMessage['type']> = Extract<TrainerMessage, { type: T }>;
@@ -23,7 +23,10 @@ export function parseMetricLines(text: string): TrainerMessage[] {
   lines.pop(); // complete lines end with '\n': the last piece is empty or still being written
   const messages: TrainerMessage[] = [];
   for (const line of lines) {
-    try { messages.push(JSON.parse(line) as TrainerMessage); } catch { /* not a message */ }
+    try {
+      const value: unknown = JSON.parse(line);
+      if (isTrainerMessage(value)) messages.push(value);
+    } catch { /* not JSON: a damaged line */ }
   }
   return messages;
 }
