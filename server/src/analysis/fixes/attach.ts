@@ -16,6 +16,7 @@ export function attachFixes(findings: RuleFinding[]): Finding[] {
     // Same keys in the same order as a finding built in one go: hosts and tests print them as JSON.
     const out: Finding = { rule: f.rule, severity: RULES[f.rule].severity, message: noFix ? `${f.message} No projection fix: ${noFix}.` : f.message, file: f.file, range: f.range, fixes };
     if ('related' in f) out.related = f.related;
+    if (f.symbolic) out.symbolic = true;
     return out;
   });
 }
