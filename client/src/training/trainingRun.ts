@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TrainConfig, TrainerMessage } from '../../../server/src/trainer/protocol';
 import type { HistoryRun } from '../../../webview/src/messages';
+import { messageForEditor } from './editorWording';
 import { makeNonce } from './html';
 import { TrainerProcess } from './trainerProcess';
 
@@ -81,7 +82,8 @@ export class TrainingRun {
     this.process?.kill();
   }
 
-  private onMessage(m: TrainerMessage): void {
+  private onMessage(raw: TrainerMessage): void {
+    const m = messageForEditor(raw);
     if (m.type === 'start') {
       this.modelName = m.model.name;
       this.runDir = m.runDir;
