@@ -24,9 +24,9 @@ export function forEditor(text: string | undefined): string | undefined {
 /** The message with its human text reworded; everything else untouched. */
 export function messageForEditor(m: TrainerMessage): TrainerMessage {
   switch (m.type) {
-    case 'error': return { ...m, message: forEditor(m.message), detail: forEditor(m.detail) };
+    case 'error': return { ...m, message: forEditor(m.message), ...(m.detail !== undefined ? { detail: forEditor(m.detail) } : {}) };
     case 'warning': return { ...m, message: forEditor(m.message) };
-    case 'start': return { ...m, attempts: m.attempts.map((a) => ({ ...a, advice: forEditor(a.advice) })) };
+    case 'start': return { ...m, attempts: m.attempts.map((a) => (a.advice === undefined ? a : { ...a, advice: forEditor(a.advice) })) };
     default: return m;
   }
 }

@@ -54,7 +54,9 @@ export class TrainingRun {
   }
 
   start(): void {
-    if (this.launch.history.length) this.sinks.post({ type: 'history', runs: this.launch.history });
+    if (this.launch.history.length) {
+      this.sinks.post({ type: 'history', runs: this.launch.history.map((h) => ({ ...h, messages: h.messages.map(messageForEditor) })) });
+    }
     this.startedAt = Date.now();
     writeFileSync(this.configFile, JSON.stringify(this.launch.config, null, 2));
     this.sinks.log(`$ ${this.launch.nodePath} ${this.launch.trainerScript} --config ${this.configFile}  (cwd ${this.launch.cwd})`);
