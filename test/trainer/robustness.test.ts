@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFil
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { loadHistory } from '../../client/src/training/history';
-import { runTrainCli } from '../../server/src/trainer/cli';
+import { formatMessage, runTrainCli } from '../../server/src/trainer/cli';
 import { loadIdxPair, parseIdx } from '../../server/src/trainer/datasets/idx';
 import { DatasetFormatError } from '../../server/src/trainer/datasets/dataset';
 import { isTrainerMessage, type TrainerMessage } from '../../server/src/trainer/protocol';
@@ -209,6 +209,11 @@ describe('trainer robustness', function () {
     let thrown: unknown;
     try { loadIdxPair(join(dir, 'images'), join(dir, 'labels')); } catch (e) { thrown = e; }
     assert.deepEqual([toErrorMessage(thrown).code, toErrorMessage(thrown).message], ['dataset-invalid', `${join(dir, 'images')} is a folder, not an IDX file.`]);
+  });
+
+  it('user text in progress lines (errors from model code, model names) cannot send terminal escapes', () => {
+    const text = formatMessage({ type: 'error', code: 'model-load-failed', message: 'buildModel() threw: \u001b]0;pwned\u0007', detail: 'Error: x\n    at f (\u001b[2Jmodel.ts:3:9)' }, true)!;
+    assert.equal(text, '\r\u001b[Kerror [model-load-failed]: buildModel() threw: \\u{1b}]0;pwned\\u{7}\n  Error: x\n      at f (\\u{1b}[2Jmodel.ts:3:9)\n');
   });
 
   it('history skips damaged metrics lines instead of failing', () => {

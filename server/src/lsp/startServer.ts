@@ -58,7 +58,9 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   /** Fresh analyses for a document and for the open documents that import it (they hold its helpers' sites). */
   const freshen = (uri: string) => {
     validator.ensureFresh(uri);
-    for (const dep of validator.dependentsOf(files.fileOf(uri))) validator.ensureFresh(dep);
+    // Closed importers are many and are re-analysed in the queue; a request does not wait for them (their
+    // stale results are left out meanwhile), only for the open ones, as before the workspace index.
+    for (const dep of validator.dependentsOf(files.fileOf(uri))) if (documents.get(dep)) validator.ensureFresh(dep);
     return files.fileOf(uri);
   };
 
