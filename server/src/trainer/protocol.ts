@@ -37,6 +37,8 @@ export interface TrainConfig {
    * so the whole run takes about this many seconds, and says what it capped. For slow backends.
    */
   timeBudgetSeconds?: number;
+  /** Arguments the entry is called with (JSON values), e.g. [56] or [{ depth: 56 }] in a depth sweep. */
+  entryArgs?: unknown[];
   /** The network trained: as written (default) or an ablation twin with the same initial weights. */
   variant?: Variant;
   validationSplit: number;

@@ -147,7 +147,7 @@ async function loadWithDeadline(config: TrainConfig, tf: Tf, metricsFile: string
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     return await Promise.race([
-      loadModel(config.modelFile, config.entry, tf),
+      loadModel(config.modelFile, config.entry, tf, config.entryArgs),
       new Promise<never>((_, reject) => { timer = setTimeout(() => reject(error), seconds * 1000); }),
     ]);
   } finally {
