@@ -149,13 +149,15 @@ function convParams(className: ConvClass, cfg: LayerConfig, input: Shape): numbe
 }
 
 function convSpec(className: ConvClass, factory: string): LayerSpec {
-  return defineSingle({
+  const spec = defineSingle({
     className,
     factories: [factory],
     kind: 'conv',
     shape: (cfg, input) => convShape(className, cfg, input),
     params: (cfg, input) => convParams(className, cfg, input),
   });
+  // The InputSpec tfjs checks in apply() (the catalogue checks it in convShape, after the config).
+  return { ...spec, rank: { ndim: className === 'Conv1D' ? 3 : 4 } };
 }
 
 export const convLayers: LayerSpec[] = [

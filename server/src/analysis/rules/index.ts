@@ -3,6 +3,7 @@ import type { Application, Graph } from '../graph/graph';
 import { batchNormRules } from './batchnorm';
 import type { RuleFinding } from './finding';
 import { residualRules } from './residual';
+import { wouldThrowRules } from './wouldThrow';
 import { symbolicFindings } from './symbolic';
 import type { AppInfo } from '../interp/symbolicSession';
 
@@ -12,7 +13,8 @@ import type { AppInfo } from '../interp/symbolicSession';
  */
 export function runRules(graph: Graph, symbolic: ReadonlyMap<Application, AppInfo> = new Map()): RuleFinding[] {
   const concrete = symbolic.size ? graph.apps.filter((a) => !symbolic.has(a)) : graph.apps;
-  const findings = [...residualRules(concrete), ...batchNormRules(graph.layers, graph.apps)];
+  // tfjs-would-throw needs exact ranks: only concrete applications (a symbolic run's refused factories count).
+  const findings = [...residualRules(concrete), ...batchNormRules(graph.layers, graph.apps), ...wouldThrowRules(graph.throws, concrete)];
   if (symbolic.size) findings.push(...symbolicFindings(graph.apps.filter((a) => symbolic.has(a)), symbolic, findings));
   return dedupe(findings).sort((a, b) => a.file.localeCompare(b.file) || a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
 }
