@@ -15,6 +15,7 @@ import { setSymbolic, type SymEntry } from '../symbolic/config';
 import { LazyShape, lazyShape, makeLazy, requiredRank } from './lazyShapes';
 import { SymArray } from './symbolicParams';
 import { symbol } from '../symbolic/expr';
+import { dynamicDim, isDynamic, isNone } from '../symbolic/dynamic';
 
 /** Step-budget cost of one layer application: bounds loops that keep adding layers. */
 const APPLY_STEPS = 20;
@@ -127,6 +128,11 @@ export class TfApi {
     let shape = inputLayerShape(toConfig(cfgValue)).shape;
     if (shape && Array.isArray(raw) && raw.length === shape.length - 1) {
       shape = shape.map((d, i) => (i > 0 && d === undefined ? dimOf(raw[i - 1]) : d));
+    }
+    // None sizes (not the batch) become symbols, so that merges on them are checked (symbolic/dynamic.ts).
+    if (shape) {
+      const line = node.getSourceFile().getLineAndCharacterOfPosition(node.getStart()).line + 1;
+      shape = shape.map((d, i) => (i > 0 && d === null ? dynamicDim(line, i) : d));
     }
     return this.record(layer, [], [shape], node)[0];
   }
@@ -427,7 +433,8 @@ function toConfigValue(v: Value): ConfigValue {
 }
 
 export function shapeToValue(s: Shape): Value[] {
-  return s.map((d) => (d === undefined ? UNKNOWN : typeof d === 'string' ? new SymNum(d) : d));
+  // A dynamic dim reads as null in user code, as tfjs gives it.
+  return s.map((d) => (d === undefined ? UNKNOWN : isDynamic(d) ? null : typeof d === 'string' ? new SymNum(d) : d));
 }
 
 function valueToShape(v: Value): Shape | undefined {
@@ -444,5 +451,5 @@ function tensorList(v: Value): TensorNode[] | undefined {
 
 function sameShape(a: Shape | undefined, b: Shape | undefined): boolean {
   if (!a || !b || a.length !== b.length) return false;
-  return a.every((d, i) => d === b[i] || d === null || b[i] === null);
+  return a.every((d, i) => d === b[i] || isNone(d) || isNone(b[i]));
 }
