@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import {
   ANALYSIS_ORDER, allEdges, analysisPurityViolations, clientServerViolations, crossings, filesWithoutHeader,
-  layerOrderViolations, runtimeCycles, sourceFiles,
+  layerOrderViolations, runtimeCycles, sharedViolations, sourceFiles,
 } from './support/architecture';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -15,7 +15,7 @@ describe('architecture', () => {
 
   it('reads the whole source tree', () => {
     const files = sourceFiles(ROOT);
-    for (const f of ['server/src/analysis/analyze.ts', 'client/src/extension.ts', 'webview/src/main.ts']) assert.ok(files.includes(f), f);
+    for (const f of ['server/src/analysis/analyze.ts', 'client/src/extension.ts', 'webview/src/main.ts', 'shared/protocol.ts']) assert.ok(files.includes(f), f);
     assert.ok(edges.length > 300, `${edges.length} imports`);
   });
 
@@ -40,6 +40,20 @@ describe('architecture', () => {
 
   it('client/ imports server/ only as types', () => {
     assert.deepEqual(clientServerViolations(edges), []);
+  });
+
+  it('the trainer never imports webview code, nor the webview the server: what both need is in shared/', () => {
+    assert.deepEqual(crossings(edges, 'server/src/trainer/', 'webview/'), []);
+    assert.deepEqual(crossings(edges, 'webview/', 'server/'), []);
+    assert.deepEqual(crossings(edges, 'webview/', 'client/'), []);
+  });
+
+  it('shared/ (the contract between trainer, extension and webview) imports only itself', () => {
+    assert.deepEqual(sharedViolations(edges), []);
+  });
+
+  it('native/ (setup and status of the native runtime) does not import the trainer that uses it', () => {
+    assert.deepEqual(crossings(edges, 'server/src/native/', 'server/src/trainer/'), []);
   });
 
   it('every source file starts with a header comment', () => {
@@ -74,6 +88,10 @@ describe('architecture', () => {
 
     it('reports the trainer importing webview code', () => {
       assert.deepEqual(crossings(bad, 'server/src/trainer/', 'webview/'), ['server/src/trainer/run.ts imports webview/src/chart.ts']);
+    });
+
+    it('reports shared/ importing Node', () => {
+      assert.deepEqual(sharedViolations(bad), ["shared/protocol.ts imports 'node:fs' (shared/ may import only itself)"]);
     });
 
     it('reports the file without a header', () => {

@@ -14,8 +14,8 @@ import { ExportError, exportToKeras } from '../../server/src/export/exportModel'
 import { ensureKerasPython, nativeCacheDir, type KerasPython } from '../../server/src/export/kerasPython';
 import { execTool } from '../../server/src/native/exec';
 import { normalizeConfig } from '../../server/src/trainer/config';
-import type { TrainConfig, TrainerMessage } from '../../server/src/trainer/protocol';
-import { parseMetricLines } from '../../server/src/trainer/report/runRecord';
+import type { TrainConfig, TrainerMessage } from '../../shared/protocol';
+import { parseMetricLines } from '../../shared/metrics';
 import { CancelToken } from '../../server/src/trainer/train';
 import { ofType, tempDir, writeModel } from '../trainer/fixtures';
 

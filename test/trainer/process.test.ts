@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { formatMessage, runTrainCli, trainerCommand, parseTrainArgs } from '../../server/src/trainer/cli';
-import type { TrainerMessage } from '../../server/src/trainer/protocol';
+import type { TrainerMessage } from '../../shared/protocol';
 import { RESIDUAL_MODEL, config, tempDir, writeModel } from './fixtures';
 
 function startTrainer(): { child: ChildProcessWithoutNullStreams; next: (pred: (m: TrainerMessage) => boolean) => Promise<TrainerMessage>; exited: Promise<number | null> } {

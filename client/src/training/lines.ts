@@ -1,7 +1,8 @@
 // The trainer's stdout is a stream of JSON lines; chunks from the pipe split lines (and UTF-8 characters)
 // anywhere, so they are reassembled here before parsing.
 import { StringDecoder } from 'node:string_decoder';
-import type { TrainerMessage } from '../../../server/src/trainer/protocol';
+import { parseMessageLine } from '../../../shared/metrics';
+import type { TrainerMessage } from '../../../shared/protocol';
 
 export class LineSplitter {
   private readonly decoder = new StringDecoder('utf8');
@@ -27,8 +28,6 @@ function stripCr(line: string): string {
   return line.endsWith('\r') ? line.slice(0, -1) : line;
 }
 
-const messageTypes = new Set<TrainerMessage['type']>(['start', 'batch', 'epoch', 'std', 'warning', 'execution', 'end', 'error']);
-
 export type ParsedLine = { message: TrainerMessage } | { text: string };
 
 /**
@@ -36,13 +35,6 @@ export type ParsedLine = { message: TrainerMessage } | { text: string };
  * backend registration) must end up in the log, not break the panel.
  */
 export function parseTrainerLine(line: string): ParsedLine {
-  if (!line.startsWith('{')) return { text: line };
-  try {
-    const value: unknown = JSON.parse(line);
-    const type = (value as { type?: unknown } | null)?.type;
-    if (typeof type === 'string' && messageTypes.has(type as TrainerMessage['type'])) return { message: value as TrainerMessage };
-  } catch {
-    // not JSON after all
-  }
-  return { text: line };
+  const message = parseMessageLine(line);
+  return message ? { message } : { text: line };
 }

@@ -1,6 +1,6 @@
 // One trainer child process: JSON lines in, a cancel command out, and a hard kill if it does not stop.
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { TrainerCommand, TrainerMessage } from '../../../server/src/trainer/protocol';
+import type { TrainerCommand, TrainerMessage } from '../../../shared/protocol';
 import { LineSplitter, parseTrainerLine } from './lines';
 
 export interface TrainerSpawnOptions {

@@ -6,7 +6,7 @@
 import { fstatSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { ConfigError, normalizeConfig } from '../trainer/config';
-import type { TrainConfig, TrainerCommand, TrainerMessage } from '../trainer/protocol';
+import type { TrainConfig, TrainerCommand, TrainerMessage } from '../../../shared/protocol';
 import { CancelToken } from '../trainer/train';
 import { runDistributed } from './runDistributed';
 

@@ -5,7 +5,8 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { TrainConfig, TrainerMessage } from './protocol';
+import { parseMessageLine } from '../../../shared/metrics';
+import type { TrainConfig, TrainerMessage } from '../../../shared/protocol';
 
 /** node arguments that start the trainer: the bundled dist/trainer.js, or main.ts through tsx from source. */
 export function trainerCommand(): string[] {
@@ -84,8 +85,8 @@ export async function driveTrainer(config: TrainConfig, node: string, out: Progr
     const lines = buffered.split('\n');
     buffered = lines.pop()!;
     for (const line of lines) {
-      let m: TrainerMessage;
-      try { m = JSON.parse(line) as TrainerMessage; } catch { out.error(prefix + line + '\n'); continue; }
+      const m = parseMessageLine(line);
+      if (!m) { out.error(prefix + line + '\n'); continue; }
       messages.push(m);
       if (m.type === 'start' || m.type === 'end') runDir = m.runDir;
       if (m.type === 'end' || m.type === 'error') sawEnd = true;

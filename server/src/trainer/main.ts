@@ -7,7 +7,7 @@ import { fstatSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { BackendError, loadBackend } from './backend';
 import { ConfigError, normalizeConfig } from './config';
-import type { TrainConfig, TrainerCommand, TrainerMessage } from './protocol';
+import type { TrainConfig, TrainerCommand, TrainerMessage } from '../../../shared/protocol';
 import { CancelToken, RunOutcome, runTraining } from './train';
 
 export const EXIT_CODES: Record<RunOutcome, number> = { completed: 0, failed: 1, cancelled: 130 };

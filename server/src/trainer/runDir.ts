@@ -4,7 +4,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as tfType from '@tensorflow/tfjs';
 import type { Tf } from './datasets/batches';
-import type { TrainConfig, TrainerMessage } from './protocol';
+import type { TrainConfig, TrainerMessage } from '../../../shared/protocol';
 import { writeFileAtomic } from '../io/writeFileAtomic';
 
 export const METRICS_FILE = 'metrics.jsonl';

@@ -1,6 +1,7 @@
 // The message stream between the trainer process and whoever drives it (VS Code extension, CLI).
 // One JSON object per line on the trainer's stdout (stderr is free-form log). Commands go the other way,
-// one JSON object per line on the trainer's stdin. Kept dependency-free: the webview imports it too.
+// one JSON object per line on the trainer's stdin. Part of shared/, the contract between the trainer, the
+// extension and the webview: it imports nothing.
 
 export type DatasetSpec =
   | { kind: 'synthetic'; samples?: number; classes?: number }
@@ -91,6 +92,22 @@ export type TrainerMessage =
   | { type: 'execution'; mode: 'graph' | 'eager'; message: string }
   | { type: 'end'; reason: 'completed' | 'cancelled'; runDir: string; seconds: number }
   | { type: 'error'; message: string; detail?: string; code: TrainerErrorCode };
+
+/** Every `type` a TrainerMessage can have, once: readers of the stream and of metrics.jsonl check against it. */
+export const TRAINER_MESSAGE_TYPES = ['start', 'batch', 'epoch', 'std', 'warning', 'execution', 'end', 'error'] as const satisfies readonly TrainerMessage['type'][];
+
+// Compile-time check that the list above names every message type: adding a message without listing it fails here.
+type Unlisted = Exclude<TrainerMessage['type'], (typeof TRAINER_MESSAGE_TYPES)[number]>;
+const everyTypeListed: [Unlisted] extends [never] ? true : Unlisted = true;
+void everyTypeListed;
+
+const messageTypes: ReadonlySet<string> = new Set(TRAINER_MESSAGE_TYPES);
+
+/** Whether a parsed JSON value is a trainer message (by its `type`; the trainer is the only writer). */
+export function isTrainerMessage(value: unknown): value is TrainerMessage {
+  const type = (value as { type?: unknown } | null)?.type;
+  return typeof value === 'object' && typeof type === 'string' && messageTypes.has(type);
+}
 
 export type TrainerErrorCode =
   | 'dataset-missing'
