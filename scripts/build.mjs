@@ -28,6 +28,8 @@ for (const t of targets) {
 // the user's TensorFlow), so the source ships next to the CLI bundle.
 mkdirSync('dist/addon', { recursive: true });
 copyFileSync('server/addon/graph_session.c', 'dist/addon/graph_session.c');
+// Diagnostics link to their rule's section of docs/rules.md; the server finds it next to itself.
+copyFileSync('docs/rules.md', 'dist/rules.md');
 // The Python side of `skipcheck export --to keras` (converter driver, training script template).
 mkdirSync('dist/python', { recursive: true });
 for (const f of readdirSync('server/python')) if (f.endsWith('.py')) copyFileSync(`server/python/${f}`, `dist/python/${f}`);

@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import {
   ANALYSIS_ORDER, allEdges, analysisPurityViolations, clientServerViolations, crossings, filesWithoutHeader,
-  layerOrderViolations, runtimeCycles, sharedViolations, sourceFiles,
+  layerOrderViolations, runtimeCycles, contractViolations, sourceFiles,
 } from './support/architecture';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -15,7 +15,7 @@ describe('architecture', () => {
 
   it('reads the whole source tree', () => {
     const files = sourceFiles(ROOT);
-    for (const f of ['server/src/analysis/analyze.ts', 'client/src/extension.ts', 'webview/src/main.ts', 'shared/protocol.ts']) assert.ok(files.includes(f), f);
+    for (const f of ['server/src/analysis/analyze.ts', 'client/src/extension.ts', 'webview/src/main.ts', 'contract/protocol.ts']) assert.ok(files.includes(f), f);
     assert.ok(edges.length > 300, `${edges.length} imports`);
   });
 
@@ -42,14 +42,14 @@ describe('architecture', () => {
     assert.deepEqual(clientServerViolations(edges), []);
   });
 
-  it('the trainer never imports webview code, nor the webview the server: what both need is in shared/', () => {
+  it('the trainer never imports webview code, nor the webview the server: what both need is in contract/', () => {
     assert.deepEqual(crossings(edges, 'server/src/trainer/', 'webview/'), []);
     assert.deepEqual(crossings(edges, 'webview/', 'server/'), []);
     assert.deepEqual(crossings(edges, 'webview/', 'client/'), []);
   });
 
-  it('shared/ (the contract between trainer, extension and webview) imports only itself', () => {
-    assert.deepEqual(sharedViolations(edges), []);
+  it('contract/ (the contract between trainer, extension and webview) imports only itself', () => {
+    assert.deepEqual(contractViolations(edges), []);
   });
 
   it('native/ (setup and status of the native runtime) does not import the trainer that uses it', () => {
@@ -90,8 +90,8 @@ describe('architecture', () => {
       assert.deepEqual(crossings(bad, 'server/src/trainer/', 'webview/'), ['server/src/trainer/run.ts imports webview/src/chart.ts']);
     });
 
-    it('reports shared/ importing Node', () => {
-      assert.deepEqual(sharedViolations(bad), ["shared/protocol.ts imports 'node:fs' (shared/ may import only itself)"]);
+    it('reports contract/ importing Node', () => {
+      assert.deepEqual(contractViolations(bad), ["contract/protocol.ts imports 'node:fs' (contract/ may import only itself)"]);
     });
 
     it('reports the file without a header', () => {

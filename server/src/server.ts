@@ -2,6 +2,7 @@
 // Runs over stdio or node IPC (chosen by argv, as vscode-languageserver does) so any LSP editor can use it.
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { analyze } from './analysis';
+import { exitOnBrokenFraming } from './lsp/framingGuard';
 import { startServer } from './lsp/startServer';
 
 const transports = ['--stdio', '--node-ipc', '--socket=', '--pipe=', '--clientProcessId='];
@@ -16,3 +17,7 @@ if (!process.argv.slice(2).some((a) => transports.some((t) => a.startsWith(t))))
 
 // Diagnostics go out without checking each fix by re-analysis; code actions check them when asked for.
 startServer(createConnection(ProposedFeatures.all), { analyze: (file, text, host) => analyze(file, text, host, { verify: false }) });
+
+// Over stdio a malformed header would leave the server deaf but alive; exit so the client restarts it.
+// (node-ipc carries whole messages, no framing.)
+if (process.argv.includes('--stdio')) exitOnBrokenFraming(process.stdin);

@@ -14,8 +14,8 @@ import { ExportError, exportToKeras } from '../../server/src/export/exportModel'
 import { ensureKerasPython, nativeCacheDir, type KerasPython } from '../../server/src/export/kerasPython';
 import { execTool } from '../../server/src/native/exec';
 import { normalizeConfig } from '../../server/src/trainer/config';
-import type { TrainConfig, TrainerMessage } from '../../shared/protocol';
-import { parseMetricLines } from '../../shared/metrics';
+import type { TrainConfig, TrainerMessage } from '../../contract/protocol';
+import { parseMetricLines } from '../../contract/metrics';
 import { CancelToken } from '../../server/src/trainer/train';
 import { ofType, tempDir, writeModel } from '../trainer/fixtures';
 

@@ -1,9 +1,9 @@
 // The server's glue, in process, against a scripted analysis core: the analyzer's answers are set per test
 // so debouncing, versioning, cross-file publishing, fix-all and failure handling can be checked exactly.
 import { strict as assert } from 'node:assert';
-import { StreamMessageReader, StreamMessageWriter, createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { CancellationTokenSource, StreamMessageReader, StreamMessageWriter, createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import type { CodeAction, Hover, InlayHint, MarkupContent, TextDocumentEdit } from 'vscode-languageserver-protocol';
-import type { AnalysisHost, AnalysisResult, Finding, Range, SiteInfo } from '../../server/src/analysis';
+import { verifyStep, type AnalysisHost, type AnalysisResult, type Finding, type Range, type SiteInfo } from '../../server/src/analysis';
 import { startServer } from '../../server/src/lsp/startServer';
 import { editorCapabilities, LspHarness } from './lspHarness';
 
@@ -14,6 +14,15 @@ const result = (file: string, extra: Partial<AnalysisResult> = {}): AnalysisResu
   file, findings: [], models: [], sites: [], entries: [], notes: [], usesTfjs: true, ...extra,
 });
 const tfText = (body: string) => `import * as tf from '@tensorflow/tfjs';\n${body}`;
+/** An editor that resolves a code action's edit when it is chosen, as VS Code does. */
+const resolvingClient = {
+  ...editorCapabilities,
+  textDocument: { ...editorCapabilities.textDocument, codeAction: { ...editorCapabilities.textDocument!.codeAction, resolveSupport: { properties: ['edit'] } } },
+};
+const busy = (ms: number) => {
+  const end = Date.now() + ms;
+  while (Date.now() < end);
+};
 
 /** One finding per line that contains BUG, with a preferred fix replacing the word. */
 function bugsIn(file: string, text: string): Finding[] {
@@ -30,12 +39,25 @@ describe('language server features (scripted analyzer, in process)', () => {
   let lsp: LspHarness;
   let analyzeImpl: ScriptedAnalyze;
   let calls: string[];
+  /** Re-analyses made to check a fix, and how long each one takes (to make them slow on purpose). */
+  let checked: number;
+  let checkMs: number;
+  const verifications = () => checked;
 
   async function start(settings: Record<string, unknown> = { debounceMs: 0 }, capabilities = editorCapabilities) {
     calls = [];
+    checked = 0;
+    checkMs = 0;
     lsp = await LspHarness.inProcess((input, output) => {
       const connection = createConnection(ProposedFeatures.all, new StreamMessageReader(input), new StreamMessageWriter(output));
-      startServer(connection, { analyze: (file, text, host) => (calls.push(text), analyzeImpl(file, text, host)) });
+      startServer(connection, {
+        analyze: (file, text, host) => (calls.push(text), analyzeImpl(file, text, host)),
+        verifyStep: (...args) => {
+          const settled = verifyStep(...args);
+          if (!settled) { checked++; busy(checkMs); }
+          return settled;
+        },
+      });
     }, settings, capabilities);
   }
   afterEach(async () => {
@@ -125,7 +147,12 @@ describe('language server features (scripted analyzer, in process)', () => {
     assert.deepEqual(quick.map((a) => [a.title, a.isPreferred, a.diagnostics?.[0].message]), [
       ['Fix it', true, 'bug on line 4'],
       ['Other way', false, 'bug on line 4'],
+      ['Fix all Skipcheck problems (2)', undefined, 'bug on line 2'],
+      ['Disable missing-same-padding for this line', undefined, 'bug on line 4'],
+      ['Disable missing-same-padding for the entire file', undefined, 'bug on line 4'],
     ]);
+    const disable = quick[3].edit!.documentChanges![0] as TextDocumentEdit;
+    assert.deepEqual(disable.edits, [{ range: range(3, 0, 0), newText: '// skipcheck-disable-next-line missing-same-padding\n' }]);
     const source = await lsp.request<CodeAction[]>('textDocument/codeAction', {
       textDocument: { uri }, range: range(3, 1, 1), context: { diagnostics: [], only: ['source'] },
     });
@@ -153,10 +180,38 @@ describe('language server features (scripted analyzer, in process)', () => {
     assert.equal(await lsp.request('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 3 } }), null);
 
     const hints = await lsp.request<InlayHint[]>('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 9, character: 0 } } });
+    // At the end of each line (the test's lines are one character long), not inside the statement.
     assert.deepEqual(hints.map((h) => [h.position, h.label, h.tooltip]), [
-      [{ line: 1, character: 30 }, '[null,32,32,16] | […', '[null,32,32,16] | [null,16,16,?]'],
-      [{ line: 2, character: 40 }, '[null,8]', undefined],
+      [{ line: 1, character: 1 }, '[null,32,32,16] | […', '[null,32,32,16] | [null,16,16,?]'],
+      [{ line: 2, character: 1 }, '[null,8]', undefined],
     ]);
+  });
+
+  it("shows hints only where the shape changes with inlayHints.show 'changes', and by default in files with many layers", async () => {
+    const apply = (file: string, line: number, input: number, output: number): SiteInfo => ({
+      kind: 'apply', file, range: range(line, 10, 30), className: 'Conv2D', storedIn: `y${line}`,
+      shapes: [[null, output, output, 16]], paramCounts: [10], inputShapes: [[null, input, input, 16]],
+    });
+    // Line 1 halves the size, line 2 keeps it; `lines` more layers that keep it make the file "many layers".
+    const sitesOf = (file: string, lines: number) => [apply(file, 1, 32, 16), ...Array.from({ length: lines }, (_, i) => apply(file, i + 2, 16, 16))];
+    let layers = 3;
+    analyzeImpl = (file) => result(file, { sites: sitesOf(file, layers) });
+    await start({ debounceMs: 0 });
+    const hintsFor = async (uri: string, n: number) => {
+      layers = n;
+      await lsp.open(uri, tfText('const y = 1;\n'.repeat(n + 2)));
+      await lsp.diagnosticsFor(uri, 1);
+      const hints = await lsp.request<InlayHint[]>('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 100, character: 0 } } });
+      return hints.map((h) => [h.position.line, h.position.character]);
+    };
+    assert.equal((await hintsFor('file:///w/few.ts', 3)).length, 4, 'few layers: every stored apply');
+    assert.deepEqual(await hintsFor('file:///w/many.ts', 40), [[1, 12]], 'many layers: only the one that changes the shape');
+    lsp.settings = { debounceMs: 0, inlayHints: { show: 'changes' } };
+    await lsp.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    assert.deepEqual(await hintsFor('file:///w/few2.ts', 3), [[1, 12]]);
+    lsp.settings = { debounceMs: 0, inlayHints: { show: 'all' } };
+    await lsp.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    assert.equal((await hintsFor('file:///w/many2.ts', 40)).length, 41);
   });
 
   it('shows symbolic shapes with short names and their origins, beside the shapes callers give', async () => {
@@ -249,10 +304,6 @@ describe('language server features (scripted analyzer, in process)', () => {
   });
 
   it('keeps answering requests while a queue of documents is analysed', async () => {
-    const busy = (ms: number) => {
-      const end = Date.now() + ms;
-      while (Date.now() < end);
-    };
     analyzeImpl = (file, text) => (text.includes('SLOW') && busy(120), result(file));
     // Without workspace/configuration the server never waits on the client, so only its own yields let a request in.
     await start({}, { ...editorCapabilities, workspace: { ...editorCapabilities.workspace, configuration: false } });
@@ -263,5 +314,50 @@ describe('language server features (scripted analyzer, in process)', () => {
       .then(() => lsp.diagnostics.length);
     await lsp.diagnosticsFor('file:///w/slow4.ts', 1);
     assert.ok(publishedWhenAnswered < 4, `answered after ${publishedWhenAnswered} of 4 documents`);
+  });
+  it('defers fix-all to codeAction/resolve for clients that resolve edits, and checks only the requested range', async () => {
+    analyzeImpl = (file, text) => result(file, { findings: bugsIn(file, text) });
+    await start({ debounceMs: 0 }, resolvingClient);
+    const uri = 'file:///w/lazy.ts';
+    await lsp.open(uri, tfText('BUG\nBUG\nBUG\n'));
+    await lsp.diagnosticsFor(uri, 1);
+    const before = calls.length;
+    const actions = await lsp.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri }, range: range(2, 0, 0), context: { diagnostics: [] },
+    });
+    assert.equal(verifications(), 1, 'one fix checked: the one under the cursor');
+    const fixAll = actions.filter((a) => a.title.startsWith('Fix all'));
+    assert.deepEqual(fixAll.map((a) => [a.kind, a.edit]), [['quickfix', undefined], ['source.fixAll.skipcheck', undefined]]);
+    const resolved = await lsp.request<CodeAction>('codeAction/resolve', fixAll[0]);
+    assert.equal(resolved.title, 'Fix all Skipcheck problems (3)');
+    assert.deepEqual((resolved.edit!.documentChanges![0] as TextDocumentEdit).edits.map((e) => e.range.start.line), [1, 2, 3]);
+    assert.equal(calls.length - before, 0, 'the scripted analyzer ran no extra analysis of the document');
+
+    // A resolve for a version the document has left is refused, not applied to the wrong text.
+    await lsp.change(uri, 2, tfText('BUG\n'));
+    await lsp.diagnosticsFor(uri, 2);
+    await assert.rejects(lsp.request('codeAction/resolve', fixAll[0]), (e: { code: number }) => e.code === -32801);
+  });
+
+  it('stops checking fixes when the request is cancelled, and answers hovers meanwhile', async () => {
+    analyzeImpl = (file, text) => result(file, { findings: bugsIn(file, text) });
+    await start({ debounceMs: 0 }, resolvingClient);
+    const uri = 'file:///w/cancel.ts';
+    checkMs = 20;
+    await lsp.open(uri, tfText('BUG\n'.repeat(60)));
+    await lsp.diagnosticsFor(uri, 1);
+    const source = new CancellationTokenSource();
+    const all = lsp.connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 70, character: 0 } }, context: { diagnostics: [], only: ['quickfix'] },
+    }, source.token);
+    while (verifications() === 0) await new Promise((r) => setTimeout(r, 5));
+    const hover = await lsp.request('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 1 } });
+    assert.equal(hover, null, 'a hover is answered while the checks run');
+    source.cancel();
+    await assert.rejects(all, (e: { code: number }) => e.code === -32800);
+    const stoppedAt = verifications();
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(verifications(), stoppedAt, 'no check after the cancel');
+    assert.ok(stoppedAt < 60, `stopped after ${stoppedAt} of 60 checks`);
   });
 });

@@ -25,6 +25,7 @@ export const editorCapabilities: ClientCapabilities = {
     workspaceEdit: { documentChanges: true },
     didChangeConfiguration: { dynamicRegistration: false },
     didChangeWatchedFiles: { dynamicRegistration: true },
+    workspaceFolders: true,
   },
   textDocument: {
     publishDiagnostics: { relatedInformation: true, versionSupport: true },

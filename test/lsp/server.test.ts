@@ -2,6 +2,7 @@
 // findings come from the analysis core run in-process, expected shapes from building the models with tfjs.
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CodeAction, CodeLens, Diagnostic, Hover, InlayHint, MarkupContent, TextDocumentEdit } from 'vscode-languageserver-protocol';
@@ -53,6 +54,12 @@ describe('language server over stdio', function () {
       const pub = await lsp.diagnosticsFor(uri, 1);
       assert.equal(pub.version, 1);
       assert.deepEqual(byJson(pub.diagnostics.map(published)), byJson(expected.map(asPublished)));
+      for (const d of pub.diagnostics) {
+        // The rule's code links to its section of docs/rules.md (shipped as dist/rules.md).
+        const [where, line] = d.codeDescription!.href.split('#L');
+        assert.ok(where.endsWith('/dist/rules.md'), where);
+        assert.equal(readFileSync(new URL(where), 'utf8').split('\n')[Number(line) - 1], `## ${d.code}`);
+      }
       for (const f of expected.filter((f) => f.related?.length)) {
         const d = pub.diagnostics.find((d) => d.message === f.message)!;
         assert.deepEqual(d.relatedInformation?.map((r) => r.message), f.related!.map((r) => r.message));
@@ -70,8 +77,14 @@ describe('language server over stdio', function () {
         });
         const finding = expected.find((f) => f.message === diagnostic.message)!;
         const forThis = actions.filter((a) => a.diagnostics?.some((d) => d.message === diagnostic.message));
-        assert.deepEqual(forThis.map((a) => a.title).sort(), finding.fixes.map((f) => f.title).sort());
-        for (const a of forThis) {
+        const fixes = forThis.filter((a) => !a.title.startsWith('Disable ') && !a.title.startsWith('Fix all'));
+        assert.deepEqual(fixes.map((a) => a.title).sort(), finding.fixes.map((f) => f.title).sort());
+        const disable = forThis.find((a) => a.title === `Disable ${finding.rule} for this line`);
+        assert.ok(disable, 'a disable-comment quick fix');
+        const silenced = applyEdit(text, disable, uri, 1);
+        const ofRule = (fs: Finding[]) => fs.filter((f) => f.file === file && f.rule === finding.rule).length;
+        assert.equal(ofRule(analyzeFromDisk(file, silenced).findings), ofRule(expected) - 1, 'the comment silences the finding');
+        for (const a of fixes) {
           assert.equal(a.kind, 'quickfix');
           assert.equal(a.isPreferred, finding.fixes.find((f) => f.title === a.title)!.isPreferred === true);
           applyEdit(text, a, uri, 1);
@@ -183,7 +196,7 @@ describe('language server over stdio', function () {
       for (const h of hints) {
         assert.equal(h.label, tfjsShape(layerOnLine(h.position.line).outputShape));
         const line = lines[h.position.line];
-        assert.equal(h.position.character, line.indexOf(')', line.indexOf('.apply(')) + 1, 'right after the call');
+        assert.equal(h.position.character, line.trimEnd().length, 'at the end of the line, after any cast');
       }
     });
 

@@ -40,14 +40,14 @@ describe('language server workspace index (real analyzer, in process)', () => {
     writeFileSync(at(name), text);
   };
 
-  async function start() {
+  async function start(folder = dir) {
     analysed = [];
     lsp = await LspHarness.inProcess((input, output) => {
       const connection = createConnection(ProposedFeatures.all, new StreamMessageReader(input), new StreamMessageWriter(output));
       startServer(connection, {
         analyze: (file, text, host) => (analysed.push(path.relative(dir, file)), analyze(file, text, host, { verify: false })),
       });
-    }, { debounceMs: 0 }, undefined, dir);
+    }, { debounceMs: 0 }, undefined, folder);
     await lsp.waitFor('the index to be built', () => lsp.logs.find((l) => l.includes('skipcheck: indexed')));
   }
 
@@ -134,5 +134,26 @@ describe('language server workspace index (real analyzer, in process)', () => {
     const cleared = await lsp.waitFor('the helper clean again', () =>
       lsp.diagnostics.slice(gone).find((d) => d.uri === uri('helper.ts') && d.diagnostics.length === 0));
     assert.deepEqual(cleared.diagnostics, []);
+  });
+
+  it('follows workspace folders added and removed', async () => {
+    write('more/late.ts', caller('late', 16, 64, '../helper'));
+    mkdirSync(at('first'));
+    write('first/x.ts', header);
+    await start(at('first'));
+    await lsp.open(uri('helper.ts'), helperText);
+    await lsp.diagnosticsFor(uri('helper.ts'), 1);
+    // Only first/ is a folder: helper.ts (outside it) is analysed as an open file, nothing calls it.
+    await new Promise((r) => setTimeout(r, 200));
+    assert.deepEqual(mismatchesIn('helper.ts'), []);
+
+    await lsp.connection.sendNotification('workspace/didChangeWorkspaceFolders', { event: { added: [{ uri: uri('more'), name: 'more' }], removed: [] } });
+    await lsp.waitFor("the new folder's caller breaking the helper", () => (mismatchesIn('helper.ts').length > 0 ? true : undefined));
+    assert.ok(!analysed.includes('caller.ts'), 'files outside the folders stay out');
+
+    const from = lsp.diagnostics.length;
+    await lsp.connection.sendNotification('workspace/didChangeWorkspaceFolders', { event: { added: [], removed: [{ uri: uri('more'), name: 'more' }] } });
+    await lsp.waitFor('the helper clean once the folder is gone', () =>
+      lsp.diagnostics.slice(from).find((d) => d.uri === uri('helper.ts') && d.diagnostics.length === 0));
   });
 });

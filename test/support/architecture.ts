@@ -8,7 +8,7 @@ import * as ts from 'typescript';
 export interface Edge { from: string; spec: string; to: string | undefined; typeOnly: boolean }
 
 /** Source folders the rules cover, relative to the root. */
-export const SOURCE_DIRS = ['server/src', 'client/src', 'webview/src', 'shared'];
+export const SOURCE_DIRS = ['server/src', 'client/src', 'webview/src', 'contract'];
 
 /**
  * Layer order inside server/src/analysis/: a file may import its own unit or a unit of a lower level.
@@ -145,12 +145,12 @@ export function clientServerViolations(edges: Edge[]): string[] {
 }
 
 /**
- * shared/ is the contract between processes (trainer, extension host, webview): it runs in all three, so it
+ * contract/ is the contract between processes (trainer, extension host, webview): it runs in all three, so it
  * imports nothing but itself (no Node, no DOM-only code, no package).
  */
-export function sharedViolations(edges: Edge[]): string[] {
-  return edges.filter((e) => e.from.startsWith('shared/') && !e.to?.startsWith('shared/'))
-    .map((e) => `${e.from} imports '${e.spec}' (shared/ may import only itself)`);
+export function contractViolations(edges: Edge[]): string[] {
+  return edges.filter((e) => e.from.startsWith('contract/') && !e.to?.startsWith('contract/'))
+    .map((e) => `${e.from} imports '${e.spec}' (contract/ may import only itself)`);
 }
 
 /** Edges from files under `fromDir` to files under `toDir`, for "never imports" rules. */

@@ -8,11 +8,11 @@ import { parseTrainArgs, runTrainCli } from '../../server/src/trainer/cli';
 import { runTraining } from '../../server/src/trainer/train';
 import { addWeightDecay } from '../../server/src/trainer/weightDecay';
 import { learningRateAt, paperRecipe } from '../../server/src/trainer/config';
-import type { TrainerMessage } from '../../shared/protocol';
-import { parseMetricLines } from '../../shared/metrics';
+import type { TrainerMessage } from '../../contract/protocol';
+import { parseMetricLines } from '../../contract/metrics';
 import { svgComparisonHtml } from '../../server/src/trainer/report/svgComparison';
-import { ablationReading } from '../../shared/comparison';
-import { foldRun } from '../../shared/runState';
+import { ablationReading } from '../../contract/comparison';
+import { foldRun } from '../../contract/runState';
 import { RESIDUAL_MODEL, config, ofType, tempDir, writeModel } from './fixtures';
 
 /** RESIDUAL_MODEL plus a second block that widens 4 -> 8 with a 1x1 projection shortcut. */

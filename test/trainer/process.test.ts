@@ -1,17 +1,18 @@
 // The trainer as the VS Code side and the CLI run it: a separate process speaking JSON lines.
 import assert from 'node:assert/strict';
 import { ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { formatMessage, runTrainCli, trainerCommand, parseTrainArgs } from '../../server/src/trainer/cli';
-import type { TrainerMessage } from '../../shared/protocol';
+import { MESSAGE_FD, MESSAGE_FD_ENV, TRAINER_STDIO, type TrainerMessage } from '../../contract/protocol';
+import type { Readable } from 'node:stream';
 import { RESIDUAL_MODEL, config, tempDir, writeModel } from './fixtures';
 
 function startTrainer(): { child: ChildProcessWithoutNullStreams; next: (pred: (m: TrainerMessage) => boolean) => Promise<TrainerMessage>; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, trainerCommand(), { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, trainerCommand(), { stdio: [...TRAINER_STDIO], env: { ...process.env, [MESSAGE_FD_ENV]: String(MESSAGE_FD) } }) as unknown as ChildProcessWithoutNullStreams;
   const waiters: { pred: (m: TrainerMessage) => boolean; resolve: (m: TrainerMessage) => void }[] = [];
-  createInterface({ input: child.stdout }).on('line', (line) => {
+  createInterface({ input: child.stdio[MESSAGE_FD] as Readable }).on('line', (line) => {
     const m = JSON.parse(line) as TrainerMessage;
     for (const w of waiters.splice(0)) (w.pred(m) ? w.resolve(m) : waiters.push(w));
   });
@@ -58,7 +59,7 @@ describe('trainer: process protocol and CLI', function () {
       '--max-samples', '100', '--seed', '9', '--out', 'o', '--entry', 'net', '--node', '/opt/node'], '/w');
     assert.deepEqual({ ...c }, {
       ...c, modelFile: '/w/m.ts', dataset: { kind: 'idx', images: 'a.idx', labels: 'b.idx' }, epochs: 3, batchSize: 16,
-      learningRate: 0.01, maxSamples: 100, seed: 9, outDir: '/w/o', entry: 'net', workspaceDir: '/w',
+      learningRate: 0.01, maxSamples: 100, seed: 9, runsDir: '/w/o', entry: 'net', workspaceDir: '/w',
     });
     assert.equal(node, '/opt/node');
     assert.deepEqual(parseTrainArgs(['m.ts', '--dataset', 'cifar10:/data/c'], '/w').config.dataset, { kind: 'cifar10', dir: '/data/c' });
@@ -80,7 +81,10 @@ describe('trainer: process protocol and CLI', function () {
     assert.match(text, /epoch 1\/2: loss \d/);
     assert.match(text, /epoch 2\/2: loss \d/);
     assert.match(text, /Training completed/);
-    const report = join(dir, 'run', 'report.html');
+    const runs = readdirSync(join(dir, 'run'));
+    assert.equal(runs.length, 1, 'one folder per run under --out');
+    const report = join(dir, 'run', runs[0], 'report.html');
+    assert.ok(existsSync(join(dir, 'run', runs[0], 'complete.json')), 'marked complete');
     assert.ok(existsSync(report));
     const html = readFileSync(report, 'utf8');
     assert.doesNotMatch(html, /<script[^>]+src=|<link[^>]+href=|https?:\/\/(?!www\.w3\.org)/, 'the report loads nothing from outside');

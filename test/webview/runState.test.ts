@@ -1,9 +1,9 @@
 // The webview's pure parts: folding the message stream, progress and ETA, chart tables, the report page.
 import assert from 'node:assert/strict';
-import type { TrainerMessage } from '../../shared/protocol';
-import { asPanelMessage } from '../../shared/panel';
-import { buildReportHtml, embedJson } from '../../shared/reportHtml';
-import { applyMessage, emptyRun, etaSeconds, foldRun, fractionDone, maxBatchPoints, runStatus } from '../../shared/runState';
+import type { TrainerMessage } from '../../contract/protocol';
+import { asPanelMessage } from '../../contract/panel';
+import { buildReportHtml, embedJson } from '../../contract/reportHtml';
+import { applyMessage, emptyRun, etaSeconds, foldRun, fractionDone, maxBatchPoints, runStatus } from '../../contract/runState';
 import { align, lossTable, signalTable, stdTable } from '../../webview/src/series';
 import { recordedRun } from './harness';
 

@@ -12,8 +12,8 @@ import { statusText } from '../../client/src/training/statusText';
 import { buildTrainConfig, defaultSettings, resolveNodePath, SettingsError } from '../../client/src/training/trainConfig';
 import { TrainerProcess } from '../../client/src/training/trainerProcess';
 import { TrainingRun } from '../../client/src/training/trainingRun';
-import type { TrainConfig, TrainerMessage } from '../../shared/protocol';
-import type { HistoryRun } from '../../shared/panel';
+import type { TrainConfig, TrainerMessage } from '../../contract/protocol';
+import type { HistoryRun } from '../../contract/panel';
 import { recordedRun } from './harness';
 
 const fakeTrainer = join(__dirname, 'fixtures', 'fake-trainer.js');
@@ -196,7 +196,7 @@ describe('training host: trainer process', function () {
     const exit = await t.exited;
     assert.equal(exit.code, 130);
     assert.deepEqual(t.messages.map((m) => m.type), ['start', 'batch', 'end']);
-    assert.deepEqual(t.logs.sort(), ['loading model', 'tfjs: hello from a library']);
+    assert.deepEqual(t.logs.sort(), ['loading model', 'tfjs: hello from a library', '{"type":"end","reason":"completed","runDir":"/x","seconds":1}'].sort());
     assert.equal(t.proc.running, false);
   });
 

@@ -2,9 +2,9 @@
 // so the panel can overlay them (e.g. the plain and the residual variant of a network).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { TrainConfig, TrainerMessage } from '../../../shared/protocol';
-import type { HistoryRun } from '../../../shared/panel';
-import { parseMetricLines } from '../../../shared/metrics';
+import type { TrainConfig, TrainerMessage } from '../../../contract/protocol';
+import type { HistoryRun } from '../../../contract/panel';
+import { parseMetricLines } from '../../../contract/metrics';
 
 export interface HistoryQuery {
   workspaceDir: string;
@@ -69,7 +69,9 @@ export function loadHistory(q: HistoryQuery): HistoryRun[] {
     if (q.excludeRunDir && samePath(dir, q.excludeRunDir)) continue;
     const config = readConfig(dir);
     if (!config || config.entry !== q.entry || !samePath(config.modelFile, q.modelFile)) continue;
-    candidates.push({ name, dir, mtime: statSync(dir).mtimeMs });
+    let mtime: number;
+    try { mtime = statSync(dir).mtimeMs; } catch { continue; } // removed meanwhile
+    candidates.push({ name, dir, mtime });
   }
   candidates.sort((a, b) => b.mtime - a.mtime || b.name.localeCompare(a.name));
   const runs: HistoryRun[] = [];

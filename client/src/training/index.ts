@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import * as vscode from 'vscode';
-import type { DatasetSpec } from '../../../shared/protocol';
+import type { DatasetSpec } from '../../../contract/protocol';
 import { listEntries } from './entries';
 import { loadHistory } from './history';
 import { TrainingPanel, panelViewType } from './panel';

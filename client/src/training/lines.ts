@@ -1,8 +1,8 @@
 // The trainer's stdout is a stream of JSON lines; chunks from the pipe split lines (and UTF-8 characters)
 // anywhere, so they are reassembled here before parsing.
 import { StringDecoder } from 'node:string_decoder';
-import { parseMessageLine } from '../../../shared/metrics';
-import type { TrainerMessage } from '../../../shared/protocol';
+import { parseMessageLine } from '../../../contract/metrics';
+import type { TrainerMessage } from '../../../contract/protocol';
 
 export class LineSplitter {
   private readonly decoder = new StringDecoder('utf8');

@@ -1,6 +1,6 @@
 // A training WebviewPanel: one per run, restorable after a reload (then it shows the last state, not live).
 import * as vscode from 'vscode';
-import type { PanelCommand, PanelMessage } from '../../../shared/panel';
+import type { PanelCommand, PanelMessage } from '../../../contract/panel';
 import { buildPanelHtml, makeNonce } from './html';
 
 export const panelViewType = 'skipcheck.training';

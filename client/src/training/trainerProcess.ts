@@ -1,6 +1,9 @@
-// One trainer child process: JSON lines in, a cancel command out, and a hard kill if it does not stop.
+// One trainer child process: JSON lines in (on their own pipe, fd 3: the model code's stdout is only log),
+// a cancel command out, and a hard kill if it does not stop.
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { TrainerCommand, TrainerMessage } from '../../../shared/protocol';
+import type { Readable } from 'node:stream';
+import { MESSAGE_FD, MESSAGE_FD_ENV, TRAINER_STDIO } from '../../../contract/trainerChannel';
+import type { TrainerCommand, TrainerMessage } from '../../../contract/protocol';
 import { LineSplitter, parseTrainerLine } from './lines';
 
 export interface TrainerSpawnOptions {
@@ -14,7 +17,7 @@ export interface TrainerSpawnOptions {
 
 export interface TrainerHandlers {
   onMessage(message: TrainerMessage): void;
-  /** stderr, and stdout lines that are not protocol messages. */
+  /** The trainer's stdout and stderr (the model code's prints), and channel lines that are not messages. */
   onLog(text: string): void;
   /** `error` is set when the process could not be started at all. */
   onExit(result: { code: number | null; signal: NodeJS.Signals | null; error?: string }): void;
@@ -31,10 +34,11 @@ export class TrainerProcess {
   constructor(readonly options: TrainerSpawnOptions, handlers: TrainerHandlers) {
     this.child = spawn(options.nodePath, [options.trainerScript, '--config', options.configFile], {
       cwd: options.cwd,
-      env: options.env ?? process.env,
-      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...(options.env ?? process.env), [MESSAGE_FD_ENV]: String(MESSAGE_FD) },
+      stdio: [...TRAINER_STDIO],
       windowsHide: true,
     });
+    const channel = new LineSplitter();
     const stdout = new LineSplitter();
     const stderr = new LineSplitter();
     const route = (line: string) => {
@@ -42,7 +46,8 @@ export class TrainerProcess {
       if ('message' in parsed) handlers.onMessage(parsed.message);
       else handlers.onLog(parsed.text);
     };
-    this.child.stdout!.on('data', (chunk: Buffer) => stdout.push(chunk).forEach(route));
+    (this.child.stdio[MESSAGE_FD] as Readable).on('data', (chunk: Buffer) => channel.push(chunk).forEach(route));
+    this.child.stdout!.on('data', (chunk: Buffer) => stdout.push(chunk).forEach((l) => handlers.onLog(l)));
     this.child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk).forEach((l) => handlers.onLog(l)));
     // A trainer that exits before reading its stdin makes our cancel write fail with EPIPE; that is fine.
     this.child.stdin!.on('error', () => undefined);
@@ -51,7 +56,8 @@ export class TrainerProcess {
       if (this.exited) return;
       this.exited = true;
       clearTimeout(this.killTimer);
-      stdout.flush().forEach(route);
+      channel.flush().forEach(route);
+      stdout.flush().forEach((l) => handlers.onLog(l));
       stderr.flush().forEach((l) => handlers.onLog(l));
       handlers.onExit({ code, signal, error: spawnError });
     };

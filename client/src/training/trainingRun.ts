@@ -2,8 +2,8 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TrainConfig, TrainerMessage } from '../../../shared/protocol';
-import type { HistoryRun } from '../../../shared/panel';
+import type { TrainConfig, TrainerMessage } from '../../../contract/protocol';
+import type { HistoryRun } from '../../../contract/panel';
 import { makeNonce } from './html';
 import { TrainerProcess } from './trainerProcess';
 

@@ -1,7 +1,7 @@
 // The analysis pipeline end to end: parse and interpret a file's entry points, then report, rules, fixes
 // and fix verification. The only module that sees every stage.
 import * as ts from 'typescript';
-import type { AnalysisHost, AnalysisResult, AnalyzeOptions, EntryInfo } from './types';
+import type { AnalysisHost, AnalysisResult, AnalyzeOptions, EntryInfo, Finding } from './types';
 import { BudgetExceeded, Interpreter, UserThrow } from './interp/interpreter';
 import { ModelRecord } from './graph/graph';
 import { Fn } from './interp/values';
@@ -10,7 +10,8 @@ import { modelInfo } from './report/models';
 import { collectSites } from './report/sites';
 import { runRules } from './rules';
 import { attachFixes } from './fixes/attach';
-import { verifyFixes } from './fixes/verify';
+import { verifyFixes, verifyStep as verifyStepWith } from './fixes/verify';
+import { unsuppressed } from './suppress';
 
 // The largest realistic builders (an unrolled ResNet-152, ResNet-50 from loops) take under 6k steps; a
 // runaway loop stops after about 0.1-0.3 s.
@@ -53,8 +54,9 @@ export function analyze(file: string, text: string, host?: AnalysisHost, options
     }
     result.models = [...it.graph.models.map(modelInfo), ...cutModels.map((m) => ({ ...modelInfo(m), partial: 'step budget exceeded' }))];
     result.sites = collectSites(it.graph, it.tensorVars);
-    result.findings = attachFixes(runRules(it.graph));
-    if (options.verify !== false) verifyFixes(analyze, result, file, text, overlay, options);
+    // Disable comments apply here, in the core, so every host honours them alike.
+    result.findings = unsuppressed(attachFixes(runRules(it.graph)), (f) => overlay.readFile(f));
+    if (options.verify !== false) verifyFixes(analyze, result, text, overlay, options);
   } catch (e) {
     // TypeScript's parser recurses once per nesting level: thousands of nested brackets overflow it.
     if (e instanceof RangeError && it.modules.size === 0) result.notes.push('the file is too deeply nested to parse; nothing was analysed');
@@ -112,5 +114,10 @@ function entryInfo(name: string, fn: Fn, file: string): EntryInfo {
  * the fixes once, when they are about to be offered. `text` must be the text `result` was computed from.
  */
 export function ensureFixesVerified(result: AnalysisResult, text: string, host: AnalysisHost, options: AnalyzeOptions = {}): void {
-  verifyFixes(analyze, result, result.file, text, host, options);
+  verifyFixes(analyze, result, text, host, options);
+}
+
+/** One re-analysis of the check above, for hosts that spread it over time (see fixes/verify.ts). */
+export function verifyStep(result: AnalysisResult, finding: Finding, text: string, host: AnalysisHost, options: AnalyzeOptions = {}): boolean {
+  return verifyStepWith(analyze, result, finding, text, host, options);
 }

@@ -87,6 +87,8 @@ export interface SiteInfo {
   paramCounts: (number | null)[];
   /** For merge layers: each operand's shape, per call context. */
   operandShapes?: Shape[][];
+  /** For single-input applies: the input shape of each entry of `shapes` (inlay hints show only changes). */
+  inputShapes?: Shape[];
   /** Variable name the result is stored in, when it is stored. */
   storedIn?: string;
 }

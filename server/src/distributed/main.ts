@@ -1,13 +1,15 @@
 // The distributed-training program (dist/distributed.js): same protocol as the trainer program
 // (server/src/trainer/main.ts), so the CLI and the VS Code panel drive both alike.
 //   node distributed.js --config run.json     or     echo '<TrainConfig JSON>' | node distributed.js
-// stdout: TrainerMessage JSON lines (the chief worker's metrics). stderr: progress for people.
+// Messages: TrainerMessage JSON lines (the chief worker's metrics) on the trainer's message channel
+// (fd 3 from a driver, else stdout). stderr: progress for people.
 // stdin: {"type":"cancel"} stops the workers; stdin closing (the parent died) does too.
 import { fstatSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { ConfigError, normalizeConfig } from '../trainer/config';
-import type { TrainConfig, TrainerCommand, TrainerMessage } from '../../../shared/protocol';
+import type { TrainConfig, TrainerCommand, TrainerMessage } from '../../../contract/protocol';
 import { CancelToken } from '../trainer/train';
+import { openMessageChannel } from '../trainer/messageChannel';
 import { runDistributed } from './runDistributed';
 
 const EXIT = { completed: 0, failed: 1, cancelled: 130 } as const;
@@ -16,12 +18,14 @@ function stdinIsPipe(): boolean {
   try { const s = fstatSync(0); return s.isFIFO() || s.isSocket(); } catch { return false; }
 }
 
+const channel = openMessageChannel();
+
 function send(m: TrainerMessage): void {
-  process.stdout.write(JSON.stringify(m) + '\n');
+  channel.send(m);
 }
 
 async function main(argv: string[]): Promise<number> {
-  process.stdout.on('error', () => process.exit(1));
+  channel.stream.on('error', () => process.exit(1));
   const cancel = new CancelToken();
   const configArg = argv.indexOf('--config');
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });

@@ -1,20 +1,27 @@
-// Quick fixes from the analyzer's fixes, and a source.fixAll that applies every preferred fix in one edit.
+// Quick fixes for the findings under the cursor, "disable" comments, and "Fix all Skipcheck problems" (in the
+// light-bulb menu and as source.fixAll). Shape fixes are re-analysed before they are offered; that is the
+// slow part, so it is done only for the findings in the requested range, one re-analysis per turn of the
+// event loop, and stops as soon as the request is cancelled or the document changes. Fix-all, which needs
+// every fix in the file checked, is resolved only when chosen (codeAction/resolve) for clients that can.
 import {
   CodeActionKind,
   type CodeAction,
   type CodeActionParams,
+  type Diagnostic,
   type TextDocumentEdit,
   type TextEdit,
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
-import { ensureFixesVerified, type Fix, type Range } from '../analysis';
+import { disableFileEdit, disableNextLineEdit, fixesSettled, verifyStep, type Finding, type Fix, type Range } from '../analysis';
 import { toDiagnostic } from './diagnostics';
 import type { Files } from './files';
 import { comparePositions, editsConflict, rangesIntersect } from './ranges';
 import type { Settings } from './settings';
 import type { AnalysisStore, Snapshot } from './store';
+import { nextTurn, type StopCheck } from './turns';
 
 export const fixAllKind = `${CodeActionKind.SourceFixAll}.skipcheck`;
+const fixAllTitle = 'Fix all Skipcheck problems';
 
 export interface CodeActionContext {
   files: Files;
@@ -22,29 +29,52 @@ export interface CodeActionContext {
   settings: Settings;
   /** Whether the client takes versioned `documentChanges`; otherwise plain `changes`. */
   documentChanges: boolean;
+  /** Whether the client resolves a code action's edit later (codeAction/resolve); fix-all waits for it then. */
+  resolveEdits: boolean;
+  verifyStep: typeof verifyStep;
 }
+
+/** What a deferred fix-all carries to its resolve request. */
+interface FixAllData { skipcheckFixAll: true; uri: string; version: number }
+
+type Shown = { finding: Finding; snapshot: Snapshot; diagnostic: Diagnostic };
 
 /** Does the client's `only` filter ask for actions of `kind` (kinds are dot-separated hierarchies)? */
 function wanted(only: string[] | undefined, kind: string): boolean {
   return !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
 }
 
-export function codeActions(params: CodeActionParams, ctx: CodeActionContext): CodeAction[] {
-  const file = ctx.files.fileOf(params.textDocument.uri);
-  // Shape fixes are checked by re-analysis only now that someone asks for them (once per analysis).
-  const host = ctx.files.recordingHost(new Map());
-  for (const { snapshot } of ctx.store.findingsFor(file)) ensureFixesVerified(snapshot.result, snapshot.text, host);
-  // Findings of rules the user turned off offer no fixes either.
-  const findings = ctx.store.findingsFor(file).flatMap(({ finding, snapshot }) => {
+/** Findings in the document that the user sees (rules turned off offer nothing). */
+function shownFindings(uri: string, ctx: CodeActionContext): Shown[] {
+  return ctx.store.findingsFor(ctx.files.fileOf(uri)).flatMap(({ finding, snapshot }) => {
     const diagnostic = toDiagnostic(finding, ctx.settings, ctx.files);
     return diagnostic ? [{ finding, snapshot, diagnostic }] : [];
   });
+}
+
+/** Checks the fixes of `items` by re-analysis, one analysis per turn, stopping when asked to. */
+export async function settleFixes(items: { finding: Finding; snapshot: Snapshot }[], ctx: CodeActionContext, stop: StopCheck): Promise<void> {
+  const host = ctx.files.recordingHost(new Map());
+  for (const { finding, snapshot } of items) {
+    while (!fixesSettled(finding)) {
+      await nextTurn();
+      stop();
+      ctx.verifyStep(snapshot.result, finding, snapshot.text, host);
+    }
+  }
+}
+
+export async function codeActions(params: CodeActionParams, ctx: CodeActionContext, stop: StopCheck): Promise<CodeAction[]> {
+  const uri = params.textDocument.uri;
+  const findings = shownFindings(uri, ctx);
   const only = params.context.only;
   const actions: CodeAction[] = [];
+  const fixable = findings.filter((f) => f.finding.fixes.length > 0);
 
   if (wanted(only, CodeActionKind.QuickFix)) {
-    for (const { finding, snapshot, diagnostic } of findings) {
-      if (!rangesIntersect(finding.range, params.range)) continue;
+    const here = findings.filter((f) => rangesIntersect(f.finding.range, params.range));
+    await settleFixes(here, ctx, stop);
+    for (const { finding, snapshot, diagnostic } of here) {
       for (const fix of finding.fixes) {
         actions.push({
           title: fix.title,
@@ -55,23 +85,67 @@ export function codeActions(params: CodeActionParams, ctx: CodeActionContext): C
         });
       }
     }
+    if (here.some((f) => f.finding.fixes.length > 0) && fixable.length > 1) {
+      actions.push(await fixAllAction(uri, CodeActionKind.QuickFix, findings, ctx, stop));
+    }
+    for (const shown of here) actions.push(...disableActions(shown, ctx));
   }
 
-  if (wanted(only, fixAllKind)) {
-    const preferred = findings.flatMap(({ finding, snapshot }) =>
-      finding.fixes.filter((fix) => fix.isPreferred).map((fix) => ({ fix, snapshot })),
-    );
-    const chosen = nonOverlapping(preferred);
-    if (chosen.length > 0) {
-      actions.push({
-        title: `Fix all Skipcheck problems (${chosen.length})`,
-        kind: fixAllKind,
-        diagnostics: findings.filter((f) => chosen.some((c) => f.finding.fixes.includes(c.fix))).map((f) => f.diagnostic),
-        edit: workspaceEdit(chosen, ctx),
-      });
-    }
-  }
+  if (wanted(only, fixAllKind) && fixable.length > 0) actions.push(await fixAllAction(uri, fixAllKind, findings, ctx, stop));
   return actions;
+}
+
+/** Fix-all: deferred to resolve when the client can, else computed now. */
+async function fixAllAction(uri: string, kind: string, findings: Shown[], ctx: CodeActionContext, stop: StopCheck): Promise<CodeAction> {
+  const version = findings[0]?.snapshot.version ?? 0;
+  if (ctx.resolveEdits && !findings.every((f) => fixesSettled(f.finding))) {
+    const data: FixAllData = { skipcheckFixAll: true, uri, version: ctx.files.documentOf(ctx.files.fileOf(uri))?.version ?? version };
+    return { title: fixAllTitle, kind, data };
+  }
+  await settleFixes(findings, ctx, stop);
+  return fixAllEdit({ title: fixAllTitle, kind }, findings, ctx);
+}
+
+function fixAllEdit(action: CodeAction, findings: Shown[], ctx: CodeActionContext): CodeAction {
+  const preferred = findings.flatMap(({ finding, snapshot }) =>
+    finding.fixes.filter((fix) => fix.isPreferred).map((fix) => ({ fix, snapshot })),
+  );
+  const chosen = nonOverlapping(preferred);
+  return {
+    ...action,
+    title: chosen.length > 0 ? `${fixAllTitle} (${chosen.length})` : `${fixAllTitle} (none has a verified fix)`,
+    diagnostics: findings.filter((f) => chosen.some((c) => f.finding.fixes.includes(c.fix))).map((f) => f.diagnostic),
+    edit: workspaceEdit(chosen, ctx),
+    data: undefined,
+  };
+}
+
+export function isDeferredFixAll(action: CodeAction): boolean {
+  return (action.data as FixAllData | undefined)?.skipcheckFixAll === true;
+}
+
+/** codeAction/resolve for a deferred fix-all: every fix in the document is checked now. */
+export async function resolveFixAll(action: CodeAction, ctx: CodeActionContext, stop: StopCheck): Promise<CodeAction> {
+  const data = action.data as FixAllData;
+  const findings = shownFindings(data.uri, ctx);
+  await settleFixes(findings, ctx, stop);
+  return fixAllEdit(action, findings, ctx);
+}
+
+/** "Disable <rule> for this line" / "for the entire file", as ESLint offers. */
+function disableActions({ finding, snapshot, diagnostic }: Shown, ctx: CodeActionContext): CodeAction[] {
+  const text = finding.file === snapshot.file ? snapshot.text : ctx.files.documentOf(finding.file)?.getText();
+  if (text === undefined) return [];
+  const make = (title: string, edit: TextEdit): CodeAction => ({
+    title,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [diagnostic],
+    edit: workspaceEdit([{ fix: { title, file: finding.file, edits: [edit] }, snapshot }], ctx),
+  });
+  return [
+    make(`Disable ${finding.rule} for this line`, disableNextLineEdit(text, finding)),
+    make(`Disable ${finding.rule} for the entire file`, disableFileEdit(text, finding.rule)),
+  ];
 }
 
 type SourcedFix = { fix: Fix; snapshot: Snapshot };

@@ -2,6 +2,7 @@
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver/node';
 import type { Finding, Severity, FunctionNote } from '../analysis';
 import type { Files } from './files';
+import { ruleDocLinks } from './ruleDocs';
 import type { Settings } from './settings';
 
 export const source = 'skipcheck';
@@ -37,6 +38,8 @@ export function toDiagnostic(finding: Finding, settings: Settings, files: Files)
     code: finding.rule,
     message: finding.message,
   };
+  const href = ruleDocLinks().get(finding.rule);
+  if (href) diagnostic.codeDescription = { href };
   if (finding.related?.length) {
     diagnostic.relatedInformation = finding.related.map((r) => ({
       location: { uri: files.uriOf(r.file), range: r.range },

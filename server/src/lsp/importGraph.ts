@@ -50,6 +50,10 @@ export class ImportGraph {
     return true;
   }
 
+  allFiles(): string[] {
+    return [...this.files.keys()];
+  }
+
   has(file: string): boolean {
     return this.files.has(file);
   }

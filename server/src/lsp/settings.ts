@@ -3,11 +3,14 @@ import type { Connection } from 'vscode-languageserver/node';
 import type { RuleId, Severity } from '../analysis';
 
 export type RuleLevel = 'off' | Severity;
+export type HintMode = 'all' | 'changes' | 'auto';
+const hintModes: readonly HintMode[] = ['all', 'changes', 'auto'];
 
 export interface Settings {
   /** Absent rule: the finding's own severity. */
   rules: Partial<Record<RuleId, RuleLevel>>;
-  inlayHints: { enabled: boolean; maxLength: number };
+  /** `show`: every stored apply, only those that change the shape, or 'auto' (changes only in files with many layers). */
+  inlayHints: { enabled: boolean; maxLength: number; show: HintMode };
   debounceMs: number;
   /** Hint-level "not analysed: …" diagnostics on functions the analyzer could not follow. */
   notAnalysed: boolean;
@@ -15,7 +18,7 @@ export interface Settings {
 
 export const defaultSettings: Settings = {
   rules: {},
-  inlayHints: { enabled: true, maxLength: 40 },
+  inlayHints: { enabled: true, maxLength: 40, show: 'auto' },
   debounceMs: 150,
   notAnalysed: true,
 };
@@ -45,6 +48,7 @@ export function parseSettings(raw: unknown): Settings {
   const rules: Settings['rules'] = {};
   let enabled = defaultSettings.inlayHints.enabled;
   let maxLength = defaultSettings.inlayHints.maxLength;
+  let show = defaultSettings.inlayHints.show;
   let debounceMs = defaultSettings.debounceMs;
   let notAnalysed = defaultSettings.notAnalysed;
   for (const [key, v] of flat) {
@@ -52,10 +56,11 @@ export function parseSettings(raw: unknown): Settings {
       if (typeof v === 'string' && (levels as readonly string[]).includes(v)) rules[key.slice(6) as RuleId] = v as RuleLevel;
     } else if (key === 'inlayHints.enabled' && typeof v === 'boolean') enabled = v;
     else if (key === 'inlayHints.maxLength' && typeof v === 'number' && v >= 1) maxLength = Math.floor(v);
+    else if (key === 'inlayHints.show' && typeof v === 'string' && (hintModes as readonly string[]).includes(v)) show = v as HintMode;
     else if (key === 'debounceMs' && typeof v === 'number' && v >= 0) debounceMs = v;
     else if (key === 'notAnalysed' && typeof v === 'boolean') notAnalysed = v;
   }
-  return { rules, inlayHints: { enabled, maxLength }, debounceMs, notAnalysed };
+  return { rules, inlayHints: { enabled, maxLength, show }, debounceMs, notAnalysed };
 }
 
 export class SettingsCache {

@@ -11,13 +11,14 @@ import {
   type Connection,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { analyze } from '../analysis';
-import { codeActions, fixAllKind } from './codeActions';
+import { verifyStep, type analyze } from '../analysis';
+import { codeActions, fixAllKind, isDeferredFixAll, resolveFixAll, type CodeActionContext } from './codeActions';
 import { trainLenses } from './codeLens';
 import { Files } from './files';
 import { hover } from './hover';
 import { inlayHints } from './inlayHints';
 import { SettingsCache } from './settings';
+import { stopCheck } from './turns';
 import { AnalysisStore } from './store';
 import { Validator } from './validator';
 import { Workspace } from './workspace';
@@ -26,6 +27,8 @@ import { SOURCE_EXTENSIONS } from './workspaceScan';
 export interface ServerOptions {
   /** The analysis core, passed in by the entry point (tests pass their own). */
   analyze: typeof analyze;
+  /** One step of checking fixes by re-analysis; tests wrap it to count and slow the checks. */
+  verifyStep?: typeof verifyStep;
 }
 
 export function startServer(connection: Connection, options: ServerOptions): void {
@@ -35,6 +38,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   const workspace = new Workspace();
   const client = {
     configuration: false, dynamicConfiguration: false, documentChanges: false, inlayRefresh: false, lensRefresh: false, watchFiles: false,
+    workspaceFolders: false, resolveEdits: false,
   };
   const settings = new SettingsCache(connection, () => client.configuration);
   const validator = new Validator({
@@ -65,7 +69,9 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     client.documentChanges = caps.workspace?.workspaceEdit?.documentChanges === true;
     client.inlayRefresh = caps.workspace?.inlayHint?.refreshSupport === true;
     client.lensRefresh = caps.workspace?.codeLens?.refreshSupport === true;
+    client.resolveEdits = caps.textDocument?.codeAction?.resolveSupport?.properties.includes('edit') === true;
     client.watchFiles = caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    client.workspaceFolders = caps.workspace?.workspaceFolders === true;
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     workspace.setRoots(folders.filter((u) => u.startsWith('file:')).map((u) => files.fileOf(u)));
     if (params.initializationOptions) settings.changed(params.initializationOptions);
@@ -73,9 +79,10 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, fixAllKind], resolveProvider: false },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, fixAllKind], resolveProvider: true },
         inlayHintProvider: { resolveProvider: false },
         codeLensProvider: { resolveProvider: false },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'skipcheck' },
     };
@@ -88,6 +95,20 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     if (client.watchFiles && workspace.folders.length > 0) {
       const globPattern = `**/*.{${[...SOURCE_EXTENSIONS].map((e) => e.slice(1)).join(',')}}`;
       void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern }] }).catch(() => undefined);
+    }
+    if (client.workspaceFolders) {
+      connection.workspace.onDidChangeWorkspaceFolders(({ added, removed }) => {
+        const gone = new Set(removed.map((f) => files.fileOf(f.uri)));
+        const now = [...workspace.folders.filter((f) => !gone.has(f)), ...added.filter((f) => f.uri.startsWith('file:')).map((f) => files.fileOf(f.uri))];
+        workspace.setRoots(now);
+        // Files no longer under a folder leave the index; their analyses go when re-validated (not relevant).
+        for (const file of workspace.graph.allFiles()) {
+          if (workspace.contains(file)) continue;
+          workspace.graph.set(file, undefined);
+          validator.changedOnDisk(files.uriOf(file));
+        }
+        void indexWorkspace();
+      });
     }
     void indexWorkspace();
   });
@@ -104,7 +125,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     );
     for (const file of relevant) {
       const uri = files.uriOf(file);
-      if (!documents.get(uri)) validator.scheduleInBackground(uri);
+      if (!documents.get(uri) && !store.get(uri)) validator.scheduleInBackground(uri);
     }
   };
 
@@ -145,16 +166,39 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     return hover({ sites: store.sitesFor(file), models: store.modelsFor(file), entries: store.entriesFor(params.textDocument.uri), contracts: store.contractsFor(file) }, params.position);
   });
 
-  connection.onCodeAction(async (params) => {
-    const s = await settings.get(params.textDocument.uri);
-    freshen(params.textDocument.uri);
-    return codeActions(params, { files, store, settings: s, documentChanges: client.documentChanges });
+  /**
+   * Code actions answer from the analysis of the version they ask about, and give up (with the LSP error
+   * the client expects) once cancelled or once that version is no longer the document's.
+   */
+  const actionContext = async (uri: string): Promise<CodeActionContext> => ({
+    files, store, settings: await settings.get(uri), documentChanges: client.documentChanges, resolveEdits: client.resolveEdits,
+    verifyStep: options.verifyStep ?? verifyStep,
+  });
+  const movedOn = (uri: string, version: number | undefined) => () => documents.get(uri)?.version !== version;
+
+  connection.onCodeAction(async (params, token) => {
+    const uri = params.textDocument.uri;
+    const ctx = await actionContext(uri);
+    freshen(uri);
+    return codeActions(params, ctx, stopCheck(token, movedOn(uri, documents.get(uri)?.version)));
+  });
+
+  connection.onCodeActionResolve(async (action, token) => {
+    if (!isDeferredFixAll(action)) return action;
+    const { uri, version } = action.data as { uri: string; version: number };
+    const stop = stopCheck(token, movedOn(uri, version));
+    stop();
+    const ctx = await actionContext(uri);
+    freshen(uri);
+    return resolveFixAll(action, ctx, stop);
   });
 
   connection.languages.inlayHint.on(async (params) => {
     const s = await settings.get(params.textDocument.uri);
     const file = freshen(params.textDocument.uri);
-    return inlayHints(store.sitesFor(file), params.range, s);
+    const doc = documents.get(params.textDocument.uri);
+    const lines = doc?.getText().split(/\r?\n/) ?? [];
+    return inlayHints(store.sitesFor(file), params.range, s, (line) => ({ line, character: (lines[line] ?? '').trimEnd().length }));
   });
 
   connection.onCodeLens((params) => {

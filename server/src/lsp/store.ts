@@ -106,6 +106,7 @@ export class AnalysisStore {
           shapes: [...prev.shapes, ...site.shapes],
           paramCounts: [...prev.paramCounts, ...site.paramCounts],
           operandShapes: prev.operandShapes || site.operandShapes ? [...(prev.operandShapes ?? []), ...(site.operandShapes ?? [])] : undefined,
+          inputShapes: concatOptional(prev.inputShapes, site.inputShapes),
           symbolicShapes: concatOptional(prev.symbolicShapes, site.symbolicShapes),
           symbolicOperandShapes: concatOptional(prev.symbolicOperandShapes, site.symbolicOperandShapes),
           storedIn: prev.storedIn ?? site.storedIn,

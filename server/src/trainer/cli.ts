@@ -3,9 +3,10 @@
 import { resolve } from 'node:path';
 import { runAblation } from './ablation/runAblation';
 import { CONFIG_DEFAULTS, ConfigError, normalizeConfig, paperRecipe, parseDatasetSpec, VARIANTS } from './config';
-import type { TrainConfig, Variant } from '../../../shared/protocol';
+import type { TrainConfig, Variant } from '../../../contract/protocol';
 import { writeReport } from './report/writeReport';
 import { driveTrainer, type Progress } from './drive';
+import { terminalSafe } from '../cli/terminal';
 
 // Moved to drive.ts (the ablation runner needs them and cli.ts needs the ablation runner); kept importable here.
 export { driveTrainer, formatMessage, trainerCommand, type DrivenRun, type Progress } from './drive';
@@ -26,14 +27,17 @@ export const TRAIN_USAGE = `Usage: skipcheck train <model file> [options]
   --variant <v>         train one variant only: residual | plain | no-bn
   --max-samples <n>     cap on training samples --validation-split <x> (default 0.1)
   --seed <n>            (default 42)           --probe-size <n>   samples for the response std (64; 0 = off)
-  --out <dir>           run folder (default .skipcheck/runs/<timestamp>; with --ablate .skipcheck/ablations/<timestamp>)
+  --out <dir>           folder for runs: each run gets its own <timestamp> folder in it, holding complete.json once
+                        it finished and saved its model (default .skipcheck/runs; with --ablate the ablation
+                        folder itself, default .skipcheck/ablations/<timestamp>)
+  --load-timeout <s>    longest time loading the model file and calling its entry may take (default 120)
   --node <path>         Node.js binary for the trainer (e.g. the one tfjs-node was built for)
   --distributed <n>     export to Keras and train with tf.distribute on n local workers (docs/scale-out.md)
   --python <exe>        with --distributed: Python with tensorflow, tf-keras and tensorflowjs`;
 
 const NUMERIC: Record<string, keyof TrainConfig> = {
   '--epochs': 'epochs', '--batch-size': 'batchSize', '--lr': 'learningRate', '--max-samples': 'maxSamples',
-  '--seed': 'seed', '--validation-split': 'validationSplit', '--probe-size': 'probeSize',
+  '--seed': 'seed', '--validation-split': 'validationSplit', '--probe-size': 'probeSize', '--load-timeout': 'loadTimeoutSeconds',
 };
 
 export interface TrainArgs {
@@ -53,6 +57,7 @@ export function parseTrainArgs(argv: string[], cwd = process.cwd()): TrainArgs {
   let parallel: number | undefined;
   let optimizerSet = false;
   let samples: number | undefined;
+  let out: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     if (!flag.startsWith('--')) {
@@ -88,7 +93,7 @@ export function parseTrainArgs(argv: string[], cwd = process.cwd()): TrainArgs {
       partial.weightDecay = Number(value);
       if (!(partial.weightDecay >= 0)) throw new ConfigError(`--weight-decay needs a number >= 0, not "${value}".`);
     }
-    else if (flag === '--out') partial.outDir = resolve(cwd, value);
+    else if (flag === '--out') out = resolve(cwd, value);
     else if (flag === '--node') node = value;
     else if (flag === '--distributed') {
       if (!/^\d+$/.test(value)) throw new ConfigError(`--distributed needs a number of workers, not "${value}".`);
@@ -96,6 +101,12 @@ export function parseTrainArgs(argv: string[], cwd = process.cwd()): TrainArgs {
     }
     else if (flag === '--python') partial.distributed = { workers: partial.distributed?.workers ?? NaN, python: value };
     else throw new ConfigError(`Unknown option ${flag}.`);
+  }
+  // A single run gets a fresh folder inside --out each time (a reused --out never mixes runs); an
+  // ablation lays out its own variant folders under it.
+  if (out !== undefined) {
+    if (ablate) partial.outDir = out;
+    else partial.runsDir = out;
   }
   if (partial.distributed && Number.isNaN(partial.distributed.workers)) throw new ConfigError('--python is for Keras runs: add --distributed <n>.');
   if (partial.distributed && ablate) throw new ConfigError('--ablate trains tfjs twins; it does not combine with --distributed.');
@@ -142,6 +153,12 @@ export async function runTrainCli(argv: string[], out: Progress = consoleProgres
       'On real machines, run the generated train_distributed.py on each host with its TF_CONFIG (docs/scale-out.md).\n');
   }
   const { code, runDir } = await driveTrainer(args.config, args.node, out);
-  if (runDir) out.write(`Report: ${writeReport(runDir)}\n`);
+  if (runDir) {
+    try {
+      out.write(`Report: ${writeReport(runDir)}\n`);
+    } catch (err) {
+      out.error(terminalSafe(`The report could not be written into ${runDir}: ${err instanceof Error ? err.message : String(err)}`) + '\n');
+    }
+  }
   return code;
 }

@@ -1,7 +1,7 @@
 // Defaults and validation for TrainConfig, shared by the trainer program and the CLI so a partial
 // config (hand-written JSON, CLI flags) means the same thing everywhere.
 import { resolve } from 'node:path';
-import type { DatasetSpec, TrainConfig, Variant } from '../../../shared/protocol';
+import type { DatasetSpec, TrainConfig, Variant } from '../../../contract/protocol';
 
 export const CONFIG_DEFAULTS: Omit<TrainConfig, 'modelFile'> = {
   entry: '', dataset: { kind: 'synthetic' }, epochs: 5, batchSize: 32, optimizer: 'adam', learningRate: 1e-3,
@@ -23,6 +23,7 @@ export function normalizeConfig(partial: Partial<TrainConfig>): TrainConfig {
   positiveInt('probeSize', 0);
   positiveInt('seed', 0);
   if (c.maxSamples !== undefined) positiveInt('maxSamples', 1);
+  if (c.loadTimeoutSeconds !== undefined && !(c.loadTimeoutSeconds > 0)) throw new ConfigError(`"loadTimeoutSeconds" must be > 0, not ${c.loadTimeoutSeconds}.`);
   if (c.distributed !== undefined) {
     const w = c.distributed.workers;
     if (!Number.isInteger(w) || w < 1 || w > 64) throw new ConfigError(`"distributed.workers" must be an integer from 1 to 64, not ${JSON.stringify(w)}.`);

@@ -1,12 +1,16 @@
 // Running one trainer child process: the command that starts it, its message stream turned into progress
-// lines, Ctrl+C handling. Used by `skipcheck train` and by the ablation runner.
+// lines, Ctrl+C handling. Used by `skipcheck train` and by the ablation runner. Messages arrive on their own
+// pipe (protocol.ts, MESSAGE_FD); whatever the model code prints on stdout is passed through as text.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { constants } from 'node:os';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
-import { parseMessageLine } from '../../../shared/metrics';
-import type { TrainConfig, TrainerMessage } from '../../../shared/protocol';
+import { terminalSafe, terminalSafeLines } from '../cli/terminal';
+import { parseMessageLine } from '../../../contract/metrics';
+import { MESSAGE_FD, MESSAGE_FD_ENV, TRAINER_STDIO, type TrainConfig, type TrainerMessage } from '../../../contract/protocol';
 
 /** node arguments that start the trainer: the bundled dist/trainer.js, or main.ts through tsx from source. */
 export function trainerCommand(): string[] {
@@ -34,7 +38,7 @@ export function formatMessage(m: TrainerMessage, tty: boolean): string | undefin
   const pct = (x?: number) => (x === undefined ? '-' : `${(100 * x).toFixed(1)}%`);
   switch (m.type) {
     case 'start':
-      return `Training ${m.model.name} (${m.model.params.toLocaleString('en')} params) on ${m.dataset.name} ` +
+      return `Training ${terminalSafe(m.model.name)} (${m.model.params.toLocaleString('en')} params) on ${m.dataset.name} ` +
         `[${m.dataset.train} train / ${m.dataset.validation} val] with ${m.backend} (${m.device})\n` +
         (m.kernels ? `  kernels: ${m.kernels}\n` : '') +
         m.attempts.filter((a) => !a.ok).map((a) => `  ${a.pkg} not used: ${a.reason} -> ${a.advice}\n`).join('') + `Run folder: ${m.runDir}\n`;
@@ -48,10 +52,10 @@ export function formatMessage(m: TrainerMessage, tty: boolean): string | undefin
       const stds = m.layers.map((l) => l.std);
       return stds.length ? `  response std over ${stds.length} layers: ${Math.min(...stds).toFixed(3)} .. ${Math.max(...stds).toFixed(3)}\n` : undefined;
     }
-    case 'warning': return `warning: ${m.message}\n`;
+    case 'warning': return `warning: ${terminalSafe(m.message)}\n`;
     case 'execution': return `${tty ? '\r\x1b[K' : ''}  steps: ${m.message}\n`;
     case 'end': return `${tty ? '\r\x1b[K' : ''}Training ${m.reason} in ${m.seconds.toFixed(1)} s.\n`;
-    case 'error': return `${tty ? '\r\x1b[K' : ''}error [${m.code}]: ${m.message}\n${m.detail ? m.detail.replace(/^/gm, '  ') + '\n' : ''}`;
+    case 'error': return `${tty ? '\r\x1b[K' : ''}error [${m.code}]: ${terminalSafe(m.message)}\n${m.detail ? terminalSafeLines(m.detail).replace(/^/gm, '  ') + '\n' : ''}`;
   }
 }
 
@@ -64,7 +68,11 @@ export interface DrivenRun { code: number; runDir?: string; messages: TrainerMes
  */
 export async function driveTrainer(config: TrainConfig, node: string, out: Progress, prefix = ''): Promise<DrivenRun> {
   const distributed = config.distributed;
-  const child = spawn(node, distributed ? distributedCommand() : trainerCommand(), { stdio: ['pipe', 'pipe', 'pipe'] });
+  // Messages come on their own pipe (fd 3); the model code's stdout is passed through as it is.
+  const child = spawn(node, distributed ? distributedCommand() : trainerCommand(),
+    { stdio: [...TRAINER_STDIO], env: { ...process.env, [MESSAGE_FD_ENV]: String(MESSAGE_FD) } });
+  const channel = child.stdio[MESSAGE_FD] as Readable;
+  child.stdin.on('error', () => undefined);
   child.stdin.write(JSON.stringify(config) + '\n');
   // First Ctrl+C asks the trainer to stop after the current batch (the model is still saved); a second one kills it.
   let interrupts = 0;
@@ -80,13 +88,21 @@ export async function driveTrainer(config: TrainConfig, node: string, out: Progr
   const messages: TrainerMessage[] = [];
   // Several runs share one terminal: no in-place batch lines then.
   const tty = out.tty && !prefix;
+  let userLine = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    if (!prefix) { out.write(chunk); return; }
+    userLine += chunk;
+    const lines = userLine.split('\n');
+    userLine = lines.pop()!;
+    for (const line of lines) out.write(`${prefix}${line}\n`);
+  });
+  channel.setEncoding('utf8').on('data', (chunk: string) => {
     buffered += chunk;
     const lines = buffered.split('\n');
     buffered = lines.pop()!;
     for (const line of lines) {
       const m = parseMessageLine(line);
-      if (!m) { out.error(prefix + line + '\n'); continue; }
+      if (!m) { out.error(prefix + terminalSafe(line) + '\n'); continue; }
       messages.push(m);
       if (m.type === 'start' || m.type === 'end') runDir = m.runDir;
       if (m.type === 'end' || m.type === 'error') sawEnd = true;
@@ -96,8 +112,10 @@ export async function driveTrainer(config: TrainConfig, node: string, out: Progr
   });
   // The distributed launcher's stderr is progress meant for people (export, pip, per-worker epochs).
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; if (distributed) out.write(chunk.replace(/^(?=.)/gm, '  ')); });
-  const code = await new Promise<number>((r) => child.on('close', (c, signal) => r(c ?? (signal ? 128 + 9 : 1))));
+  const { code, signal } = await new Promise<{ code: number; signal: NodeJS.Signals | null }>((r) => child.on('close', (c, sig) =>
+    r({ code: c ?? (sig ? 128 + (constants.signals[sig] ?? 0) : 1), signal: sig })));
   process.off('SIGINT', onSigint);
-  if (!sawEnd) out.error(`${prefix}The trainer exited (code ${code}) without reporting why.\n${stderr.slice(-4000)}`);
+  if (userLine) out.write(`${prefix}${userLine}\n`);
+  if (!sawEnd) out.error(`${prefix}The trainer ${signal ? `was stopped by ${signal}` : `exited (code ${code})`} without reporting why.\n${stderr.slice(-4000)}`);
   return { code, runDir, messages };
 }

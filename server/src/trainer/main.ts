@@ -1,20 +1,22 @@
 // The trainer program (dist/trainer.js). Started by the VS Code extension and the CLI as its own process
 // so a native tfjs backend, a crash or a runaway model never takes the editor down with it.
 //   node trainer.js --config run.json     or     echo '<TrainConfig JSON>' | node trainer.js
-// stdout: one TrainerMessage JSON per line. stdin: TrainerCommand JSON lines ({"type":"cancel"}).
-// When stdin closes (the parent died) the run is cancelled and the process exits.
+// Messages: one TrainerMessage JSON per line on fd 3 when the driver opened it (protocol.ts), else stdout.
+// stdin: TrainerCommand JSON lines ({"type":"cancel"}). When stdin closes (the parent died) the run is
+// cancelled and the process exits; a watchdog process kills it even if the model code blocks it.
+// SIGINT (Ctrl+C in a terminal reaches the whole process group) stops after the current batch and saves.
 import { fstatSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { BackendError, loadBackend } from './backend';
 import { ConfigError, normalizeConfig } from './config';
-import type { TrainConfig, TrainerCommand, TrainerMessage } from '../../../shared/protocol';
+import { openMessageChannel } from './messageChannel';
+import type { TrainConfig, TrainerCommand, TrainerMessage } from '../../../contract/protocol';
 import { CancelToken, RunOutcome, runTraining } from './train';
+import { Watchdog } from './watchdog';
 
 export const EXIT_CODES: Record<RunOutcome, number> = { completed: 0, failed: 1, cancelled: 130 };
 
-function send(m: TrainerMessage): void {
-  process.stdout.write(JSON.stringify(m) + '\n');
-}
+const { fd: channelFd, stream: channel, send } = openMessageChannel();
 
 function parentConnected(): boolean {
   try { const s = fstatSync(0); return s.isFIFO() || s.isSocket(); } catch { return false; }
@@ -22,8 +24,14 @@ function parentConnected(): boolean {
 
 async function main(argv: string[]): Promise<number> {
   // Nobody reads our output any more: stop rather than train into a broken pipe.
-  process.stdout.on('error', () => process.exit(1));
+  channel.on('error', () => process.exit(1));
+  process.stdout.on('error', () => undefined);
   const cancel = new CancelToken();
+  let interrupts = 0;
+  process.on('SIGINT', () => {
+    if (interrupts++ === 0) { process.stderr.write('trainer: interrupted; stopping after the current batch and saving the model\n'); cancel.cancel(); }
+    else process.exit(EXIT_CODES.cancelled);
+  });
   const configArg = argv.indexOf('--config');
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
   let pendingConfig: ((line: string | undefined) => void) | undefined;
@@ -53,9 +61,10 @@ async function main(argv: string[]): Promise<number> {
     send({ type: 'error', code: 'internal', message: `Invalid trainer config: ${err instanceof Error ? err.message : String(err)}` });
     return EXIT_CODES.failed;
   }
+  const watchdog = Watchdog.start(process.ppid, channelFd);
   try {
     const backend = await loadBackend(config.workspaceDir);
-    return EXIT_CODES[await runTraining(config, backend, send, cancel)];
+    return EXIT_CODES[await runTraining(config, backend, send, cancel, watchdog)];
   } catch (err) {
     if (!(err instanceof BackendError)) throw err;
     send({ type: 'error', code: 'backend-failed', message: 'No TensorFlow.js backend could be loaded.', detail: err.message });
@@ -67,7 +76,13 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (err) => {
+/** Exits once every message is out: timers or promises the model code left behind must not keep us alive. */
+function exit(code: number): void {
+  process.exitCode = code;
+  channel.write('', () => process.exit(code));
+}
+
+main(process.argv.slice(2)).then(exit, (err) => {
   send({ type: 'error', code: 'internal', message: String(err instanceof Error ? err.message : err), detail: err instanceof Error ? err.stack : undefined });
-  process.exitCode = EXIT_CODES.failed;
+  exit(EXIT_CODES.failed);
 });

@@ -2,12 +2,12 @@
 // and every tfjs import is pointed at the one tf instance the trainer loaded: a model built with a
 // second copy of tfjs would fail `instanceof` checks and could not be trained by our optimizer.
 import * as esbuild from 'esbuild';
-import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
+import { SourceMap, createRequire } from 'node:module';
+import { dirname, resolve } from 'node:path';
 import { runInThisContext } from 'node:vm';
 import type * as tfType from '@tensorflow/tfjs';
 import type { Tf } from './datasets/batches';
-import type { TrainerErrorCode } from '../../../shared/protocol';
+import type { TrainerErrorCode } from '../../../contract/protocol';
 
 export class ModelLoadError extends Error {
   constructor(readonly code: TrainerErrorCode, message: string, readonly detail?: string) { super(message); }
@@ -47,9 +47,31 @@ export function evaluateBundle(code: string, modelFile: string, tf: Tf): Record<
   try {
     wrapper(module.exports, req, module, modelFile, dirname(modelFile));
   } catch (err) {
-    throw new ModelLoadError('model-load-failed', `${modelFile} threw while loading: ${errorText(err)}`, stackOf(err));
+    const stack = stackOf(err);
+    throw new ModelLoadError('model-load-failed', `${modelFile} threw while loading: ${errorText(err)}`, stack && mapStack(stack, code, modelFile));
   }
+  bundles.set(module.exports, { code, modelFile });
   return module.exports;
+}
+
+/** The bundle each exports object came from, to map stack traces of its functions back to the sources. */
+const bundles = new WeakMap<object, { code: string; modelFile: string }>();
+
+/**
+ * Rewrites `modelFile:line:col` frames of a stack (positions in the bundle) to the user's own files and
+ * lines through the bundle's inline source map. Frames it cannot map are left as they are.
+ */
+export function mapStack(stack: string, code: string, modelFile: string): string {
+  const inline = /\/\/# sourceMappingURL=data:application\/json;base64,([A-Za-z0-9+/=]+)\s*$/.exec(code);
+  if (!inline) return stack;
+  let map: SourceMap;
+  try { map = new SourceMap(JSON.parse(Buffer.from(inline[1], 'base64').toString('utf8'))); } catch { return stack; }
+  const escaped = modelFile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return stack.replace(new RegExp(`${escaped}:(\\d+):(\\d+)`, 'g'), (whole, line: string, col: string) => {
+    const entry = map.findEntry(Number(line) - 1, Number(col) - 1) as { originalSource?: string; originalLine?: number; originalColumn?: number };
+    if (!entry?.originalSource || entry.originalLine === undefined) return whole;
+    return `${resolve(entry.originalSource)}:${entry.originalLine + 1}:${(entry.originalColumn ?? 0) + 1}`;
+  });
 }
 
 /** Exported functions taking no arguments: the candidates for a default entry. */
@@ -68,7 +90,9 @@ async function callEntry(exports: Record<string, unknown>, entry: string, modelF
   try {
     value = await (fn as () => unknown)();
   } catch (err) {
-    throw new ModelLoadError('model-load-failed', `${entry}() threw: ${errorText(err)}`, stackOf(err));
+    const from = bundles.get(exports);
+    const stack = stackOf(err);
+    throw new ModelLoadError('model-load-failed', `${entry}() threw: ${errorText(err)}`, stack && from ? mapStack(stack, from.code, from.modelFile) : stack);
   }
   if (!(value instanceof tf.LayersModel)) {
     const what = value === null ? 'null' : typeof value === 'object' ? (value as object).constructor?.name ?? 'an object' : typeof value;
@@ -87,11 +111,16 @@ export async function loadModel(modelFile: string, entry: string, tf: Tf): Promi
   if (entry) return { model: await callEntry(exports, entry, modelFile, tf), entry };
   const candidates = zeroArgFunctions(exports);
   const found: { model: tfType.LayersModel; entry: string }[] = [];
+  const threw: ModelLoadError[] = [];
   for (const name of candidates) {
-    try { found.push({ model: await callEntry(exports, name, modelFile, tf), entry: name }); } catch { /* not a model builder */ }
+    try { found.push({ model: await callEntry(exports, name, modelFile, tf), entry: name }); } catch (err) {
+      // Not a model builder, or a builder that failed: the latter's error is what the user needs.
+      if (err instanceof ModelLoadError && err.code === 'model-load-failed') threw.push(err);
+    }
   }
   if (found.length === 1) return found[0];
   for (const f of found) f.model.dispose();
+  if (found.length === 0 && threw.length === 1) throw threw[0];
   throw new ModelLoadError('entry-not-found',
     found.length === 0 ? `${modelFile} exports no zero-argument function returning a tf.LayersModel.` :
       `${modelFile} exports several model builders (${found.map((f) => f.entry).join(', ')}); choose one with --entry.`,

@@ -18,9 +18,9 @@ import { learningRateAt } from './config';
 import { createProbe } from './probe';
 import { seedInitializers } from './seeding';
 import { addWeightDecay } from './weightDecay';
-import type { LayerSummary, TrainConfig, TrainerErrorCode, TrainerMessage } from '../../../shared/protocol';
+import type { LayerSummary, TrainConfig, TrainerErrorCode, TrainerMessage } from '../../../contract/protocol';
 import { seededPermutation } from './random';
-import { appendMetric, createRunDir, saveModel, writeFileAtomic } from './runDir';
+import { METRICS_FILE, MetricsLog, createRunDir, markComplete, saveModel, writeFileAtomic } from './runDir';
 import { ShapeMismatchError, concreteShape, feedShape, fmt, modelClasses, modelSampleShape } from './shapeCheck';
 
 export type Emit = (message: TrainerMessage) => void;
@@ -39,19 +39,35 @@ class TrainError extends Error {
 
 const yieldToEvents = () => new Promise<void>((r) => setImmediate(r));
 
-export async function runTraining(config: TrainConfig, backend: LoadedBackend, sink: Emit, cancel = new CancelToken()): Promise<RunOutcome> {
+/** Something outside the event loop that enforces a deadline even while user code spins (watchdog.ts). */
+export interface DeadlineGuard { deadline(ms: number, message: TrainerMessage, metricsFile?: string): void; clear(): void }
+
+export const DEFAULT_LOAD_TIMEOUT_S = 120;
+/** The watchdog fires this much after the in-process timer, which reports more gracefully when it can. */
+const GUARD_MARGIN_MS = 1000;
+
+export async function runTraining(config: TrainConfig, backend: LoadedBackend, sink: Emit, cancel = new CancelToken(), guard?: DeadlineGuard): Promise<RunOutcome> {
   const { tf } = backend;
   const t0 = Date.now();
-  const runDir = createRunDir(config);
-  writeFileAtomic(join(runDir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
-  const emit: Emit = (m) => { appendMetric(runDir, m); sink(m); };
+  let runDir: string;
+  try {
+    runDir = createRunDir(config);
+    writeFileAtomic(join(runDir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    sink({ type: 'error', code: 'output-not-writable', message: `The run folder could not be created or written: ${e.message}`,
+      detail: `Choose a writable folder with --out (the folder given: ${config.outDir ?? config.runsDir ?? join(config.workspaceDir ?? process.cwd(), '.skipcheck', 'runs')}).` });
+    return 'failed';
+  }
+  const metrics = new MetricsLog(runDir);
+  const emit: Emit = (m) => { const problem = metrics.append(m); sink(m); if (problem) sink(problem); };
   let model: tfType.LayersModel | undefined;
   let runner: StepRunnerSlot | undefined;
   let dropout: NativeDropout | undefined;
   // Initializers, dropout masks and anything else drawing from Math.random follow the run's seed.
   const unseed = seedInitializers(config.seed);
   try {
-    const loaded = await loadModel(config.modelFile, config.entry, tf);
+    const loaded = await loadWithDeadline(config, tf, join(runDir, METRICS_FILE), guard);
     model = loaded.model;
     let ablation: Extract<TrainerMessage, { type: 'start' }>['ablation'];
     if (config.variant && config.variant !== 'residual') {
@@ -99,8 +115,10 @@ export async function runTraining(config: TrainConfig, backend: LoadedBackend, s
     slot.renew();
     const outcome = await fitLoop(tf, model, slot, config, prepared, emit, cancel);
     slot.current?.sync();
-    await saveModel(tf, model, runDir);
-    emit({ type: 'end', reason: outcome, runDir, seconds: (Date.now() - t0) / 1000 });
+    await writing(runDir, 'the trained model', () => saveModel(tf, trained, runDir));
+    const seconds = (Date.now() - t0) / 1000;
+    emit({ type: 'end', reason: outcome, runDir, seconds });
+    await writing(runDir, 'the completion marker', () => markComplete(runDir, outcome, seconds));
     return outcome;
   } catch (err) {
     emit(toErrorMessage(err));
@@ -112,6 +130,40 @@ export async function runTraining(config: TrainConfig, backend: LoadedBackend, s
     model?.optimizer?.dispose();
     model?.dispose();
     unseed();
+  }
+}
+
+/**
+ * Loads the model within config.loadTimeoutSeconds. An entry awaiting forever is caught here; one that
+ * spins (no JavaScript of ours runs any more) is caught by the guard, which reports and kills the process.
+ */
+async function loadWithDeadline(config: TrainConfig, tf: Tf, metricsFile: string, guard?: DeadlineGuard):
+  Promise<{ model: tfType.LayersModel; entry: string }> {
+  const seconds = config.loadTimeoutSeconds ?? DEFAULT_LOAD_TIMEOUT_S;
+  const error = new TrainError('model-load-timeout',
+    `Loading ${config.modelFile}${config.entry ? ` and calling ${config.entry}()` : ' and calling its exported functions'} did not finish within ${seconds} s.`,
+    'The model file or its entry never returns (an endless loop, or a promise that never settles). The trainer was stopped.');
+  guard?.deadline(seconds * 1000 + GUARD_MARGIN_MS, toErrorMessage(error), metricsFile);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      loadModel(config.modelFile, config.entry, tf),
+      new Promise<never>((_, reject) => { timer = setTimeout(() => reject(error), seconds * 1000); }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+    guard?.clear();
+  }
+}
+
+/** File-system failures writing the run's outputs are the user's to fix (a full disk, a read-only folder). */
+async function writing<T>(runDir: string, what: string, f: () => T | Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (!e?.code) throw err;
+    throw new TrainError('output-not-writable', `Could not write ${what} into ${runDir}: ${e.message}`, 'Free some disk space or choose a writable folder with --out.');
   }
 }
 
@@ -260,7 +312,7 @@ export function toErrorMessage(err: unknown): Extract<TrainerMessage, { type: 'e
     return { type: 'error', code: err.code, message: err.message, detail: err.detail };
   }
   if (err instanceof DatasetMissingError) return { type: 'error', code: 'dataset-missing', message: err.message, detail: err.advice };
-  if (err instanceof DatasetFormatError) return { type: 'error', code: 'dataset-missing', message: err.message, detail: 'The files exist but are not in the expected format.' };
+  if (err instanceof DatasetFormatError) return { type: 'error', code: 'dataset-invalid', message: err.message, detail: 'The files exist but are not in the expected format.' };
   const e = err instanceof Error ? err : new Error(String(err));
   return { type: 'error', code: 'internal', message: e.message, detail: e.stack };
 }

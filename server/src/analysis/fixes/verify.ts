@@ -1,32 +1,53 @@
-// Fix verification: every shape fix is applied and the program re-analysed; fixes that do not help are dropped.
-import type { AnalysisHost, AnalysisResult, AnalyzeOptions, Finding, Fix, TextEdit } from '../types';
+// Fix verification: every shape fix is applied and the program re-analysed; fixes that do not help are
+// dropped. The check runs one fix at a time so a host can spread the work over many turns of its event loop
+// (the language server) or run it all at once (the CLI).
+import type { AnalysisHost, AnalysisResult, AnalyzeOptions, Finding, Fix } from '../types';
 import { applyEdits } from './apply';
-
-const verified = new WeakSet<AnalysisResult>();
 
 /** The analysis, passed in by analyze.ts: this stage sits below it and re-runs it on edited text. */
 export type AnalyzeFn = (file: string, text: string, host: AnalysisHost, options: AnalyzeOptions) => AnalysisResult;
 
+/** Verdicts already reached, per fix object (a result's fixes are checked at most once). */
+const verdicts = new WeakMap<Fix, boolean>();
+const settled = new WeakSet<Finding>();
+
 const errors = (r: AnalysisResult) => r.findings.filter((f) => f.severity === 'error').length;
 const ofRule = (r: AnalysisResult, rule: string) => r.findings.filter((f) => f.rule === rule).length;
 
-/**
- * Fixes for shape errors change the model, possibly in a helper that other calls share: each one is
- * checked by re-analysing the edited program. A fix that does not remove its finding, or that creates a
- * new error, is dropped (and the next one becomes preferred).
- */
-export function verifyFixes(analyze: AnalyzeFn, result: AnalysisResult, file: string, text: string, host: AnalysisHost, options: AnalyzeOptions): void {
-  if (verified.has(result)) return;
-  verified.add(result);
-  const baseErrors = errors(result);
-  for (const f of result.findings) {
-    if (f.rule !== 'residual-shape-mismatch' && f.rule !== 'missing-same-padding') continue;
-    f.fixes = f.fixes.filter((fix) => fixWorks(analyze, fix, f, result, baseErrors, file, text, host, options));
-    if (f.fixes.length && !f.fixes.some((x) => x.isPreferred)) f.fixes[0].isPreferred = true;
-  }
+/** Whether a finding's fixes are checked by re-analysis at all (the others only set a property). */
+const isShapeFinding = (f: Finding): boolean => f.rule === 'residual-shape-mismatch' || f.rule === 'missing-same-padding';
+
+/** True when the finding's fixes are final: checked, or of a kind that needs no check. */
+export function fixesSettled(f: Finding): boolean {
+  return !isShapeFinding(f) || settled.has(f);
 }
 
-function fixWorks(analyze: AnalyzeFn, fix: Fix, finding: Finding, before: AnalysisResult, baseErrors: number, file: string, text: string, host: AnalysisHost, options: AnalyzeOptions): boolean {
+/**
+ * One step of the check: re-analyses the next unchecked fix of `finding` (one analysis of the program),
+ * or, when none is left, drops the fixes that failed and settles the finding. Returns true once settled.
+ * `text` must be the text `result` was computed from.
+ */
+export function verifyStep(analyze: AnalyzeFn, result: AnalysisResult, finding: Finding, text: string, host: AnalysisHost, options: AnalyzeOptions = {}): boolean {
+  if (fixesSettled(finding)) return true;
+  const next = finding.fixes.find((fix) => !verdicts.has(fix));
+  if (next) {
+    verdicts.set(next, fixWorks(analyze, next, finding, result, text, host, options));
+    return false;
+  }
+  finding.fixes = finding.fixes.filter((fix) => verdicts.get(fix) === true);
+  if (finding.fixes.length && !finding.fixes.some((x) => x.isPreferred)) finding.fixes[0].isPreferred = true;
+  settled.add(finding);
+  return true;
+}
+
+/** Checks every fix of `result` now (the CLI and tests; analyze() with verify on). */
+export function verifyFixes(analyze: AnalyzeFn, result: AnalysisResult, text: string, host: AnalysisHost, options: AnalyzeOptions): void {
+  for (const f of result.findings) while (!verifyStep(analyze, result, f, text, host, options));
+}
+
+/** A fix works when the edited program keeps its models, gains no error, and has fewer findings of the rule. */
+function fixWorks(analyze: AnalyzeFn, fix: Fix, finding: Finding, before: AnalysisResult, text: string, host: AnalysisHost, options: AnalyzeOptions): boolean {
+  const file = before.file;
   const original = fix.file === file ? text : host.readFile(fix.file);
   if (original === undefined) return false;
   const edited = applyEdits(original, fix.edits);
@@ -34,6 +55,6 @@ function fixWorks(analyze: AnalyzeFn, fix: Fix, finding: Finding, before: Analys
   const mainText = fix.file === file ? edited : text;
   const after = analyze(file, mainText, overlay, { ...options, verify: false });
   if (after.models.length < before.models.length) return false;
-  if (errors(after) > baseErrors - (finding.severity === 'error' ? 1 : 0)) return false;
+  if (errors(after) > errors(before) - (finding.severity === 'error' ? 1 : 0)) return false;
   return ofRule(after, finding.rule) < ofRule(before, finding.rule);
 }

@@ -39,8 +39,9 @@ export function collectSites(graph: Graph, tensorVars: { at: SourceRef; name: st
     const stored = storedName(app.at.node);
     if (stored) s.storedIn = stored;
     if (app.outputs[0]?.recovered) continue;
-    if (addShape(s, app.outputs[0]?.shape, app.layer.paramCount) && app.inputs.length > 1) {
-      (s.operandShapes ??= []).push(app.inputs.map((t) => jsonShape(t.shape) ?? []));
+    if (addShape(s, app.outputs[0]?.shape, app.layer.paramCount)) {
+      if (app.inputs.length > 1) (s.operandShapes ??= []).push(app.inputs.map((t) => jsonShape(t.shape) ?? []));
+      else (s.inputShapes ??= []).push(jsonShape(app.inputs[0]?.shape) ?? []);
     }
   }
   for (const v of tensorVars) {

@@ -3,11 +3,11 @@
 // ablation folder, then one comparison report over all of them.
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { ablationReading } from '../../../../shared/comparison';
-import { foldRun } from '../../../../shared/runState';
+import { ablationReading } from '../../../../contract/comparison';
+import { foldRun } from '../../../../contract/runState';
 import type { TrainArgs } from '../cli';
 import { driveTrainer, type DrivenRun, type Progress } from '../drive';
-import type { TrainConfig, Variant } from '../../../../shared/protocol';
+import type { TrainConfig, Variant } from '../../../../contract/protocol';
 import { writeComparison } from '../report/writeComparison';
 import { writeReport } from '../report/writeReport';
 import { VARIANT_LABELS } from './twin';

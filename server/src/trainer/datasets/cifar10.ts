@@ -24,7 +24,11 @@ export function cifarFiles(dir: string): string[] {
 export function loadCifar10(dir: string): Dataset {
   const files = cifarFiles(dir);
   const buffers = files.map((f) => {
-    const b = readFileSync(f);
+    let b: Buffer;
+    try { b = readFileSync(f); } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      throw new DatasetFormatError(e.code === 'EISDIR' ? `${f} is a folder, not a CIFAR-10 batch file.` : `${f} could not be read (${e.code ?? e.message}).`);
+    }
     if (b.length % RECORD !== 0) throw new DatasetFormatError(`${f}: ${b.length} bytes is not a whole number of ${RECORD}-byte CIFAR-10 records.`);
     return b;
   });

@@ -1,8 +1,8 @@
-// A run read back from its metrics.jsonl (parsed by shared/metrics.ts), grouped by message type.
+// A run read back from its metrics.jsonl (parsed by contract/metrics.ts), grouped by message type.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseMetricLines } from '../../../../shared/metrics';
-import type { TrainerMessage } from '../../../../shared/protocol';
+import { parseMetricLines } from '../../../../contract/metrics';
+import type { TrainerMessage } from '../../../../contract/protocol';
 import { METRICS_FILE } from '../runDir';
 
 type Of<T extends TrainerMessage['type']> = Extract<TrainerMessage, { type: T }>;

@@ -1,7 +1,12 @@
 // The message stream between the trainer process and whoever drives it (VS Code extension, CLI).
-// One JSON object per line on the trainer's stdout (stderr is free-form log). Commands go the other way,
-// one JSON object per line on the trainer's stdin. Part of shared/, the contract between the trainer, the
-// extension and the webview: it imports nothing.
+// One JSON object per line on the trainer's message channel: file descriptor MESSAGE_FD, which the driver
+// opens as a fourth pipe and names in the MESSAGE_FD_ENV variable (without it, e.g. run by hand: stdout);
+// those constants and the message check live in trainerChannel.ts next to this file.
+// The user's model code owns stdout and stderr, which are free-form log: a `console.log` of a JSON line
+// can never pass for a message. Commands go the other way, one JSON object per line on the trainer's stdin.
+// Part of contract/, what crosses between the trainer, the extension and the webview: it imports nothing else.
+
+export { MESSAGE_FD, MESSAGE_FD_ENV, TRAINER_STDIO, isTrainerMessage } from './trainerChannel';
 
 export type DatasetSpec =
   | { kind: 'synthetic'; samples?: number; classes?: number }
@@ -39,6 +44,10 @@ export interface TrainConfig {
   outDir?: string;
   /** Workspace folder used first when resolving tfjs backends. */
   workspaceDir?: string;
+  /** Parent folder for a new run folder named by the time (when `outDir` is not given); each run gets its own. */
+  runsDir?: string;
+  /** Longest time loading the model file and calling its entry may take (default 120 s). */
+  loadTimeoutSeconds?: number;
   /** Train in Keras with tf.distribute across this many local workers instead (server/src/distributed/). */
   distributed?: { workers: number; python?: string };
 }
@@ -93,22 +102,6 @@ export type TrainerMessage =
   | { type: 'end'; reason: 'completed' | 'cancelled'; runDir: string; seconds: number }
   | { type: 'error'; message: string; detail?: string; code: TrainerErrorCode };
 
-/** Every `type` a TrainerMessage can have, once: readers of the stream and of metrics.jsonl check against it. */
-export const TRAINER_MESSAGE_TYPES = ['start', 'batch', 'epoch', 'std', 'warning', 'execution', 'end', 'error'] as const satisfies readonly TrainerMessage['type'][];
-
-// Compile-time check that the list above names every message type: adding a message without listing it fails here.
-type Unlisted = Exclude<TrainerMessage['type'], (typeof TRAINER_MESSAGE_TYPES)[number]>;
-const everyTypeListed: [Unlisted] extends [never] ? true : Unlisted = true;
-void everyTypeListed;
-
-const messageTypes: ReadonlySet<string> = new Set(TRAINER_MESSAGE_TYPES);
-
-/** Whether a parsed JSON value is a trainer message (by its `type`; the trainer is the only writer). */
-export function isTrainerMessage(value: unknown): value is TrainerMessage {
-  const type = (value as { type?: unknown } | null)?.type;
-  return typeof value === 'object' && typeof type === 'string' && messageTypes.has(type);
-}
-
 export type TrainerErrorCode =
   | 'dataset-missing'
   | 'model-load-failed'
@@ -118,9 +111,16 @@ export type TrainerErrorCode =
   /** The model's output units differ from the dataset's number of classes. */
   | 'classes-mismatch'
   | 'non-finite-loss'
+  /** Loading the model file or calling its entry did not return in time (loadTimeoutSeconds). */
+  | 'model-load-timeout'
+  /** The dataset files exist but cannot be read as the format says (truncated, a folder, too big). */
+  | 'dataset-invalid'
+  /** The run folder cannot be created or written (read-only, full disk). */
+  | 'output-not-writable'
   | 'backend-failed'
   /** The requested ablation twin cannot be built from this model (e.g. no additive shortcut). */
   | 'ablation-refused'
   | 'internal';
 
 export type TrainerCommand = { type: 'cancel' };
+
