@@ -6,6 +6,7 @@ import {
   ANALYSIS_ORDER, allEdges, analysisPurityViolations, clientServerViolations, crossings, filesWithoutHeader,
   layerOrderViolations, runtimeCycles, contractViolations, sourceFiles,
 } from './support/architecture';
+import { staleReason } from './support/freshDist';
 
 const ROOT = path.resolve(__dirname, '..');
 const BAD = path.join(__dirname, 'architecture', 'fixtures', 'bad');
@@ -54,6 +55,10 @@ describe('architecture', () => {
 
   it('native/ (setup and status of the native runtime) does not import the trainer that uses it', () => {
     assert.deepEqual(crossings(edges, 'server/src/native/', 'server/src/trainer/'), []);
+  });
+
+  it('dist/ is not older than the sources it is built from (test/support/freshDist.ts rebuilt it before the run)', () => {
+    assert.equal(staleReason(), undefined);
   });
 
   it('every source file starts with a header comment', () => {

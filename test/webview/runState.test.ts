@@ -69,7 +69,9 @@ describe('webview run state', () => {
 
   it('accepts only known message types from the window', () => {
     assert.equal(asPanelMessage({ type: 'history', runs: [] })?.type, 'history');
-    assert.equal(asPanelMessage({ type: 'epoch' })?.type, 'epoch');
+    assert.equal(asPanelMessage({ type: 'epoch', epoch: 1, epochs: 2, loss: 0.5, samplesPerSec: 10, seconds: 1 })?.type, 'epoch');
+    // The same check as every other reader of the stream (contract/trainerChannel.ts): fields the panel reads must be there.
+    assert.equal(asPanelMessage({ type: 'epoch' }), undefined);
     assert.equal(asPanelMessage({ type: 'history' }), undefined);
     assert.equal(asPanelMessage({ type: 'vscode-internal' }), undefined);
     assert.equal(asPanelMessage('start'), undefined);
