@@ -13,7 +13,9 @@ export type PanelMessage =
   /** Finished ablation variants compared with the run (the comparison report). */
   | { type: 'variants'; runs: HistoryRun[] }
   /** A live message of one ablation variant trained next to the run (the panel of an ablation). */
-  | { type: 'variant'; label: string; message: TrainerMessage };
+  | { type: 'variant'; label: string; message: TrainerMessage }
+  /** A new run starts in this panel (one panel per model file and entry): forget the previous one. */
+  | { type: 'reset' };
 
 /** What the panel sends back to the extension. */
 export type PanelCommand =
@@ -29,6 +31,7 @@ export function asPanelMessage(data: unknown): PanelMessage | undefined {
   if (typeof data !== 'object' || data === null) return undefined;
   const type = (data as { type?: unknown }).type;
   if (type === 'history' || type === 'variants') return Array.isArray((data as { runs?: unknown }).runs) ? (data as PanelMessage) : undefined;
+  if (type === 'reset') return { type: 'reset' };
   if (type === 'variant') {
     const v = data as { label?: unknown; message?: unknown };
     return typeof v.label === 'string' && asPanelMessage(v.message) && (v.message as { type: string }).type !== 'variant' ? (data as PanelMessage) : undefined;

@@ -32,6 +32,13 @@ export interface TrainConfig {
   weightDecay?: number;
   /** Epochs (1-based) at whose start the learning rate is divided by 10 (a step schedule; sgd/momentum only). */
   lrDropEpochs?: number[];
+  /**
+   * A quick run: after the first batches the trainer caps the samples per epoch (training and validation)
+   * so the whole run takes about this many seconds, and says what it capped. For slow backends.
+   */
+  timeBudgetSeconds?: number;
+  /** Arguments the entry is called with (JSON values), e.g. [56] or [{ depth: 56 }] in a depth sweep. */
+  entryArgs?: unknown[];
   /** The network trained: as written (default) or an ablation twin with the same initial weights. */
   variant?: Variant;
   validationSplit: number;

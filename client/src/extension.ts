@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { createLanguageClient, type SkipcheckClient } from './languageClient';
 import { registerTraining } from './training';
 import { setEntryProvider } from './training/entries';
+import { setLayerProvider, type SourceLayer } from './training/layerSource';
 
 let skipcheck: SkipcheckClient | undefined;
 
@@ -14,6 +15,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   skipcheck = createLanguageClient(context, output);
   const { client, resetCrashCount } = skipcheck;
   setEntryProvider((uri) => client.sendRequest<string[]>('skipcheck/entries', { uri }));
+  setLayerProvider((uri, entry) => client.sendRequest<SourceLayer[]>('skipcheck/entryLayers', { uri, entry }));
   context.subscriptions.push(
     vscode.commands.registerCommand('skipcheck.restartServer', async () => {
       resetCrashCount();

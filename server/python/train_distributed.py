@@ -24,6 +24,7 @@ import os
 import re
 import shutil
 import sys
+import threading
 import time
 
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
@@ -178,8 +179,25 @@ def response_probe(model):
     return keras.Model(model.inputs, [model.get_layer(n).output for n in names]), names
 
 
-def measure(probe_model, names, x):
-    outs = probe_model(x, training=False)
+NOISE_LAYERS = ('Dropout', 'SpatialDropout1D', 'SpatialDropout2D', 'SpatialDropout3D', 'GaussianNoise',
+                'GaussianDropout', 'AlphaDropout')
+
+
+def measure(model, probe_model, names, x):
+    """As the trainer measures (server/src/trainer/probe.ts): BatchNormalization normalises with the probe
+    batch's own statistics (a training-mode pass whose moving averages are put back), noise layers are off."""
+    saved = [(v, v.numpy()) for l in model.layers if isinstance(l, keras.layers.BatchNormalization)
+             for v in (l.moving_mean, l.moving_variance)]
+    quiet = [l for l in model.layers if l.__class__.__name__ in NOISE_LAYERS]
+    for l in quiet:
+        l.call = (lambda call: lambda inputs, *a, **k: call(inputs, training=False))(l.call)
+    try:
+        outs = probe_model(x, training=True)
+    finally:
+        for v, value in saved:
+            v.assign(value)
+        for l in quiet:
+            del l.call
     outs = outs if isinstance(outs, (list, tuple)) else [outs]
     by_name = {n: np.asarray(o, dtype=np.float64) for n, o in zip(names, outs)}
 
@@ -262,7 +280,22 @@ def parse_args():
     return parser.parse_args()
 
 
+def exit_with_launcher():
+    """Local try-outs (`skipcheck train --distributed`): stop when the process that started us is gone,
+    so a killed launcher never leaves workers behind. Unset when you start the script yourself."""
+    launcher = os.environ.get('SKIPCHECK_LAUNCHER_PID')
+    if not launcher:
+        return
+
+    def watch():
+        while os.getppid() == int(launcher):
+            time.sleep(1)
+        os._exit(130)
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def main():
+    exit_with_launcher()
     args = parse_args()
     strategy, described, index, workers = choose_strategy()
     started = time.time()
@@ -329,7 +362,8 @@ def train(args, strategy, described, index, workers, run_dir, own_dir, metrics, 
             return
         metrics.write(line)
         if probe_model is not None:
-            metrics.write(dict({'type': 'std', 'epoch': epoch}, **measure(probe_model, probe_names, probe_x)))
+            metrics.write(dict({'type': 'std', 'epoch': epoch, 'measurement': 'batch-statistics'},
+                               **measure(model, probe_model, probe_names, probe_x)))
     # Every worker converts (reading the weights is a collective step under MultiWorkerMirroredStrategy);
     # only worker 0's copy is the run's model.
     save_tfjs(model, os.path.join(own_dir, 'model'))

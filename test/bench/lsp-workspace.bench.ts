@@ -47,10 +47,10 @@ const helperKinds: ((n: number) => string)[] = [
   (n) => `export const preActBlock${n} = (x: tf.SymbolicTensor, filters: number): tf.SymbolicTensor => {
   let y = tf.layers.batchNormalization().apply(x) as tf.SymbolicTensor;
   y = tf.layers.reLU().apply(y) as tf.SymbolicTensor;
-  y = tf.layers.conv2d({ filters, kernelSize: 3, padding: 'same' }).apply(y) as tf.SymbolicTensor;
+  y = tf.layers.conv2d({ filters, kernelSize: 3, padding: 'same', useBias: false }).apply(y) as tf.SymbolicTensor;
   y = tf.layers.batchNormalization().apply(y) as tf.SymbolicTensor;
   y = tf.layers.reLU().apply(y) as tf.SymbolicTensor;
-  y = tf.layers.conv2d({ filters, kernelSize: 3, padding: 'same' }).apply(y) as tf.SymbolicTensor;
+  y = tf.layers.conv2d({ filters, kernelSize: 3, padding: 'same', useBias: false }).apply(y) as tf.SymbolicTensor;
   const shortcut = x.shape[3] === filters ? x : tf.layers.conv2d({ filters, kernelSize: 1 }).apply(x) as tf.SymbolicTensor;
   return tf.layers.add().apply([y, shortcut]) as tf.SymbolicTensor;
 };

@@ -123,5 +123,9 @@ describe('skipcheck CLI notes, --strict and terminal safety', function () {
       notes: [toCliNote({ file: path.join(process.cwd(), 'helper.ts'), line: 11, message: 'could not follow makeBlock(): too many paths' }, file)],
     };
     assert.match(formatHuman([report], { verbose: true }), /^helper\.ts:12: note: could not follow makeBlock\(\): too many paths$/m);
+    // The analyzer's FunctionNote shape: a function, where it is, and why it was not followed.
+    const fn = toCliNote({ function: 'block', file: path.join(process.cwd(), 'blocks.ts'), range: { start: { line: 4 } }, reason: 'step budget exceeded' }, file);
+    assert.deepEqual(fn, { file: path.join(process.cwd(), 'blocks.ts'), line: 4, message: 'block: not analysed: step budget exceeded', incomplete: true });
+    assert.match(formatHuman([{ ...report, notes: [fn] }], { verbose: true }), /^blocks\.ts:5: note: block: not analysed: step budget exceeded$/m);
   });
 });

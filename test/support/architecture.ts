@@ -12,11 +12,12 @@ export const SOURCE_DIRS = ['server/src', 'client/src', 'webview/src', 'contract
 
 /**
  * Layer order inside server/src/analysis/: a file may import its own unit or a unit of a lower level.
- * rules/ and report/ share a level and may not import each other. rules/registry.ts is data every level
+ * rules/ and report/ share a level and may not import each other; so do syntax/ and symbolic/ (symbolic
+ * dimension arithmetic, which the layer catalogue computes with). rules/registry.ts is data every level
  * needs (rule ids), so it sits with types.ts.
  */
-const ANALYSIS_LEVELS: Record<string, number> = { types: 0, syntax: 1, layers: 2, graph: 3, interp: 4, rules: 5, report: 5, fixes: 6, analyze: 7 };
-export const ANALYSIS_ORDER = 'types -> syntax -> layers -> graph -> interp -> rules/report -> fixes -> analyze';
+const ANALYSIS_LEVELS: Record<string, number> = { types: 0, syntax: 1, symbolic: 2, layers: 3, graph: 4, interp: 5, rules: 6, report: 6, fixes: 7, analyze: 8 };
+export const ANALYSIS_ORDER = 'types -> syntax -> symbolic -> layers -> graph -> interp -> rules/report -> fixes -> analyze';
 
 function unitOf(relInAnalysis: string): string {
   if (relInAnalysis === 'types.ts' || relInAnalysis === 'rules/registry.ts') return 'types';

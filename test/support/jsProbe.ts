@@ -4,12 +4,12 @@ import assert from 'node:assert/strict';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import ts from 'typescript';
-import { analyze } from '../../server/src/analysis';
+import { analyze, type Dim } from '../../server/src/analysis';
 
 export const VIRTUAL = path.join(os.tmpdir(), 'skipcheck-virtual', 'model.ts');
 
 /** The size the analyzer infers for `n` (null: unknown). */
-export function sizeFrom(body: string, file = VIRTUAL): number | null | undefined {
+export function sizeFrom(body: string, file = VIRTUAL): Dim {
   const text = `import * as tf from '@tensorflow/tfjs';\n${body}\nexport function probe() { const x = tf.input({ shape: [Number(n)] }); return tf.model({ inputs: x, outputs: x }); }`;
   const r = analyze(file, text, { readFile: () => undefined });
   assert.deepEqual(r.notes.filter((n) => n.startsWith('internal error')), []);

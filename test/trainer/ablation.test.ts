@@ -7,6 +7,7 @@ import { loadBackend } from '../../server/src/trainer/backend';
 import { parseTrainArgs, runTrainCli } from '../../server/src/trainer/cli';
 import { runTraining } from '../../server/src/trainer/train';
 import { addWeightDecay } from '../../server/src/trainer/weightDecay';
+import { depthArgs, findDepthParam } from '../../server/src/trainer/ablation/depthParam';
 import { learningRateAt, paperRecipe } from '../../server/src/trainer/config';
 import type { TrainerMessage } from '../../contract/protocol';
 import { parseMetricLines } from '../../contract/metrics';
@@ -121,6 +122,38 @@ describe('trainer: ablation (--ablate)', function () {
     tf.dispose([x, y]);
     plain.dispose();
     decayed.dispose();
+  });
+
+  it('finds a builder\'s depth parameter, positional or in an options object, and only then', () => {
+    assert.deepEqual(findDepthParam('export function resnet(depth = 20) {}', 'resnet'), { index: 0, name: 'depth' });
+    assert.deepEqual(findDepthParam('export const resnet = (classes: number, { depth = 20, width = 16 } = {}) => 0;', 'resnet'), { index: 1, property: 'depth', name: 'depth' });
+    assert.equal(findDepthParam('export function resnet(filters = 16) {}', 'resnet'), undefined);
+    assert.equal(findDepthParam('function resnet(depth = 20) {}', 'resnet'), undefined, 'not exported');
+    assert.deepEqual(depthArgs({ index: 1, property: 'depth', name: 'depth' }, 56), [null, { depth: 56 }]);
+  });
+
+  it('--depths trains every depth with its plain twin and compares all four (He et al. Fig. 6)', async () => {
+    const dir = tempDir();
+    const model = writeModel(dir, RESIDUAL_MODEL([8, 8, 1], 3)
+      .replace('export function buildModel(): tf.LayersModel {', 'export function buildModel(depth = 1): tf.LayersModel {')
+      .replace(/  let y = conv[\s\S]*?b1_add' \}\)\.apply\(\[x, y\]\) as tf\.SymbolicTensor;\n/, (block) =>
+        `  for (let i = 0; i < depth; i++) {\n${block.replace(/name: '(b1_\w+)'/g, (_m, n) => `name: \`${n}_\${i}\``)}  }\n`));
+    const out: string[] = [];
+    const base = join(dir, 'sweep');
+    const code = await runTrainCli([model, '--entry', 'buildModel', '--samples', '64', '--epochs', '1', '--depths', '1,2', '--out', base, '--parallel', '2'],
+      { write: (l) => out.push(l), error: (l) => out.push(l), tty: false });
+    assert.equal(code, 0, out.join(''));
+    assert.deepEqual(readdirSync(base).sort(), ['comparison.html', 'depth1-plain', 'depth1-residual', 'depth2-plain', 'depth2-residual']);
+    const start = (d: string) => ofType(parseMetricLines(readFileSync(join(base, d, 'metrics.jsonl'), 'utf8')), 'start')[0];
+    const blocks = (d: string) => start(d).model.layers.filter((l) => l.className === 'Add').length;
+    assert.deepEqual(['depth1-residual', 'depth2-residual', 'depth1-plain', 'depth2-plain'].map(blocks), [1, 2, 0, 0]);
+    assert.ok(start('depth2-residual').model.params > start('depth1-residual').model.params);
+    assert.deepEqual(start('depth2-plain').config.entryArgs, [2]);
+    assert.match(out.join(''), /Reading: plain-1: training loss .*resnet-2: training loss .*plain-2: training loss/);
+    const noDepth = await runTrainCli([writeModel(dir, RESIDUAL_MODEL([8, 8, 1], 3), 'flat.ts'), '--entry', 'buildModel', '--depths', '1,2'],
+      { write: (l) => out.push(l), error: (l) => out.push(l), tty: false });
+    assert.equal(noDepth, 2);
+    assert.match(out.join(''), /--depths needs a builder with a depth parameter .*buildModel\(\) has none/);
   });
 
   it('the static comparison page has the table, the reading and the paper caption', () => {

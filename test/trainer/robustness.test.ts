@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFil
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { loadHistory } from '../../client/src/training/history';
-import { runTrainCli } from '../../server/src/trainer/cli';
+import { formatMessage, runTrainCli } from '../../server/src/trainer/cli';
 import { loadIdxPair, parseIdx } from '../../server/src/trainer/datasets/idx';
 import { DatasetFormatError } from '../../server/src/trainer/datasets/dataset';
 import { isTrainerMessage, type TrainerMessage } from '../../contract/protocol';
@@ -211,6 +211,11 @@ describe('trainer robustness', function () {
     assert.deepEqual([toErrorMessage(thrown).code, toErrorMessage(thrown).message], ['dataset-invalid', `${join(dir, 'images')} is a folder, not an IDX file.`]);
   });
 
+  it('user text in progress lines (errors from model code, model names) cannot send terminal escapes', () => {
+    const text = formatMessage({ type: 'error', code: 'model-load-failed', message: 'buildModel() threw: \u001b]0;pwned\u0007', detail: 'Error: x\n    at f (\u001b[2Jmodel.ts:3:9)' }, true)!;
+    assert.equal(text, '\r\u001b[Kerror [model-load-failed]: buildModel() threw: \\u{1b}]0;pwned\\u{7}\n  Error: x\n      at f (\\u{1b}[2Jmodel.ts:3:9)\n');
+  });
+
   it('history skips damaged metrics lines instead of failing', () => {
     const ws = tempDir();
     const modelFile = join(ws, 'model.ts');
@@ -222,7 +227,7 @@ describe('trainer robustness', function () {
     writeFileSync(join(run, 'metrics.jsonl'), ['{"type":"std","epoch":1}', JSON.stringify(epoch), '{"type":"epoch"}', 'null', '[]', JSON.stringify(std), ''].join('\n'));
     const history = loadHistory({ workspaceDir: ws, modelFile, entry: 'net' });
     assert.deepEqual(history.map((h) => h.messages), [[epoch, std]]);
-    assert.equal(history[0].label, '11-20 09:00 · plain');
+    assert.equal(history[0].label, '11-20 09:00 · 1 epoch · plain');
     assert.deepEqual(readRunMessages(run), [epoch, std]);
     assert.equal(isTrainerMessage({ type: 'constructor', message: 'x' }), false);
   });

@@ -62,7 +62,8 @@ describe('trainer: training runs', function () {
     assert.deepEqual(std.blocks.map((b) => b.block), ['b1_add']);
 
     const runDir = cfg.outDir!;
-    assert.deepEqual(readdirSync(runDir).sort(), ['config.json', 'metrics.jsonl', 'model']);
+    assert.deepEqual(readdirSync(runDir).sort(), ['complete.json', 'config.json', 'metrics.jsonl', 'model']);
+    assert.equal(JSON.parse(readFileSync(join(runDir, 'complete.json'), 'utf8')).outcome, 'completed');
     assert.deepEqual(readdirSync(join(runDir, 'model')).sort(), ['model.json', 'weights.bin']);
     assert.equal(JSON.parse(readFileSync(join(runDir, 'config.json'), 'utf8')).modelFile, cfg.modelFile);
     assert.deepEqual(parseMetricLines(readFileSync(join(runDir, 'metrics.jsonl'), 'utf8')), messages);
@@ -113,6 +114,20 @@ describe('trainer: training runs', function () {
       tf.dispose([batch.x, batch.y]);
       model.dispose();
     }
+  });
+
+  it('a quick run caps the samples per epoch to its time budget and says so', async () => {
+    const dir = tempDir();
+    const cfg = config(writeModel(dir, RESIDUAL_MODEL([16, 16, 1], 4)), dir, { epochs: 2, timeBudgetSeconds: 2, dataset: { kind: 'synthetic', samples: 4000 } });
+    const t0 = Date.now();
+    const { outcome, messages } = await run(cfg);
+    assert.equal(outcome, 'completed');
+    const warning = messages.find((m) => m.type === 'warning' && /^Quick run: 2 s budget/.test(m.message));
+    assert.ok(warning, JSON.stringify(messages.filter((m) => m.type === 'warning')));
+    const start = ofType(messages, 'start')[0];
+    const lastBatch = ofType(messages, 'batch').at(-1)!;
+    assert.ok(lastBatch.batches < Math.ceil(start.dataset.train / 32), `${lastBatch.batches} batches of ${start.dataset.train} samples`);
+    assert.ok(Date.now() - t0 < 20_000);
   });
 
   it('stops within a second of a cancel and still saves the model', async () => {

@@ -89,7 +89,9 @@ describe('training host: history of earlier runs', () => {
   }
 
   before(() => {
-    writeRun('2025-11-20T09-00-00-000Z', {}, plain, '', 60);
+    writeRun('2025-11-20T09-00-00-000Z', { dataset: { kind: 'cifar10', dir: '/data/c' } }, plain, '', 60);
+    // Another dataset: not comparable, left out when the query names one.
+    writeRun('2025-11-20T09-10-00-000Z', { dataset: { kind: 'mnist' } }, run, '', 50);
     // Still being written: its partial last line is dropped.
     writeRun('2025-11-20T10-00-00-000Z', {}, run, '{"type":"batch","epo', 0);
     writeRun('2025-11-20T09-30-00-000Z', { entry: 'plain20' }, run, '', 30);
@@ -99,16 +101,22 @@ describe('training host: history of earlier runs', () => {
     mkdirSync(join(ws, '.skipcheck', 'runs', 'not-a-run'));
   });
 
-  it('returns the runs of the same file and entry, newest first, labelled by time and variant', () => {
-    const history = loadHistory({ workspaceDir: ws, modelFile, entry: 'resnet20' });
-    assert.deepEqual(history.map((h) => h.label), ['11-20 10:00 · residual, 9 blocks', '11-20 09:00 · plain']);
+  it('returns the runs of the same file, entry and dataset, newest first, labelled by time, data, epochs and variant', () => {
+    const history = loadHistory({ workspaceDir: ws, modelFile, entry: 'resnet20', dataset: { kind: 'cifar10', dir: '/data/c' } });
+    assert.deepEqual(history.map((h) => h.label), ['11-20 09:00 · CIFAR-10 4500 samples · 3 epochs · plain']);
+    assert.deepEqual(loadHistory({ workspaceDir: ws, modelFile, entry: 'resnet20', limit: 5 }).map((h) => h.label),
+      ['11-20 10:00 · CIFAR-10 4500 samples · 3 epochs · residual, 9 blocks', '11-20 09:10 · CIFAR-10 4500 samples · 3 epochs · residual, 9 blocks', '11-20 09:00 · CIFAR-10 4500 samples · 3 epochs · plain']);
+  });
+
+  it('without a dataset in the query, every run of the file and entry is offered', () => {
+    const history = loadHistory({ workspaceDir: ws, modelFile, entry: 'resnet20', limit: 3 });
     assert.equal(history[0].messages.length, run.length);
-    assert.deepEqual(history[1].messages, plain);
+    assert.deepEqual(history[2].messages, plain);
   });
 
   it('honours the limit and the excluded live run', () => {
     const dir = join(ws, '.skipcheck', 'runs', '2025-11-20T10-00-00-000Z');
-    assert.deepEqual(loadHistory({ workspaceDir: ws, modelFile, entry: 'resnet20', excludeRunDir: dir }).map((h) => h.label), ['11-20 09:00 · plain']);
+    assert.deepEqual(loadHistory({ workspaceDir: ws, modelFile, entry: 'resnet20', excludeRunDir: dir, limit: 5 }).map((h) => h.label.slice(0, 11)), ['11-20 09:10', '11-20 09:00']);
     assert.equal(loadHistory({ workspaceDir: ws, modelFile, entry: 'resnet20', limit: 1 }).length, 1);
   });
 

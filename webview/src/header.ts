@@ -6,6 +6,8 @@ import { displayEpoch, etaSeconds, fractionDone, runStatus, totalEpochs, type Ru
 export interface HeaderMode {
   /** A process is attached: show the Stop button. */
   live: boolean;
+  /** The run is compared with ablation variants already (no "Compare with plain network" then). */
+  comparing?: boolean;
   /** Restored after a reload: the run is no longer followed. */
   restored: boolean;
 }
@@ -21,6 +23,7 @@ const statusText = {
 export class Header {
   readonly element = el('header', 'sc-header');
   readonly stopButton = el('button', 'sc-stop', 'Stop');
+  readonly compareButton = el('button', 'sc-compare sc-toggle', 'Compare with plain network');
   private readonly title = el('h1', 'sc-title', 'Training');
   private readonly status = el('span', 'sc-status');
   private readonly meta = el('p', 'sc-meta');
@@ -33,7 +36,11 @@ export class Header {
   private readonly error = el('div', 'sc-error');
   private readonly warnings = el('ul', 'sc-warnings');
 
-  constructor(onStop?: () => void) {
+  constructor(onStop?: () => void, private readonly onCompare?: () => void) {
+    this.compareButton.type = 'button';
+    this.compareButton.title = 'Train the same network without its shortcuts (same initial weights, seed, data order and optimizer) next to it, and compare';
+    this.compareButton.hidden = true;
+    this.compareButton.addEventListener('click', () => onCompare?.());
     this.stopButton.type = 'button';
     this.stopButton.title = 'Cancel the training run';
     this.stopButton.addEventListener('click', () => {
@@ -45,7 +52,7 @@ export class Header {
     this.error.hidden = true;
     this.warnings.setAttribute('aria-label', 'Warnings');
     const top = el('div', 'sc-header-top');
-    top.append(this.title, this.status, this.stopButton);
+    top.append(this.title, this.status, this.stopButton, this.compareButton);
     const progress = el('div', 'sc-progress-row');
     progress.append(this.progressLabel, this.progressBar, this.eta);
     this.element.append(top, this.meta, this.dataset, this.execution, this.attempts, progress, this.error, this.warnings);
@@ -58,6 +65,12 @@ export class Header {
     this.status.textContent = mode.restored && status === 'running' ? 'Restored — no longer live' : statusText[status];
     this.status.dataset.status = status;
     this.stopButton.hidden = !mode.live || (status !== 'running' && status !== 'waiting');
+    if (status === 'waiting') {
+      this.stopButton.disabled = false;
+      this.stopButton.textContent = 'Stop';
+    }
+    const residual = start?.model.layers.some((l) => l.className === 'Add') ?? false;
+    this.compareButton.hidden = !this.onCompare || !mode.live || mode.comparing === true || !residual || status === 'running' || status === 'waiting';
 
     this.meta.textContent = start
       ? [

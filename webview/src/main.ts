@@ -30,6 +30,7 @@ function startPanel(vscode: VsCodeApi, root: HTMLElement): void {
     onStop: () => vscode.postMessage({ type: 'cancel' }),
     onStateChange: persist,
     onRevealLayer: (layer) => vscode.postMessage({ type: 'reveal-layer', layer }),
+    onComparePlain: () => vscode.postMessage({ type: 'compare-plain' }),
   });
   const saved = vscode.getState();
   if (isViewState(saved)) view.load(saved);

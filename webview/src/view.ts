@@ -29,6 +29,8 @@ export interface ViewOptions {
   onStateChange?: (state: ViewState) => void;
   /** Layer names become links that call this (the panel reveals the layer's source line). */
   onRevealLayer?: (layer: string) => void;
+  /** The panel's "Compare with plain network" button (a live panel whose host can start runs). */
+  onComparePlain?: () => void;
 }
 
 export function isViewState(value: unknown): value is ViewState {
@@ -44,7 +46,7 @@ export class TrainingView {
   private readonly disposers: (() => void)[] = [];
 
   constructor(readonly root: HTMLElement, private readonly options: ViewOptions) {
-    this.header = new Header(options.onStop);
+    this.header = new Header(options.onStop, options.onComparePlain);
     this.board = new ChartBoard((log) => {
       this.state.logLoss = log;
       this.changed();
@@ -71,7 +73,9 @@ export class TrainingView {
   }
 
   receive(message: PanelMessage, now = Date.now()): void {
-    if (message.type === 'history') {
+    if (message.type === 'reset') {
+      this.state = { version: 1, run: emptyRun(), history: [], logLoss: this.state.logLoss };
+    } else if (message.type === 'history') {
       this.state.history = message.runs.map((r) => ({ label: r.label, run: foldRun(r.messages, false) }));
     } else if (message.type === 'variants') {
       this.state.variants = message.runs.map((r) => ({ label: r.label, run: foldRun(r.messages, false) }));
@@ -96,7 +100,7 @@ export class TrainingView {
     const variants = this.state.variants ?? [];
     const label = variants.length ? this.state.label ?? 'residual' : this.state.run.start?.model.name ?? 'this run';
     const theme = readTheme(this.root);
-    this.header.update(this.state.run, { live: this.options.live, restored: this.options.restored ?? false });
+    this.header.update(this.state.run, { live: this.options.live, restored: this.options.restored ?? false, comparing: variants.length > 0 });
     this.comparison.update({ label, run: this.state.run }, variants, theme);
     // An ablation compares its variants; earlier runs would only crowd the charts then.
     const overlays = variants.length ? variants : this.state.history;

@@ -2,7 +2,7 @@
 // so the panel can overlay them (e.g. the plain and the residual variant of a network).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { TrainConfig, TrainerMessage } from '../../../contract/protocol';
+import type { DatasetSpec, TrainConfig, TrainerMessage } from '../../../contract/protocol';
 import type { HistoryRun } from '../../../contract/panel';
 import { parseMetricLines } from '../../../contract/metrics';
 
@@ -14,6 +14,15 @@ export interface HistoryQuery {
   excludeRunDir?: string;
   /** Most recent runs kept; the overlay gets unreadable beyond a few. */
   limit?: number;
+  /** Only runs on this dataset are comparable (losses on MNIST and on synthetic data share no scale). */
+  dataset?: DatasetSpec;
+}
+
+/** Same kind and, for files and folders, the same data. */
+export function sameDataset(a: DatasetSpec | undefined, b: DatasetSpec | undefined): boolean {
+  if (!a || !b || a.kind !== b.kind) return false;
+  if (a.kind === 'synthetic' && b.kind === 'synthetic') return (a.samples ?? 0) === (b.samples ?? 0);
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 export function runsDir(workspaceDir: string): string {
@@ -45,14 +54,23 @@ export function readMetrics(file: string): TrainerMessage[] {
   return parseMetricLines(text);
 }
 
-/** "11-20 10:15 · residual, 9 blocks": when it ran and which variant it was. */
+/**
+ * "11-20 10:15 · mnist 900 samples · 3 epochs · residual, 9 blocks": when it ran, on what, how long, and
+ * which variant it was.
+ */
 export function runLabel(dirName: string, messages: readonly TrainerMessage[]): string {
   const when = /^\d{4}-(\d\d-\d\d)T(\d\d)-(\d\d)/.exec(dirName);
   const time = when ? `${when[1]} ${when[2]}:${when[3]}` : dirName;
   let blocks: number | undefined;
-  for (const m of messages) if (m.type === 'std') blocks = m.blocks.length;
+  let epochs = 0;
+  let data = '';
+  for (const m of messages) {
+    if (m.type === 'std') blocks = m.blocks.length;
+    if (m.type === 'epoch') epochs++;
+    if (m.type === 'start') data = ` · ${m.dataset.name} ${m.dataset.train} samples`;
+  }
   const variant = blocks === undefined ? '' : blocks === 0 ? ' · plain' : ` · residual, ${blocks} blocks`;
-  return `${time}${variant}`;
+  return `${time}${data}${epochs ? ` · ${epochs} epoch${epochs > 1 ? 's' : ''}` : ''}${variant}`;
 }
 
 export function loadHistory(q: HistoryQuery): HistoryRun[] {
@@ -69,6 +87,7 @@ export function loadHistory(q: HistoryQuery): HistoryRun[] {
     if (q.excludeRunDir && samePath(dir, q.excludeRunDir)) continue;
     const config = readConfig(dir);
     if (!config || config.entry !== q.entry || !samePath(config.modelFile, q.modelFile)) continue;
+    if (q.dataset && !sameDataset(config.dataset, q.dataset)) continue;
     let mtime: number;
     try { mtime = statSync(dir).mtimeMs; } catch { continue; } // removed meanwhile
     candidates.push({ name, dir, mtime });

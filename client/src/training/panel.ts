@@ -1,4 +1,5 @@
-// A training WebviewPanel: one per run, restorable after a reload (then it shows the last state, not live).
+// A training WebviewPanel: one per model file and entry (a new run of the same model reuses it), restorable
+// after a reload (then it shows the last state, not live).
 import * as vscode from 'vscode';
 import type { PanelCommand, PanelMessage } from '../../../contract/panel';
 import { buildPanelHtml, makeNonce } from './html';
@@ -34,6 +35,8 @@ export class TrainingPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private cancelHandler?: () => void;
   private closeHandler?: () => void;
+  private revealLayerHandler?: (layer: string) => void;
+  private compareHandler?: () => void;
   private disposed = false;
 
   private constructor(readonly panel: vscode.WebviewPanel) {
@@ -41,6 +44,8 @@ export class TrainingPanel implements vscode.Disposable {
       panel.webview.onDidReceiveMessage((m: PanelCommand) => {
         if (m?.type === 'ready') this.flush();
         else if (m?.type === 'cancel') this.cancelHandler?.();
+        else if (m?.type === 'reveal-layer' && typeof m.layer === 'string') this.revealLayerHandler?.(m.layer);
+        else if (m?.type === 'compare-plain') this.compareHandler?.();
       }),
       panel.onDidDispose(() => {
         this.disposed = true;
@@ -69,6 +74,19 @@ export class TrainingPanel implements vscode.Disposable {
 
   onClose(handler: () => void): void {
     this.closeHandler = handler;
+  }
+
+  onRevealLayer(handler: (layer: string) => void): void {
+    this.revealLayerHandler = handler;
+  }
+
+  onComparePlain(handler: () => void): void {
+    this.compareHandler = handler;
+  }
+
+  /** Shown in its editor group (a run ending while it is hidden gets a notification instead). */
+  get visible(): boolean {
+    return !this.disposed && this.panel.visible;
   }
 
   /** Messages posted before the page has loaded would be lost, so they wait for its 'ready'. */

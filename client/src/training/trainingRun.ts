@@ -38,6 +38,9 @@ export class TrainingRun {
   private cancelRequested = false;
   private runDir = '';
   private startedAt = 0;
+  /** How the run ended, once it has: for the notification when its panel is hidden. */
+  outcome?: 'completed' | 'cancelled' | 'failed';
+  failure?: string;
 
   constructor(private readonly launch: RunLaunch, private readonly sinks: RunSinks) {
     this.modelName = launch.config.entry;
@@ -86,6 +89,8 @@ export class TrainingRun {
     if (m.type === 'batch') this.epoch = m.epoch;
     if (m.type === 'epoch') this.epochs = m.epochs;
     if (m.type === 'end' || m.type === 'error') this.reported = true;
+    if (m.type === 'end') this.outcome = m.reason;
+    if (m.type === 'error') { this.outcome = 'failed'; this.failure = m.message; }
     this.sinks.post(m);
     this.sinks.changed(this);
   }
@@ -96,9 +101,12 @@ export class TrainingRun {
     this.sinks.log(r.error ?? `trainer exited (${r.signal ? `signal ${r.signal}` : `code ${r.code}`})`);
     // Every run must end visibly in the panel, also when the trainer crashed or never started.
     if (!this.reported && this.cancelRequested) {
+      this.outcome = 'cancelled';
       this.sinks.post({ type: 'end', reason: 'cancelled', runDir: this.runDir, seconds: (Date.now() - this.startedAt) / 1000 });
     } else if (!this.reported) {
       const how = r.error ?? (r.signal ? `The trainer was stopped (${r.signal}).` : `The trainer exited with code ${r.code} without reporting why.`);
+      this.outcome = 'failed';
+      this.failure = how;
       this.sinks.post({ type: 'error', code: 'internal', message: how, detail: this.recentLog.join('\n') || undefined });
     }
     this.sinks.changed(this);

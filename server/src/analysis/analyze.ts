@@ -12,10 +12,17 @@ import { runRules } from './rules';
 import { attachFixes } from './fixes/attach';
 import { verifyFixes, verifyStep as verifyStepWith } from './fixes/verify';
 import { unsuppressed } from './suppress';
+import { runSymbolicPhase, symbolTable } from './report/contracts';
+import { symbolsOf } from './symbolic/expr';
 
 // The largest realistic builders (an unrolled ResNet-152, ResNet-50 from loops) take under 6k steps; a
 // runaway loop stops after about 0.1-0.3 s.
 const DEFAULT_MAX_STEPS = 200_000;
+/**
+ * A symbolic path (a function analysed without a caller, one path of it) gets this share of an entry
+ * point's budget: helpers take a few hundred steps, a whole symbolic ResNet-50 builder about 6k.
+ */
+const SYMBOLIC_PATH_BUDGET = 0.125;
 const TFJS_USE = /@tensorflow\/tfjs|\btf\.(layers|model|sequential|input)\b/;
 
 /**
@@ -32,17 +39,19 @@ export function analyze(file: string, text: string, host?: AnalysisHost, options
     const mod = it.loadModule(file, text);
     const cutModels: ModelRecord[] = [];
     let layersBefore = it.graph.layers.length;
-    if (guard(it, 'top level', () => it.runModule(mod)) === 'budget') {
+    if (guard(it, 'top level', () => it.runModule(mod)) === BUDGET) {
       cutModels.push(...partialModel(it, 'top level', undefined, mod.sf, layersBefore, 0));
     }
+    const concrete = new Set<ts.Node>();
     for (const name of [...mod.exportOrder]) {
       const v = mod.exports.get(name);
       if (!(v instanceof Fn) || requiredParams(v.node) > 0) continue;
+      concrete.add(v.node);
       it.currentEntry = name;
       const before = it.graph.models.length;
       layersBefore = it.graph.layers.length;
       let returned: unknown;
-      if (guard(it, name, () => { returned = it.call(v, [], undefined, v.node as unknown as ts.CallExpression); }) === 'budget') {
+      if (guard(it, name, () => { returned = it.call(v, [], undefined, v.node as unknown as ts.CallExpression); }) === BUDGET) {
         cutModels.push(...partialModel(it, name, v.node, v.node.getSourceFile(), layersBefore, before));
       }
       it.currentEntry = undefined;
@@ -52,10 +61,16 @@ export function analyze(file: string, text: string, host?: AnalysisHost, options
         if (returned.name.startsWith('model@')) returned.name = name;
       }
     }
-    result.models = [...it.graph.models.map(modelInfo), ...cutModels.map((m) => ({ ...modelInfo(m), partial: 'step budget exceeded' }))];
-    result.sites = collectSites(it.graph, it.tensorVars);
+    const symbolic = runSymbolicPhase(it, mod, concrete, (what, f) => guard(it, what, f, SYMBOLIC_PATH_BUDGET));
+    const shown = it.graph.models.filter((m) => !it.symbolic.models.has(m));
+    result.models = [...shown.map(modelInfo), ...cutModels.map((m) => ({ ...modelInfo(m), partial: 'step budget exceeded' }))];
+    result.sites = collectSites(it.graph, it.tensorVars, it.symbolic.apps);
     // Disable comments apply here, in the core, so every host honours them alike.
-    result.findings = unsuppressed(attachFixes(runRules(it.graph)), (f) => overlay.readFile(f));
+    result.findings = unsuppressed(attachFixes(runRules(it.graph, it.symbolic.apps)), (f) => overlay.readFile(f));
+    if (symbolic.contracts.length) result.contracts = symbolic.contracts;
+    if (symbolic.functionNotes.length) result.functionNotes = symbolic.functionNotes;
+    const symbols = symbolTable(symbolicTexts(result), (s) => symbolic.contracts.find((c) => c.requires.some((r) => r.text.includes(s)))?.function ?? '');
+    if (symbols.length) result.symbols = symbols;
     if (options.verify !== false) verifyFixes(analyze, result, text, overlay, options);
   } catch (e) {
     // TypeScript's parser recurses once per nesting level: thousands of nested brackets overflow it.
@@ -80,20 +95,31 @@ function partialModel(it: Interpreter, name: string, node: ts.Node | undefined, 
   return [m];
 }
 
-function guard(it: Interpreter, what: string, f: () => void): 'budget' | undefined {
-  it.resetBudget();
+const BUDGET = 'step budget exceeded (huge loop or deep recursion); results are partial';
+
+/** Runs one entry point with a fresh budget; returns why it stopped early, if it did (also in notes). */
+function guard(it: Interpreter, what: string, f: () => void, budget = 1): string | undefined {
+  it.resetBudget(budget);
   it.stack = [];
+  let reason: string | undefined;
   try {
     f();
   } catch (e) {
-    if (e instanceof BudgetExceeded) {
-      it.notes.push(`${what}: step budget exceeded (huge loop or deep recursion); results are partial`);
-      return 'budget';
-    }
-    else if (e instanceof UserThrow) it.notes.push(`${what}: the code throws; results up to the throw are kept`);
-    else if (e instanceof RangeError) it.notes.push(`${what}: too deeply nested to follow`);
+    if (e instanceof BudgetExceeded) reason = BUDGET;
+    else if (e instanceof UserThrow) reason = 'the code throws; results up to the throw are kept';
+    else if (e instanceof RangeError) reason = 'too deeply nested to follow';
     else throw e;
+    it.notes.push(`${what}: ${reason}`);
   }
+  return reason;
+}
+
+/** Texts that may mention symbols: symbolic shapes and contract conditions. */
+function symbolicTexts(r: AnalysisResult): string[] {
+  const out: string[] = [];
+  for (const s of r.sites) for (const shape of s.symbolicShapes ?? []) for (const d of shape) if (typeof d === 'string') out.push(d);
+  for (const c of r.contracts ?? []) for (const q of c.requires) out.push(...q.text.split(/ == |!\(|\)|&&|\|\||!=/).map((x) => x.trim()).filter(Boolean));
+  return out.filter((t) => { try { symbolsOf(t); return true; } catch { return false; } });
 }
 
 function requiredParams(fn: ts.FunctionLikeDeclaration): number {

@@ -6,8 +6,11 @@
  * as None; `undefined` means the analyzer could not know the value. Both are compatible with any size
  * (tfjs does not complain about them at build time), so neither may ever raise a finding.
  * JSON turns `undefined` inside arrays into `null`, which is what tfjs would print too.
+ * A string is a symbolic dim: the normal form of an expression over named symbols, e.g. "x.shape[1]",
+ * "⌈x.shape[1]/2⌉", "2·width", "H-2" (symbolic/expr.ts). Equal expressions have equal text. Only
+ * `symbolicShapes` and contracts carry them; `shapes`, models and layers stay numbers and null.
  */
-export type Dim = number | null | undefined;
+export type Dim = number | null | undefined | string;
 export type Shape = Dim[];
 
 /** 0-based, LSP style. `character` counts UTF-16 code units. */
@@ -39,6 +42,11 @@ export interface Finding {
   range: Range;
   fixes: Fix[];
   related?: RelatedInfo[];
+  /**
+   * Found by analysing the enclosing function without a caller (parameters as symbols): it holds for every
+   * value of them. A host that also has the same place from a concrete caller may prefer that one.
+   */
+  symbolic?: true;
 }
 
 /** A layer instance that ended up in a built model. */
@@ -91,6 +99,60 @@ export interface SiteInfo {
   inputShapes?: Shape[];
   /** Variable name the result is stored in, when it is stored. */
   storedIn?: string;
+  /**
+   * Shapes seen when the enclosing function was analysed with its parameters as symbols (no caller), with
+   * symbolic dims as text (see Dim), e.g. [null, "⌈x.shape[1]/2⌉", "⌈x.shape[2]/2⌉", "filters"].
+   */
+  symbolicShapes?: Shape[];
+  /** For merge layers in symbolic runs: each operand's symbolic shape, per path. */
+  symbolicOperandShapes?: Shape[][];
+}
+
+/**
+ * A symbol of a symbolic shape and where its value comes from in the source: `filters` is the parameter
+ * filters, `x.shape[1]` axis 1 of the tensor parameter x, `inputShape[0]` the first entry of the array
+ * parameter inputShape, `this.width` a field of the instance. The name is the origin itself, so messages
+ * and hovers read like the code.
+ */
+export interface SymbolInfo {
+  name: string;
+  /** What kind of parameter part it is. */
+  kind: 'number' | 'tensor-dim' | 'array-item' | 'field';
+  /** The function it is a parameter (or `this` field) of. */
+  function: string;
+}
+
+/** One condition a function needs of its parameters for a merge or layer in it to work. */
+export interface ContractCondition {
+  /** E.g. "filters == x.shape[3]"; symbols as in SymbolInfo. */
+  text: string;
+  /** The path condition under which it is needed, e.g. "strides == 1"; absent when always needed. */
+  when?: string;
+  /** The merge (or layer) that needs it. */
+  file: string;
+  range: Range;
+}
+
+/**
+ * What a function analysed without a caller requires of its arguments (no finding inside it: each call
+ * site is checked with its arguments instead). Shown in hovers.
+ */
+export interface ContractInfo {
+  /** As in notes and messages: 'residualBlock', 'ResNet.build', 'new Block'. */
+  function: string;
+  file: string;
+  /** The function's name (or its first token when anonymous). */
+  range: Range;
+  requires: ContractCondition[];
+}
+
+/** A function the analyzer could not follow (fully or at all) when analysing it symbolically. */
+export interface FunctionNote {
+  function: string;
+  file: string;
+  range: Range;
+  /** E.g. "step budget exceeded", "only 16 of its paths were followed". */
+  reason: string;
 }
 
 /** An exported function that returns a model and can be trained from the editor or the CLI. */
@@ -106,17 +168,12 @@ export interface AnalysisResult {
   notes: string[];
   /** Whether the file refers to tfjs at all; hosts skip files that do not. */
   usesTfjs: boolean;
+  /** Contracts of the file's functions (symbolic analysis); absent when there are none. */
+  contracts?: ContractInfo[];
+  /** Symbols appearing in symbolicShapes and contracts. */
+  symbols?: SymbolInfo[];
   /** Functions not (fully) analysed, with the reason, for "not analysed: …" displays. */
   functionNotes?: FunctionNote[];
-}
-
-/** A function the analyzer could not follow (fully or at all) when analysing it symbolically. */
-export interface FunctionNote {
-  function: string;
-  file: string;
-  range: Range;
-  /** E.g. "step budget exceeded", "only 16 of its paths were followed". */
-  reason: string;
 }
 
 /** What the pure core needs from its host: file contents by absolute path. No other I/O. */

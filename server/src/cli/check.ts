@@ -30,7 +30,7 @@ export function checkFiles(files: string[]): FileReport[] {
     }
     const r = report(file);
     r.models.push(...result.models);
-    for (const n of result.notes) {
+    for (const n of [...result.notes, ...(result.functionNotes ?? [])]) {
       const note = toCliNote(n, file);
       const key = `${note.file}:${note.line ?? ''}:${note.message}`;
       if (seenNotes.has(key)) continue;

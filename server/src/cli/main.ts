@@ -41,7 +41,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (paths.length === 0) { console.error(`skipcheck: no files or folders given\n\n${USAGE}`); return 2; }
   const { files, missing } = collectFiles(paths);
-  if (missing.length) { console.error(`skipcheck: no such file or folder: ${missing.join(', ')}`); return 2; }
+  if (missing.length) { console.error(terminalSafe(`skipcheck: no such file or folder: ${missing.join(', ')}`)); return 2; }
   if (fix) {
     const { changed, skipped } = fixFiles(files);
     if (format === 'human') for (const f of changed) console.log(terminalSafe(`fixed ${f}`));

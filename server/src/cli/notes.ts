@@ -18,9 +18,20 @@ export interface CliNote {
 // proves nothing. Other notes (an unknown import, a layer outside the catalogue) leave the rest sound.
 const INCOMPLETE = [/step budget exceeded/, /too deeply nested/, /^internal error/, /^could not analyse/, /could not be read/];
 
-export function toCliNote(raw: RawNote | { message: string; file?: string; line?: number; range?: { start: { line: number } } }, file: string): CliNote {
+/** A note with a location: a message, or a function and the reason it was not followed (FunctionNote). */
+export interface LocatedNote {
+  message?: string;
+  function?: string;
+  reason?: string;
+  file?: string;
+  line?: number;
+  range?: { start: { line: number } };
+}
+
+export function toCliNote(raw: RawNote | LocatedNote, file: string): CliNote {
   if (typeof raw === 'string') return { file, message: raw, incomplete: INCOMPLETE.some((r) => r.test(raw)) };
-  const message = String(raw.message);
+  const message = raw.message !== undefined ? String(raw.message)
+    : raw.function ? `${raw.function}: not analysed: ${raw.reason ?? 'unknown reason'}` : String(raw.reason ?? '');
   const line = typeof raw.line === 'number' ? raw.line : raw.range?.start.line;
   return { file: raw.file ?? file, ...(line !== undefined ? { line } : {}), message, incomplete: INCOMPLETE.some((r) => r.test(message)) };
 }

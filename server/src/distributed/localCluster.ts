@@ -37,7 +37,11 @@ export class LocalCluster {
   private constructor(options: ClusterOptions, ports: number[]) {
     const exits = ports.map((_, index) => {
       const child = spawn(options.python, [options.script, ...options.args], {
-        env: { ...process.env, ...options.env, TF_CONFIG: tfConfig(ports, index), TF_CPP_MIN_LOG_LEVEL: '2', PYTHONUNBUFFERED: '1' },
+        env: {
+          ...process.env, ...options.env, TF_CONFIG: tfConfig(ports, index), TF_CPP_MIN_LOG_LEVEL: '2', PYTHONUNBUFFERED: '1',
+          // The script exits when we are gone (see exit_with_launcher there).
+          SKIPCHECK_LAUNCHER_PID: String(process.pid),
+        },
         stdio: ['ignore', 'ignore', 'pipe'],
       });
       this.children.push(child);

@@ -66,7 +66,7 @@ export function trainingSettings(model: tfType.LayersModel, config: TrainConfig,
     maxSamples: config.maxSamples ?? null,
     probeSize: config.probeSize,
     probe: {
-      layers: responsePoints(model).map(({ layer, measuredAt, afterActivation }) => ({ layer, measuredAt, afterActivation })),
+      layers: responsePoints(model).map(({ layer, measuredAt, afterActivation, projection }) => ({ layer, measuredAt, afterActivation, ...(projection ? { projection } : {}) })),
       blocks: blockPoints(model).map((b) => ({ block: b.block, branch: b.branch.sourceLayer.name })),
     },
     config: { ...config, outDir: undefined },

@@ -3,6 +3,7 @@
 // Shapes may be symbolic (`⌈H/2⌉`) when the builder's sizes are parameters.
 import type { Dim, ModelInfo, Shape } from '../analysis';
 import { formatShape } from './shapes';
+import { aliasesFor, legend } from './symbolicText';
 
 /** Rows shown before the rest is summarised by class: a ResNet-50 has ~175 layers. */
 const MAX_ROWS = 24;
@@ -12,20 +13,23 @@ function count(n: Dim | null): string {
   return typeof n === 'number' ? n.toLocaleString('en-US') : n;
 }
 
-function outputOf(shape: Shape | Shape[] | null): string {
-  if (!shape) return '?';
-  if (shape.length > 0 && Array.isArray(shape[0])) return (shape as Shape[]).map((s) => formatShape(s)).join(' ');
-  return formatShape(shape as Shape);
+const outputs = (shape: Shape | Shape[] | null): Shape[] =>
+  !shape ? [] : shape.length > 0 && Array.isArray(shape[0]) ? (shape as Shape[]) : [shape as Shape];
+
+function outputOf(shape: Shape | Shape[] | null, aliases: Map<string, string>): string {
+  return shape ? outputs(shape).map((s) => formatShape(s, aliases)).join(' ') : '?';
 }
 
 export function modelSummary(model: ModelInfo): string {
   const params = model.paramCount === null ? 'params unknown' : `${count(model.paramCount)} params`;
   const cut = model.partial ? ` · partial: ${model.partial}, the layers built up to there` : '';
   const lines = [`**Model \`${model.name}\`** (${model.kind}) · ${model.layers.length} layers · ${params}${cut}`];
-  if (model.inputShapes.length || model.outputShapes.length) {
-    lines.push(`inputs ${model.inputShapes.map((s) => `\`${formatShape(s)}\``).join(', ') || '?'} → outputs ${model.outputShapes.map((s) => `\`${formatShape(s)}\``).join(', ') || '?'}`);
-  }
-  const rows = model.layers.slice(0, MAX_ROWS).map((l, i) => `| ${i + 1} | ${l.className} | \`${outputOf(l.outputShape)}\` | ${count(l.paramCount)} |`);
+  // A builder analysed without a caller has symbolic sizes: named as in hovers, and explained once.
+  const aliases = aliasesFor([...model.inputShapes, ...model.outputShapes, ...model.layers.flatMap((l) => outputs(l.outputShape))]);
+  const shapes = (list: Shape[]) => list.map((s) => `\`${formatShape(s, aliases)}\``).join(', ') || '?';
+  if (model.inputShapes.length || model.outputShapes.length) lines.push(`inputs ${shapes(model.inputShapes)} → outputs ${shapes(model.outputShapes)}`);
+  if (aliases.size) lines.push(`where ${legend(aliases).join(', ')}`);
+  const rows = model.layers.slice(0, MAX_ROWS).map((l, i) => `| ${i + 1} | ${l.className} | \`${outputOf(l.outputShape, aliases)}\` | ${count(l.paramCount)} |`);
   const table = ['', '| # | layer | output | params |', '|--:|---|---|--:|', ...rows];
   const rest = model.layers.slice(MAX_ROWS);
   if (rest.length > 0) {

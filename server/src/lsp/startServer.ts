@@ -58,7 +58,9 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   /** Fresh analyses for a document and for the open documents that import it (they hold its helpers' sites). */
   const freshen = (uri: string) => {
     validator.ensureFresh(uri);
-    for (const dep of validator.dependentsOf(files.fileOf(uri))) validator.ensureFresh(dep);
+    // Closed importers are many and are re-analysed in the queue; a request does not wait for them (their
+    // stale results are left out meanwhile), only for the open ones, as before the workspace index.
+    for (const dep of validator.dependentsOf(files.fileOf(uri))) if (documents.get(dep)) validator.ensureFresh(dep);
     return files.fileOf(uri);
   };
 
@@ -203,11 +205,18 @@ export function startServer(connection: Connection, options: ServerOptions): voi
 
   connection.onCodeLens((params) => {
     validator.ensureFresh(params.textDocument.uri);
-    return trainLenses(params.textDocument.uri, store.entriesFor(params.textDocument.uri));
+    return trainLenses(params.textDocument.uri, store.entriesFor(params.textDocument.uri), store.entryModelsFor(params.textDocument.uri));
   });
 
   // The client's "Train" command asks which exported builders the analysis found, so it never needs the
   // analyzer (and the TypeScript compiler) in the extension host itself.
+  // Where each layer of an entry's model was created, so the training panel can link layer names to source.
+  connection.onRequest('skipcheck/entryLayers', (params: { uri: string; entry: string }) => {
+    validator.ensureFresh(params.uri);
+    const model = store.entryModelsFor(params.uri).find((m) => m.entry === params.entry);
+    return (model?.layers ?? []).map((l) => ({ className: l.className, file: l.file, line: l.range.start.line, character: l.range.start.character }));
+  });
+
   connection.onRequest('skipcheck/entries', (params: { uri: string }) => {
     validator.ensureFresh(params.uri);
     return store.entriesFor(params.uri).filter((e) => e.requiredParams === 0).map((e) => e.name);

@@ -70,7 +70,10 @@ export class AnalysisStore {
     return out;
   }
 
-  /** Findings in `file`, one per distinct rule+range+message (two documents importing one helper agree). */
+  /**
+   * Findings in `file`, one per distinct rule+range+message (two documents importing one helper agree). A
+   * finding from the helper analysed alone (symbolic) gives way to one at the same place from a caller.
+   */
   findingsFor(file: string): { finding: Finding; snapshot: Snapshot }[] {
     const seen = new Set<string>();
     const out: { finding: Finding; snapshot: Snapshot }[] = [];
@@ -83,7 +86,8 @@ export class AnalysisStore {
         out.push({ finding, snapshot });
       }
     }
-    return out;
+    const concrete = new Set(out.filter((x) => !x.finding.symbolic).map((x) => `${x.finding.rule}|${rangeKey(x.finding.range)}`));
+    return out.filter((x) => !x.finding.symbolic || !concrete.has(`${x.finding.rule}|${rangeKey(x.finding.range)}`));
   }
 
   /**
@@ -153,6 +157,12 @@ export class AnalysisStore {
       }
     }
     return out;
+  }
+
+  /** Models built by this file's entries (wherever their tf.model call is), for the ablation lens. */
+  entryModelsFor(uri: string): ModelInfo[] {
+    const s = this.snapshots.get(uri);
+    return s ? s.result.models.filter((m) => m.entry !== undefined) : [];
   }
 
   /** Entries are trained from their own file, so only that file's analysis lists them. */

@@ -15,6 +15,7 @@ export const TRAIN_USAGE = `Usage: skipcheck train <model file> [options]
   --entry <fn>          exported function returning the model (default: the only one)
   --dataset <spec>      mnist | synthetic | cifar10:<dir> | idx:<images>,<labels>  (default: synthetic)
   --samples <n>         size of the synthetic dataset (default 1024)
+  --time-budget <s>     quick run: cap the samples per epoch so the run takes about <s> seconds (says what it capped)
   --epochs <n>          (default 5)            --batch-size <n>   (default 32)
   --lr <x>              learning rate (1e-3)   --optimizer <o>    adam | sgd | rmsprop | momentum
   --recipe paper        He et al.'s recipe: SGD momentum 0.9, lr 0.1, weight decay 1e-4, lr /10 at 50% and 75%
@@ -24,6 +25,8 @@ export const TRAIN_USAGE = `Usage: skipcheck train <model file> [options]
                         order and optimizer (the paper recipe unless --optimizer/--lr/--recipe is given);
                         writes one run folder per variant and comparison.html
   --parallel <n>        trainer processes at once for --ablate (default: as many as CPU cores, up to all)
+  --depths <d,d>        depth sweep (He et al. Fig. 6): call the --entry builder with each depth (its depth
+                        parameter, e.g. resnet(depth = 20) or resnet({ depth })), each with its plain twin
   --variant <v>         train one variant only: residual | plain | no-bn
   --max-samples <n>     cap on training samples --validation-split <x> (default 0.1)
   --seed <n>            (default 42)           --probe-size <n>   samples for the response std (64; 0 = off)
@@ -37,7 +40,8 @@ export const TRAIN_USAGE = `Usage: skipcheck train <model file> [options]
 
 const NUMERIC: Record<string, keyof TrainConfig> = {
   '--epochs': 'epochs', '--batch-size': 'batchSize', '--lr': 'learningRate', '--max-samples': 'maxSamples',
-  '--seed': 'seed', '--validation-split': 'validationSplit', '--probe-size': 'probeSize', '--load-timeout': 'loadTimeoutSeconds',
+  '--seed': 'seed', '--validation-split': 'validationSplit', '--probe-size': 'probeSize', '--time-budget': 'timeBudgetSeconds',
+  '--load-timeout': 'loadTimeoutSeconds',
 };
 
 export interface TrainArgs {
@@ -47,6 +51,8 @@ export interface TrainArgs {
   ablate?: Variant[];
   /** Trainer processes at once for an ablation (default: one per variant when the CPU cores allow). */
   parallel?: number;
+  /** Depth sweep: train the builder at each depth, with its twins (`--depths 20,56`). */
+  depths?: number[];
 }
 
 export function parseTrainArgs(argv: string[], cwd = process.cwd()): TrainArgs {
@@ -57,6 +63,7 @@ export function parseTrainArgs(argv: string[], cwd = process.cwd()): TrainArgs {
   let parallel: number | undefined;
   let optimizerSet = false;
   let samples: number | undefined;
+  let depths: number[] | undefined;
   let out: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -75,6 +82,10 @@ export function parseTrainArgs(argv: string[], cwd = process.cwd()): TrainArgs {
     else if (flag === '--dataset') partial.dataset = parseDatasetSpec(value);
     else if (flag === '--optimizer') { partial.optimizer = value as TrainConfig['optimizer']; optimizerSet = true; }
     else if (flag === '--ablate') ablate = parseAblate(value);
+    else if (flag === '--depths') {
+      depths = value.split(',').map((d) => Number(d.trim()));
+      if (!depths.length || !depths.every((d) => Number.isInteger(d) && d > 0)) throw new ConfigError(`--depths takes whole numbers, e.g. 20,56, not "${value}".`);
+    }
     else if (flag === '--samples') {
       const n = Number(value);
       if (!Number.isInteger(n) || n < 2) throw new ConfigError(`--samples needs a whole number >= 2, not "${value}".`);
@@ -102,6 +113,8 @@ export function parseTrainArgs(argv: string[], cwd = process.cwd()): TrainArgs {
     else if (flag === '--python') partial.distributed = { workers: partial.distributed?.workers ?? NaN, python: value };
     else throw new ConfigError(`Unknown option ${flag}.`);
   }
+  // A depth sweep compares each depth with its plain twin unless other twins were asked for.
+  if (depths && !ablate) ablate = ['plain'];
   // A single run gets a fresh folder inside --out each time (a reused --out never mixes runs); an
   // ablation lays out its own variant folders under it.
   if (out !== undefined) {
@@ -120,7 +133,7 @@ export function parseTrainArgs(argv: string[], cwd = process.cwd()): TrainArgs {
     Object.assign(partial, paperRecipe(partial.epochs ?? CONFIG_DEFAULTS.epochs), optimizerSet ? { optimizer: partial.optimizer } : {},
       partial.learningRate !== undefined ? { learningRate: partial.learningRate } : {});
   }
-  return { config: normalizeConfig(partial), node, ablate, parallel };
+  return { config: normalizeConfig(partial), node, ablate, parallel, depths };
 }
 
 function parseAblate(value: string): Variant[] {

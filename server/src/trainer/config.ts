@@ -42,6 +42,7 @@ export function normalizeConfig(partial: Partial<TrainConfig>): TrainConfig {
       throw new ConfigError(`A learning-rate schedule ("lrDropEpochs") needs optimizer sgd or momentum, not ${c.optimizer}.`);
     }
   }
+  if (c.timeBudgetSeconds !== undefined && !(c.timeBudgetSeconds > 0)) throw new ConfigError(`"timeBudgetSeconds" must be > 0, not ${c.timeBudgetSeconds}.`);
   if (c.variant !== undefined && !VARIANTS.includes(c.variant)) throw new ConfigError(`"variant" must be ${VARIANTS.join(', ')}, not ${c.variant}.`);
   return c;
 }

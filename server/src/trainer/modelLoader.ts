@@ -79,7 +79,7 @@ export function zeroArgFunctions(exports: Record<string, unknown>): string[] {
   return Object.keys(exports).filter((k) => typeof exports[k] === 'function' && (exports[k] as () => unknown).length === 0);
 }
 
-async function callEntry(exports: Record<string, unknown>, entry: string, modelFile: string, tf: Tf): Promise<tfType.LayersModel> {
+async function callEntry(exports: Record<string, unknown>, entry: string, modelFile: string, tf: Tf, args: unknown[] = []): Promise<tfType.LayersModel> {
   const fn = exports[entry];
   if (typeof fn !== 'function') {
     const fns = Object.keys(exports).filter((k) => typeof exports[k] === 'function');
@@ -88,7 +88,8 @@ async function callEntry(exports: Record<string, unknown>, entry: string, modelF
   }
   let value: unknown;
   try {
-    value = await (fn as () => unknown)();
+    // JSON has no undefined: null stands for "leave this parameter to its default".
+    value = await (fn as (...a: unknown[]) => unknown)(...args.map((a) => (a === null ? undefined : a)));
   } catch (err) {
     const from = bundles.get(exports);
     const stack = stackOf(err);
@@ -106,9 +107,9 @@ async function callEntry(exports: Record<string, unknown>, entry: string, modelF
  * Loads `modelFile` and calls `entry`. An empty entry picks the only exported zero-argument function that
  * returns a model; several candidates are all called and must leave exactly one model-returning function.
  */
-export async function loadModel(modelFile: string, entry: string, tf: Tf): Promise<{ model: tfType.LayersModel; entry: string }> {
+export async function loadModel(modelFile: string, entry: string, tf: Tf, args?: unknown[]): Promise<{ model: tfType.LayersModel; entry: string }> {
   const exports = evaluateBundle(await bundleModelFile(modelFile), modelFile, tf);
-  if (entry) return { model: await callEntry(exports, entry, modelFile, tf), entry };
+  if (entry) return { model: await callEntry(exports, entry, modelFile, tf, args), entry };
   const candidates = zeroArgFunctions(exports);
   const found: { model: tfType.LayersModel; entry: string }[] = [];
   const threw: ModelLoadError[] = [];

@@ -2,8 +2,8 @@
 // a live run and drop a partial last line), the trained model in tfjs's file format, and complete.json,
 // written last (atomically) once the model is saved: a folder without it is a run that failed or is still
 // going. Every run gets a folder of its own, also under a reused --out.
-import { appendFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, sep } from 'node:path';
 import type * as tfType from '@tensorflow/tfjs';
 import type { Tf } from './datasets/batches';
 import type { TrainConfig, TrainerMessage } from '../../../contract/protocol';
@@ -20,10 +20,12 @@ export const COMPLETE_FILE = 'complete.json';
 export function createRunDir(config: TrainConfig, now = new Date()): string {
   if (config.outDir) {
     mkdirSync(config.outDir, { recursive: true });
+    ignoreSkipcheckFolder(config.outDir);
     return config.outDir;
   }
   const parent = config.runsDir ?? join(config.workspaceDir ?? process.cwd(), '.skipcheck', 'runs');
   mkdirSync(parent, { recursive: true });
+  ignoreSkipcheckFolder(parent);
   const stamp = now.toISOString().replace(/[:.]/g, '-');
   for (let i = 1; ; i++) {
     const dir = join(parent, i === 1 ? stamp : `${stamp}-${i}`);
@@ -39,6 +41,21 @@ export function createRunDir(config: TrainConfig, now = new Date()): string {
 /** The last file of a run: its outcome, once the model is on disk. */
 export function markComplete(runDir: string, outcome: 'completed' | 'cancelled', seconds: number): void {
   writeFileAtomic(join(runDir, COMPLETE_FILE), JSON.stringify({ outcome, seconds, model: `${MODEL_DIR}/model.json` }, null, 2) + '\n');
+}
+
+/**
+ * Runs hold models and metrics nobody wants committed: the `.skipcheck` folder a run lands in gets its own
+ * `.gitignore` ignoring everything, so no change to the user's own .gitignore is needed.
+ */
+export function ignoreSkipcheckFolder(runDir: string): void {
+  const parts = runDir.split(sep);
+  const at = parts.lastIndexOf('.skipcheck');
+  if (at < 0) return;
+  const folder = parts.slice(0, at + 1).join(sep) || sep;
+  const file = join(folder, '.gitignore');
+  if (!existsSync(file) && existsSync(dirname(file))) {
+    try { writeFileAtomic(file, '# Skipcheck training runs (models, metrics, reports): not for version control.\n*\n'); } catch { /* read-only: runs still work */ }
+  }
 }
 
 /** Readers never see a half-written file (shared with `--fix`). */

@@ -147,7 +147,7 @@ async function loadWithDeadline(config: TrainConfig, tf: Tf, metricsFile: string
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     return await Promise.race([
-      loadModel(config.modelFile, config.entry, tf),
+      loadModel(config.modelFile, config.entry, tf, config.entryArgs),
       new Promise<never>((_, reject) => { timer = setTimeout(() => reject(error), seconds * 1000); }),
     ]);
   } finally {
@@ -222,13 +222,24 @@ function compile(tf: Tf, model: tfType.LayersModel, config: TrainConfig, emit: E
   model.compile({ optimizer, loss, metrics: ['accuracy'] });
 }
 
+/** Training samples per epoch that fit the time budget, from the speed of the first batches. */
+function budgetCap(config: TrainConfig, p: Prepared, seen: number, seconds: number, spent: number): number {
+  const rate = seen / Math.max(seconds, 1e-3);
+  // Validation and the probe cost about a quarter of training per sample seen.
+  const left = Math.max(0, config.timeBudgetSeconds! - spent);
+  const perEpoch = Math.floor((rate * left) / (config.epochs * (1 + 0.25 * config.validationSplit * 2)));
+  return Math.max(config.batchSize * 3, Math.min(p.train.length, perEpoch));
+}
+
 async function fitLoop(tf: Tf, model: tfType.LayersModel, runner: StepRunnerSlot, config: TrainConfig, p: Prepared, emit: Emit, cancel: CancelToken):
   Promise<'completed' | 'cancelled'> {
   let steps = runner.current!;
   const probe = p.probe.length ? createProbe(tf, model) : undefined;
   const probeX = probe ? makeBatch(tf, p.ds, p.probe, p.inputShape) : undefined;
   probeX?.y.dispose();
-  const batches = Math.ceil(p.train.length / config.batchSize);
+  let batches = Math.ceil(p.train.length / config.batchSize);
+  let perEpoch = p.train.length;
+  const budgetStart = Date.now();
   try {
     for (let epoch = 1; epoch <= config.epochs; epoch++) {
       const lr = learningRateAt(config, epoch);
@@ -254,6 +265,16 @@ async function fitLoop(tf: Tf, model: tfType.LayersModel, runner: StepRunnerSlot
         seen += idx.length;
         emit({ type: 'batch', epoch, batch: b + 1, batches, loss, acc });
         await yieldToEvents();
+        if (config.timeBudgetSeconds && epoch === 1 && b === 2 && perEpoch === p.train.length) {
+          const cap = budgetCap(config, p, seen, (Date.now() - started) / 1000, (Date.now() - budgetStart) / 1000);
+          if (cap < p.train.length) {
+            perEpoch = cap;
+            batches = Math.max(b + 1, Math.ceil(cap / config.batchSize));
+            p = { ...p, validation: p.validation.slice(0, Math.max(config.batchSize, Math.ceil(cap * config.validationSplit))) };
+            emit({ type: 'warning', message: `Quick run: ${config.timeBudgetSeconds} s budget at ${(seen / Math.max(1e-3, (Date.now() - started) / 1000)).toFixed(1)} samples/s, ` +
+              `so each epoch trains on ${batches * config.batchSize < p.train.length ? batches * config.batchSize : p.train.length} of ${p.train.length} samples and validates on ${p.validation.length}.` });
+          }
+        }
       }
       const seconds = (Date.now() - started) / 1000;
       steps.sync();

@@ -151,6 +151,33 @@ export async function answerQuickPick(page: Page, title: string, label: string):
   await widget.waitFor({ state: 'hidden' });
 }
 
+/** Answers a modal dialog whose message matches `text` by clicking `button`; returns the dialog's message. */
+export async function answerDialog(page: Page, text: RegExp, button: string | RegExp): Promise<string> {
+  const dialog = page.locator('.monaco-dialog-box', { hasText: text });
+  try {
+    await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+  } catch {
+    throw new Error(`no dialog saying ${text} within 30 s`);
+  }
+  const message = (await dialog.locator('.dialog-message').innerText()).trim();
+  await dialog.locator('.dialog-buttons a.monaco-button, .dialog-buttons .monaco-button', { hasText: button }).first().click();
+  await dialog.waitFor({ state: 'hidden' });
+  return message;
+}
+
+/** Clicks `button` on the notification whose message matches `text`; returns that message. */
+export async function answerNotification(page: Page, text: RegExp, button: string): Promise<string> {
+  const toast = page.locator('.notification-toast', { hasText: text });
+  try {
+    await toast.waitFor({ state: 'visible', timeout: 30_000 });
+  } catch {
+    throw new Error(`no notification saying ${text} within 30 s; shown: ${(await notifications(page)).join(' | ')}`);
+  }
+  const message = (await toast.locator('.notification-list-item-message').innerText()).trim();
+  await toast.locator('.monaco-button', { hasText: button }).first().click();
+  return message;
+}
+
 export async function notifications(page: Page): Promise<string[]> {
   const toasts = await page.locator('.notification-toast .notification-list-item-message').allInnerTexts();
   return toasts.map((t) => t.trim());

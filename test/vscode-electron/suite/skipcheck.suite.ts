@@ -90,7 +90,7 @@ export function defineSkipcheckSuite(): void {
 
     it('opens the training panel for the fixed model', async () => {
       // Entry and data given, as the code lens does for the entry, so no question stops the run.
-      await vscode.commands.executeCommand('skipcheck.trainOnGpu', { uri: doc.uri.toString(), entry: expected!.entry, dataset: { kind: 'synthetic' } });
+      await vscode.commands.executeCommand('skipcheck.trainOnGpu', { uri: doc.uri.toString(), entry: expected!.entry, dataset: { kind: 'synthetic' }, pureJs: 'quick' });
       const panel = await until('a Skipcheck webview panel', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs)
         .find((t) => t.input instanceof vscode.TabInputWebview && /skipcheck/i.test(t.input.viewType)), 30_000);
       assert.ok(panel.label.length > 0);

@@ -6,6 +6,7 @@ import { rangeOf } from '../syntax/text';
 import type { Fix } from '../types';
 import { castSuffix, enclosingStatement, findProperty, insertStatementAfter, quoteOf, removeProperty, replaceNode } from './edits';
 import { layerPrefix } from './prefix';
+import { objectText, styleOf } from './style';
 
 /** Removes the fused activation and applies it after the BN, in the style the BN was written in. */
 export function moveActivationFix(layer: LayerInstance, bn: Application, apps: Application[]): Fix | undefined {
@@ -21,7 +22,7 @@ export function moveActivationFix(layer: LayerInstance, bn: Application, apps: A
   const actText = prop.initializer.getText(sf);
   const q = quoteOf(sf);
   const prefix = layerPrefix(bn);
-  const activation = `${prefix}activation({activation: ${actText.replace(/^["']|["']$/g, q)}})`;
+  const activation = `${prefix}activation(${objectText(styleOf(sf, prefix), [`activation: ${actText.replace(/^["']|["']$/g, q)}`])})`;
   const edits = [removeProperty(sf, obj, prop)];
   const bnNode = bn.layer.created.node;
   const applyNode = bn.at.node;

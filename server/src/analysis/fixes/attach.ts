@@ -5,8 +5,10 @@ import { RULES } from '../rules/registry';
 import { setProperty } from './edits';
 import type { Finding, Fix } from '../types';
 import { moveActivationFix } from './activation';
+import { cropFix } from './crop';
 import { paddingFix } from './padding';
-import { projectionFix } from './projection';
+import { projectionFixes } from './projection';
+import { markAlternatives } from './verify';
 
 export function attachFixes(findings: RuleFinding[]): Finding[] {
   return findings.map((f) => {
@@ -14,6 +16,7 @@ export function attachFixes(findings: RuleFinding[]): Finding[] {
     // Same keys in the same order as a finding built in one go: hosts and tests print them as JSON.
     const out: Finding = { rule: f.rule, severity: RULES[f.rule].severity, message: noFix ? `${f.message} No projection fix: ${noFix}.` : f.message, file: f.file, range: f.range, fixes };
     if ('related' in f) out.related = f.related;
+    if (f.symbolic) out.symbolic = true;
     return out;
   });
 }
@@ -25,11 +28,17 @@ function fixesFor(f: RuleFinding): { fixes: Fix[]; noFix?: string } {
     case undefined: return { fixes: [] };
     case 'merge-shapes': {
       const padFix = req.padding.length ? paddingFix(req.padding) : undefined;
-      const proj = projectionFix(req.sites, req.ok);
+      const proj = projectionFixes(req.sites, req.ok);
       const fixes: Fix[] = [];
       if (padFix) fixes.push({ ...padFix, isPreferred: true });
-      if ('edits' in proj) fixes.push({ ...proj, isPreferred: !padFix });
-      return { fixes, noFix: 'reason' in proj && !padFix && req.explainNoFix ? proj.reason : undefined };
+      const crop = cropFix(req.sites, req.ok);
+      if (crop) fixes.push({ ...crop, isPreferred: !padFix });
+      if (Array.isArray(proj)) {
+        const offered = proj.map((p) => ({ ...p, isPreferred: !padFix }));
+        markAlternatives(offered);
+        fixes.push(...offered);
+      }
+      return { fixes, noFix: !Array.isArray(proj) && !padFix && !crop && req.explainNoFix ? proj.reason : undefined };
     }
     case 'same-padding': {
       const fix = paddingFix(req.layers);

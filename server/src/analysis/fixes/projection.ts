@@ -1,21 +1,26 @@
-// The shortcut projection fix (ResNet option B): a 1x1 convolution or dense layer on the shortcut.
+// The shortcut projection fix (ResNet option B): a 1x1 convolution or dense layer on the shortcut, written
+// the way a person would. In order of preference: extend the shortcut's existing `if (strides !== 1)` guard;
+// a projection from the function's own `filters`/`strides` names (guarded when some calls already match);
+// literal filters and strides when every call needs the same; last, a guarded projection computed from the
+// operands' shapes. Every candidate is re-analysed (fixes/verify.ts) and only the first that works is kept.
 import * as ts from 'typescript';
 import type { Fix, TextEdit } from '../types';
 import type { MergeSite } from '../graph/branch';
 import { skipOuter } from '../syntax/ast';
-import { castSuffix, enclosingStatement, freshName, indentAt, insertStatementBefore, isTs, quoteOf, replaceNode } from './edits';
+import { lineOf } from '../syntax/text';
+import { enclosingStatement, eolOf, indentAt, insertStatementBefore, isTs, quoteOf, replaceNode } from './edits';
 import { layerPrefix } from './prefix';
+import { freeName, objectText, styleOf, type FileStyle } from './style';
 
 /** What one call of the merge needs on its shortcut. */
 interface Need { filters: number; strides: number[] }
 
-/**
- * 1x1 projection of the shortcut (ResNet option B). `sites` are every call of the same merge code; `ok`
- * says which of them already combine. With one need shared by all calls the projection is written with
- * literal filters and strides; otherwise it is guarded and computed from the operands' shapes, so it is
- * right for every call of a helper.
- */
-export function projectionFix(sites: MergeSite[], ok: boolean[]): Fix | { reason: string } {
+/** Names a width or a stride is usually called by, most specific first. */
+const FILTER_NAMES = ['filters', 'outFilters', 'outChannels', 'numFilters', 'nFilters', 'channels', 'units'];
+const STRIDE_NAMES = ['strides', 'stride'];
+
+/** The candidates, best first, or why there is none. */
+export function projectionFixes(sites: MergeSite[], ok: boolean[]): Fix[] | { reason: string } {
   const first = sites[0];
   const { app, layout } = first;
   const sf = app.at.sf;
@@ -37,65 +42,238 @@ export function projectionFix(sites: MergeSite[], ok: boolean[]): Fix | { reason
     if (!n) return { reason: 'the branch is not a strided reduction of the shortcut (a 1x1 projection cannot match it)' };
     needs.push(n);
   }
-  const uniform = ok.every((x) => !x) && needs.every((n) => JSON.stringify(n) === JSON.stringify(needs[0]));
-  const q = quoteOf(sf);
   const prefix = layerPrefix(app);
-  const channelsFirst = layout.channel === 1 && layout.rank > 2;
-  const endsInBN = sites.some((s) => s.operands[s.branch].tensor.producer?.layer.className === 'BatchNormalization');
-  const cast = castSuffix(sf, prefix);
-  const num = isTs(sf) ? ' as number' : '';
-  const sc = skipOuter(scNode).getText(sf);
-  const br = skipOuter(brNode);
-
-  let filtersText: string;
-  let stridesText: string;
-  if (uniform) {
-    filtersText = String(needs[0].filters);
-    const s = needs[0].strides;
-    stridesText = s.every((x) => x === s[0]) ? String(s[0] ?? 1) : `[${s.join(', ')}]`;
-  } else {
-    if (!ts.isIdentifier(br) || !ts.isIdentifier(skipOuter(scNode))) {
-      return { reason: 'the calls of this code need different projections, and the operands are not plain variables to compare at run time' };
-    }
-    const dim = (v: string, axis: number) => `(${v}.shape[${axis}]${num})`;
-    filtersText = `${br.text}.shape[${layout.channel}]${num}`;
-    const ratios = layout.spatial.map((a) => `Math.ceil(${dim(sc, a)} / ${dim(br.text, a)})`);
-    stridesText = ratios.length === 0 ? '1' : ratios.length === 1 ? ratios[0] : `[${ratios.join(', ')}]`;
-  }
-  const formatText = channelsFirst ? `, dataFormat: ${q}channelsFirst${q}` : '';
-  let proj: string;
-  if (layout.rank === 2) proj = `${prefix}dense({units: ${filtersText}${endsInBN ? ', useBias: false' : ''}}).apply(${sc})`;
-  else {
-    const conv = layout.rank === 3 ? 'conv1d' : 'conv2d';
-    proj = `${prefix}${conv}({filters: ${filtersText}, kernelSize: 1, strides: ${stridesText}, useBias: false${formatText}}).apply(${sc})`;
-  }
-  if (endsInBN) proj = `${prefix}batchNormalization(${channelsFirst ? '{axis: 1}' : ''}).apply(${proj})`;
-
-  const edits: TextEdit[] = [];
-  const statement = enclosingStatement(call);
-  const name = freshName(sf, 'shortcut');
-  let rhs = `${proj}${cast}`;
-  if (!uniform) {
-    const axes = [layout.channel, ...layout.spatial];
-    const cond = axes.map((a) => `${sc}.shape[${a}] !== ${br.getText(sf)}.shape[${a}]`).join(' || ');
-    rhs = `${cond}\n  ? ${proj}${cast}\n  : ${sc}`;
-  }
-  if (statement) {
-    const indent = indentAt(sf, statement.getStart(sf));
-    const text = `const ${name} = ${rhs.replace(/\n/g, '\n' + indent)};`;
-    edits.push(insertStatementBefore(sf, statement, text));
-    edits.push(replaceNode(sf, skipOuter(scNode), name));
-  } else if (uniform) {
-    edits.push(replaceNode(sf, skipOuter(scNode), rhs));
-  } else {
-    return { reason: 'the merge is not inside a statement block where a guarded projection could go' };
-  }
-  const what = layout.rank === 2 ? `dense projection (${filtersText} units)` : `1x1 ${layout.rank === 3 ? 'conv1d' : 'conv2d'} projection (filters ${filtersText}, strides ${stridesText})`;
-  return {
-    title: uniform ? `Project the shortcut with a ${what}${endsInBN ? ' + BatchNormalization' : ''}` : 'Project the shortcut where its shape differs (guarded 1x1 projection computed from the shapes)',
-    file: app.at.file,
-    edits,
+  const ctx: Ctx = {
+    file: app.at.file, sf, call, prefix, style: styleOf(sf, prefix), layout,
+    sc: skipOuter(scNode), br: skipOuter(brNode),
+    channelsFirst: layout.channel === 1 && layout.rank > 2,
+    endsInBN: sites.some((s) => s.operands[s.branch].tensor.producer?.layer.className === 'BatchNormalization'),
+    spatialDiffers: needs.some((n) => n.strides.some((s) => s !== 1)),
+    channelsDiffer: sites.some((s, i) => !ok[i] && s.operands[s.shortcut].tensor.shape?.[layout.channel] !== s.operands[s.branch].tensor.shape?.[layout.channel]),
+    uniform: ok.every((x) => !x) && needs.every((n) => JSON.stringify(n) === JSON.stringify(needs[0])),
   };
+  const candidates = [guardExtension(ctx), namedProjection(ctx), ctx.uniform ? literalProjection(ctx, needs[0]) : shapeProjection(ctx)]
+    .filter((f): f is Fix => f !== undefined);
+  if (candidates.length === 0) return { reason: 'the calls of this code need different projections, and the operands are not plain variables to compare at run time' };
+  return candidates;
+}
+
+interface Ctx {
+  file: string;
+  sf: ts.SourceFile;
+  call: ts.CallExpression;
+  prefix: string;
+  style: FileStyle;
+  layout: MergeSite['layout'];
+  sc: ts.Node;
+  br: ts.Node;
+  channelsFirst: boolean;
+  endsInBN: boolean;
+  spatialDiffers: boolean;
+  channelsDiffer: boolean;
+  uniform: boolean;
+}
+
+/** `shortcut = conv(...)` inside an `if` before the merge: add the missing reason to project to its condition. */
+function guardExtension(ctx: Ctx): Fix | undefined {
+  const { sf, call, sc, layout } = ctx;
+  if (!ts.isIdentifier(sc)) return undefined;
+  const statement = enclosingStatement(call);
+  const block = statement?.parent;
+  if (!statement || !block || !(ts.isBlock(block) || ts.isSourceFile(block))) return undefined;
+  const before = block.statements.slice(0, block.statements.indexOf(statement));
+  // `let shortcut = x;` gives the block input the condition compares against.
+  const decl = before.flatMap((s) => (ts.isVariableStatement(s) ? [...s.declarationList.declarations] : []))
+    .find((d) => ts.isIdentifier(d.name) && d.name.text === sc.text);
+  const input = decl?.initializer && skipOuter(decl.initializer);
+  if (!input || !ts.isIdentifier(input)) return undefined;
+  const guard = [...before].reverse().find((s): s is ts.IfStatement => ts.isIfStatement(s) && !s.elseStatement && assigns(s.thenStatement, sc.text));
+  if (!guard) return undefined;
+  const config = projectionConfig(guard.thenStatement);
+  if (!config) return undefined;
+  const condText = guard.expression.getText(sf);
+  const added: string[] = [];
+  const filters = propertyText(sf, config, layout.rank === 2 ? 'units' : 'filters');
+  const strides = propertyText(sf, config, 'strides');
+  if (ctx.channelsDiffer) {
+    if (!filters) return undefined;
+    added.push(`${input.text}.shape[${layout.channel}] !== ${filters}`);
+  }
+  if (ctx.spatialDiffers) {
+    if (!strides || condText.includes(strides)) return undefined;
+    added.push(`${strides} !== 1`);
+  }
+  if (added.length === 0 || added.every((a) => condText.replace(/\s+/g, '').includes(a.replace(/\s+/g, '')))) return undefined;
+  const cond = skipOuter(guard.expression);
+  const low = ts.isConditionalExpression(cond) || (ts.isBinaryExpression(cond) && [ts.SyntaxKind.QuestionQuestionToken, ts.SyntaxKind.EqualsToken, ts.SyntaxKind.CommaToken].includes(cond.operatorToken.kind));
+  const newCond = `${low ? `(${condText})` : condText} || ${added.join(' || ')}`;
+  return {
+    title: `Extend the shortcut's if at line ${lineOf(sf, guard)}: || ${added.join(' || ')}`,
+    file: ctx.file,
+    edits: [replaceNode(sf, guard.expression, newCond)],
+  };
+}
+
+/** A projection written with the names the function already has for the branch's width and stride. */
+function namedProjection(ctx: Ctx): Fix | undefined {
+  const { sf, call, sc, layout } = ctx;
+  const names = namesInScope(call);
+  const filters = (layout.rank === 2 ? ['units', ...FILTER_NAMES] : FILTER_NAMES).map((n) => names.get(n)).find((n) => n !== undefined);
+  const strides = STRIDE_NAMES.map((n) => names.get(n)).find((n) => n !== undefined);
+  if (!filters || (ctx.spatialDiffers && !strides)) return undefined;
+  if (!ctx.uniform && !ts.isIdentifier(sc)) return undefined;
+  const conds = [
+    ...(ctx.spatialDiffers && strides ? [`${strides} !== 1`] : []),
+    ...(ctx.channelsDiffer ? [`${sc.getText(sf)}.shape[${layout.channel}] !== ${filters}`] : []),
+  ];
+  const strideParts = ctx.spatialDiffers && strides ? [strides === 'strides' ? 'strides' : `strides: ${strides}`] : [];
+  const proj = projectionText(ctx, filters, strideParts);
+  const what = [filters, ...(ctx.spatialDiffers && strides ? [strides] : [])].join(', ');
+  return insertProjection(ctx, proj, ctx.uniform ? undefined : conds.join(' || '), `Add a ${layout.rank === 2 ? 'dense' : '1x1'} projection shortcut (${what})`);
+}
+
+/** Every call needs the same projection: written with numbers. */
+function literalProjection(ctx: Ctx, n: Need): Fix | undefined {
+  const s = n.strides;
+  const stridesText = s.every((x) => x === s[0]) ? String(s[0] ?? 1) : `[${s.join(', ')}]`;
+  const strideParts = ctx.spatialDiffers ? [`strides: ${stridesText}`] : [];
+  const what = ctx.layout.rank === 2 ? `${n.filters} units` : `${n.filters} filters${ctx.spatialDiffers ? `, strides ${stridesText}` : ''}`;
+  return insertProjection(ctx, projectionText(ctx, String(n.filters), strideParts), undefined, `Add a ${ctx.layout.rank === 2 ? 'dense' : '1x1'} projection shortcut (${what})`);
+}
+
+/** Calls need different projections and the code has no names for them: computed from the operands' shapes. */
+function shapeProjection(ctx: Ctx): Fix | undefined {
+  const { sf, sc, br, layout } = ctx;
+  if (!ts.isIdentifier(br) || !ts.isIdentifier(sc)) return undefined;
+  const num = isTs(sf) ? ' as number' : '';
+  const dim = (v: string, axis: number) => `(${v}.shape[${axis}]${num})`;
+  const filters = `${br.text}.shape[${layout.channel}]${num}`;
+  const ratios = layout.spatial.map((a) => `Math.ceil(${dim(sc.text, a)} / ${dim(br.text, a)})`);
+  const strideParts = ratios.length === 0 ? [] : [`strides: ${ratios.length === 1 ? ratios[0] : `[${ratios.join(', ')}]`}`];
+  const conds = [layout.channel, ...layout.spatial].map((a) => `${sc.text}.shape[${a}] !== ${br.text}.shape[${a}]`);
+  return insertProjection(ctx, projectionText(ctx, filters, strideParts), conds.join(' || '), 'Add a 1x1 projection shortcut where the shapes differ (sizes read from the operands)');
+}
+
+/** The projection layers applied to the shortcut, as one expression and as statements on a variable. */
+interface Projection { conv: string; bn?: (of: string) => string }
+
+function projectionText(ctx: Ctx, filters: string, strideParts: string[]): Projection {
+  const { style, prefix, channelsFirst, endsInBN, layout } = ctx;
+  const q = quoteOf(ctx.sf);
+  const bias = endsInBN ? ['useBias: false'] : [];
+  const filtersPart = layout.rank === 2 ? (filters === 'units' ? 'units' : `units: ${filters}`) : filters === 'filters' ? 'filters' : `filters: ${filters}`;
+  const format = channelsFirst ? [`dataFormat: ${q}channelsFirst${q}`] : [];
+  const conv = layout.rank === 2
+    ? `${prefix}dense(${objectText(style, [filtersPart, ...bias])})`
+    : `${prefix}${layout.rank === 3 ? 'conv1d' : 'conv2d'}(${objectText(style, [filtersPart, 'kernelSize: 1', ...strideParts, ...bias, ...format])})`;
+  const bn = !endsInBN ? undefined : style.bnHelper && !channelsFirst
+    ? (of: string) => `${style.bnHelper}(${of})`
+    : (of: string) => `${prefix}batchNormalization(${channelsFirst ? objectText(style, ['axis: 1']) : ''}).apply(${of})${style.cast}`;
+  return { conv, bn };
+}
+
+/**
+ * The projection as statements before the merge, the merge's operand renamed. Unguarded and short: one
+ * `const`; else `let name = ...` / `name = bn(name)`, inside `if (cond) { }` when only some calls need it.
+ */
+function insertProjection(ctx: Ctx, p: Projection, cond: string | undefined, title: string): Fix | undefined {
+  const { sf, call, sc, style } = ctx;
+  const statement = enclosingStatement(call);
+  if (!statement) return undefined;
+  const name = freeName(call, ['shortcut', 'projected', 'projectedShortcut']);
+  const scText = sc.getText(sf);
+  const indent = indentAt(sf, statement.getStart(sf));
+  const eol = eolOf(sf);
+  const applied = `${p.conv}.apply(${scText})${style.cast}`;
+  let lines: string[];
+  if (cond === undefined) {
+    // Nested in a layer's apply() the inner result needs no cast; a helper's typed parameter does.
+    const inner = style.bnHelper ? applied : `${p.conv}.apply(${scText})`;
+    const oneLine = `const ${name} = ${p.bn ? p.bn(inner) : applied};`;
+    lines = indent.length + oneLine.length <= style.width || !p.bn ? [oneLine] : [`let ${name} = ${applied};`, `${name} = ${p.bn(name)};`];
+  } else {
+    const body = [`${name} = ${applied};`, ...(p.bn ? [`${name} = ${p.bn(name)};`] : [])];
+    lines = [`let ${name} = ${scText};`, `if (${cond}) {`, ...body.map((l) => style.indentUnit + l), '}'];
+  }
+  const edits: TextEdit[] = [
+    insertStatementBefore(sf, statement, lines.join(eol + indent)),
+    replaceNode(sf, sc, name),
+  ];
+  return { title, file: ctx.file, edits };
+}
+
+/** Does the statement assign to `name` (`name = ...`)? */
+function assigns(n: ts.Node, name: string): boolean {
+  let found = false;
+  const visit = (x: ts.Node): void => {
+    if (found) return;
+    if (ts.isBinaryExpression(x) && x.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(x.left) && x.left.text === name) found = true;
+    else ts.forEachChild(x, visit);
+  };
+  visit(n);
+  return found;
+}
+
+/** The config literal of the conv/dense created inside a guarded projection. */
+function projectionConfig(n: ts.Node): ts.ObjectLiteralExpression | undefined {
+  let found: ts.ObjectLiteralExpression | undefined;
+  const visit = (x: ts.Node): void => {
+    if (found) return;
+    if (ts.isCallExpression(x) && /(conv1d|conv2d|dense)$/.test(x.expression.getText()) && x.arguments[0] && ts.isObjectLiteralExpression(skipOuter(x.arguments[0]))) {
+      found = skipOuter(x.arguments[0]) as ts.ObjectLiteralExpression;
+    } else ts.forEachChild(x, visit);
+  };
+  visit(n);
+  return found;
+}
+
+function propertyText(sf: ts.SourceFile, obj: ts.ObjectLiteralExpression, key: string): string | undefined {
+  for (const p of obj.properties) {
+    if (!p.name || p.name.getText(sf) !== key) continue;
+    if (ts.isShorthandPropertyAssignment(p)) return key;
+    if (ts.isPropertyAssignment(p)) return p.initializer.getText(sf);
+  }
+  return undefined;
+}
+
+/**
+ * Names visible at `node` that could hold a width or a stride: parameters (plain or destructured) of the
+ * enclosing functions, variables declared earlier in enclosing blocks and loop headers, and `this.x`
+ * fields of an enclosing class. Maps each short name to the text that reads it.
+ */
+function namesInScope(node: ts.Node): Map<string, string> {
+  const out = new Map<string, string>();
+  const add = (name: string, text = name) => { if (!out.has(name)) out.set(name, text); };
+  const bind = (b: ts.BindingName) => {
+    if (ts.isIdentifier(b)) add(b.text);
+    else for (const e of b.elements) if (!ts.isOmittedExpression(e)) bind(e.name);
+  };
+  let child: ts.Node = node;
+  for (let p = node.parent; p; child = p, p = p.parent) {
+    if (ts.isBlock(p) || ts.isSourceFile(p)) {
+      for (const s of p.statements) {
+        if (s === child) break;
+        if (ts.isVariableStatement(s)) for (const d of s.declarationList.declarations) bind(d.name);
+      }
+    } else if ((ts.isForStatement(p) && p.initializer && ts.isVariableDeclarationList(p.initializer))) {
+      for (const d of p.initializer.declarations) bind(d.name);
+    } else if ((ts.isForOfStatement(p) || ts.isForInStatement(p)) && ts.isVariableDeclarationList(p.initializer)) {
+      for (const d of p.initializer.declarations) bind(d.name);
+    } else if (ts.isFunctionLike(p)) {
+      for (const param of p.parameters) bind(param.name);
+    } else if (ts.isClassLike(p)) {
+      for (const m of p.members) if (ts.isPropertyDeclaration(m) && ts.isIdentifier(m.name)) add(m.name.text, `this.${m.name.text}`);
+      const ctor = p.members.find(ts.isConstructorDeclaration);
+      for (const param of ctor?.parameters ?? []) {
+        if (ts.isIdentifier(param.name) && ts.getModifiers(param)?.length) add(param.name.text, `this.${param.name.text}`);
+      }
+      ctor?.body?.forEachChild(function visit(x): void {
+        if (ts.isBinaryExpression(x) && ts.isPropertyAccessExpression(x.left) && x.left.expression.kind === ts.SyntaxKind.ThisKeyword) add(x.left.name.text, `this.${x.left.name.text}`);
+        x.forEachChild(visit);
+      });
+    }
+  }
+  return out;
 }
 
 /** Filters and strides that turn the shortcut's shape into the branch's, or undefined if none can. */

@@ -7,6 +7,15 @@ import { applyEdits } from './apply';
 /** The analysis, passed in by analyze.ts: this stage sits below it and re-runs it on edited text. */
 export type AnalyzeFn = (file: string, text: string, host: AnalysisHost, options: AnalyzeOptions) => AnalysisResult;
 
+/**
+ * Fixes that are alternative ways to do one thing (projection styles): verification keeps the first that
+ * works and does not even check the rest.
+ */
+const alternatives = new WeakMap<Fix, Fix[]>();
+export function markAlternatives(fixes: Fix[]): void {
+  for (const f of fixes) alternatives.set(f, fixes);
+}
+
 /** Verdicts already reached, per fix object (a result's fixes are checked at most once). */
 const verdicts = new WeakMap<Fix, boolean>();
 const settled = new WeakSet<Finding>();
@@ -31,7 +40,9 @@ export function verifyStep(analyze: AnalyzeFn, result: AnalysisResult, finding: 
   if (fixesSettled(finding)) return true;
   const next = finding.fixes.find((fix) => !verdicts.has(fix));
   if (next) {
-    verdicts.set(next, fixWorks(analyze, next, finding, result, text, host, options));
+    const rivals = alternatives.get(next) ?? [];
+    if (rivals.some((r) => r !== next && verdicts.get(r) === true)) verdicts.set(next, false);
+    else verdicts.set(next, fixWorks(analyze, next, finding, result, text, host, options));
     return false;
   }
   finding.fixes = finding.fixes.filter((fix) => verdicts.get(fix) === true);
@@ -56,5 +67,8 @@ function fixWorks(analyze: AnalyzeFn, fix: Fix, finding: Finding, before: Analys
   const after = analyze(file, mainText, overlay, { ...options, verify: false });
   if (after.models.length < before.models.length) return false;
   if (errors(after) > errors(before) - (finding.severity === 'error' ? 1 : 0)) return false;
+  // Padding advice counts only if the merge it is about then matches.
+  const merges = ofRule(before, 'residual-shape-mismatch');
+  if (finding.rule === 'missing-same-padding' && merges > 0 && ofRule(after, 'residual-shape-mismatch') >= merges) return false;
   return ofRule(after, finding.rule) < ofRule(before, finding.rule);
 }

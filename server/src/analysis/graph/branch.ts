@@ -2,7 +2,7 @@
 // and which the shortcut, and the layers on each path.
 import type { Application, TensorNode } from './graph';
 import { windowInfo } from '../layers';
-import type { Shape } from '../types';
+import type { Dim, Shape } from '../types';
 
 /** Distance in layers from every ancestor tensor of `t` whose id is at least `minId` (t itself at 0). */
 export function ancestors(t: TensorNode, minId = 0): Map<TensorNode, number> {
@@ -139,4 +139,4 @@ function pathBetween(fork: TensorNode, anc: Map<TensorNode, number>): Applicatio
 }
 
 export const dimsAt = (s: Shape | undefined, axes: number[]) => axes.map((a) => s?.[a]);
-export const sizeText = (dims: (number | null | undefined)[]) => dims.map((d) => (d === undefined || d === null ? '?' : String(d))).join('x');
+export const sizeText = (dims: Dim[]) => dims.map((d) => (d === undefined || d === null ? '?' : String(d))).join('x');

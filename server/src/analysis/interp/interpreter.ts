@@ -8,6 +8,10 @@ import { ModuleRecord, candidatePaths, isTfjsSpecifier, parse } from './modules'
 import { binaryOp, unaryOp } from './operators';
 import { MAX_STRING, builtinGlobals, primitiveMember } from './builtins';
 import { TfApi } from './tfjs';
+import { SymbolicSession } from './symbolicSession';
+import { SymCond } from '../symbolic/cond';
+import { SymNum } from '../symbolic/value';
+import { symbolicMember } from './symbolicParams';
 import type { Machine } from './machine';
 import { effects } from './havoc';
 import { UNKNOWN_KEYS, forgetArray, forgetObject, forgetReachable, isAccessor, isForgotten, isFrozen, known, markAccessor } from './forget';
@@ -48,13 +52,15 @@ export class Interpreter implements Machine {
   /** Name of the entry point being run, for attributing models to builders. */
   currentEntry: string | undefined;
   /** Variables that hold a symbolic tensor, for hovers and inlay hints. */
-  readonly tensorVars: { at: SourceRef; name: string; tensor: TensorNode }[] = [];
+  readonly tensorVars: { at: SourceRef; name: string; tensor: TensorNode; symbolic?: boolean }[] = [];
   private steps = 0;
   private stepLimit = 0;
   /** How many try statements with a catch clause are running: a throw there goes to the catch. */
   private catching = 0;
   /** Counts calls to code the analyzer cannot see, any of which may have thrown. */
   private unseenCalls = 0;
+  /** Symbolic runs: the current path's decisions and facts, and what each application needed. */
+  readonly symbolic = new SymbolicSession();
 
   constructor(private readonly host: AnalysisHost, private readonly maxSteps: number) {
     this.globals = new Scope(undefined);
@@ -101,8 +107,8 @@ export class Interpreter implements Machine {
    * A fresh budget for the next entry point, within a cap for the whole analysis so that a file full of
    * runaway entry points stays bounded too.
    */
-  resetBudget(): void {
-    this.stepLimit = Math.min(this.steps + this.maxSteps, this.maxSteps * WHOLE_FILE_BUDGETS);
+  resetBudget(fraction = 1): void {
+    this.stepLimit = Math.min(this.steps + Math.ceil(this.maxSteps * fraction), this.maxSteps * WHOLE_FILE_BUDGETS);
     this.catching = 0;
   }
 
@@ -183,6 +189,12 @@ export class Interpreter implements Machine {
     mod.exports.set(name, v);
   }
 
+  /** JS truthiness; a condition on symbols is decided by the current path (forking it), else UNKNOWN. */
+  truth(v: Value): boolean | typeof UNKNOWN {
+    if (v instanceof SymCond) return this.symbolic.decide(v) ?? UNKNOWN;
+    return truthy(v);
+  }
+
   // ---------------------------------------------------------------- statements
 
   execBlock(statements: readonly ts.Statement[], scope: Scope, mod: ModuleRecord): Completion {
@@ -208,7 +220,7 @@ export class Interpreter implements Machine {
           const v = d.initializer ? this.evalExpr(d.initializer, scope, mod) : ambient ? UNKNOWN : undefined;
           this.bindPattern(d.name, v, scope, mod, !isVar);
           if (ts.isIdentifier(d.name) && v instanceof TensorNode) {
-            this.tensorVars.push({ at: { file: mod.file, sf: mod.sf, node: d.name }, name: d.name.text, tensor: v });
+            this.tensorVars.push({ at: { file: mod.file, sf: mod.sf, node: d.name }, name: d.name.text, tensor: v, symbolic: this.symbolic.root !== undefined });
           }
           if (v instanceof ModelRecord && ts.isIdentifier(d.name) && v.name.startsWith('model@')) v.name = d.name.text;
           if (exported) for (const n of boundNames(d.name)) this.exportBinding(mod, n, scope.get(n));
@@ -339,7 +351,7 @@ export class Interpreter implements Machine {
   }
 
   private execIf(node: ts.IfStatement, scope: Scope, mod: ModuleRecord): Completion {
-    const t = truthy(this.evalExpr(node.expression, scope, mod));
+    const t = this.truth(this.evalExpr(node.expression, scope, mod));
     if (t === UNKNOWN) return this.skipUncertain([node.thenStatement, node.elseStatement], scope, mod);
     if (t) return this.execStmt(node.thenStatement, new Scope(scope), mod);
     if (node.elseStatement) return this.execStmt(node.elseStatement, new Scope(scope), mod);
@@ -403,7 +415,7 @@ export class Interpreter implements Machine {
     }
     for (;;) {
       if (node.condition) {
-        const t = truthy(this.evalExpr(node.condition, scope, mod));
+        const t = this.truth(this.evalExpr(node.condition, scope, mod));
         if (t === UNKNOWN) return this.skipUncertain([node], scope, mod);
         if (!t) return undefined;
       }
@@ -444,7 +456,7 @@ export class Interpreter implements Machine {
     let first = ts.isDoStatement(node);
     for (;;) {
       if (!first) {
-        const t = truthy(this.evalExpr(node.expression, scope, mod));
+        const t = this.truth(this.evalExpr(node.expression, scope, mod));
         if (t === UNKNOWN) return this.skipUncertain([node], scope, mod);
         if (!t) return undefined;
       }
@@ -584,7 +596,7 @@ export class Interpreter implements Machine {
       // A sloppy script assigning an undeclared name creates a global, as in a <script> tag.
       if (!scope.has(target.text) && isSloppyScript(mod.sf)) this.globals.declare(target.text, value);
       else scope.set(target.text, value);
-      if (value instanceof TensorNode) this.tensorVars.push({ at: { file: mod.file, sf: mod.sf, node: target }, name: target.text, tensor: value });
+      if (value instanceof TensorNode) this.tensorVars.push({ at: { file: mod.file, sf: mod.sf, node: target }, name: target.text, tensor: value, symbolic: this.symbolic.root !== undefined });
       return;
     }
     if (ts.isPropertyAccessExpression(target)) {
@@ -644,6 +656,8 @@ export class Interpreter implements Machine {
           ts.isGetAccessorDeclaration(g) && !isStatic(g) && !!g.body && propText(g.name) === key);
         if (getter) return this.callFn(new Fn(getter, c.scope, c.mod, undefined, c), [], obj, getter);
       }
+      const symbolicField = symbolicMember(this, obj, key);
+      if (symbolicField !== undefined) return symbolicField;
       if (obj.cls) return UNKNOWN; // inherited from a base we don't model (e.g. tf.layers.Layer)
       if (obj.props.has(UNKNOWN_KEYS)) return UNKNOWN;
       return key === 'hasOwnProperty' ? primitiveMember(obj, key) : undefined;
@@ -979,7 +993,7 @@ export class Interpreter implements Machine {
       case ts.SyntaxKind.ClassExpression: return this.makeClass(node as ts.ClassExpression, scope, mod);
       case ts.SyntaxKind.ConditionalExpression: {
         const ce = node as ts.ConditionalExpression;
-        const t = truthy(this.evalExpr(ce.condition, scope, mod));
+        const t = this.truth(this.evalExpr(ce.condition, scope, mod));
         if (t === UNKNOWN) return UNKNOWN;
         return this.evalExpr(t ? ce.whenTrue : ce.whenFalse, scope, mod);
       }
@@ -1006,6 +1020,8 @@ export class Interpreter implements Machine {
         if (v === UNKNOWN) return UNKNOWN;
         if (v === null) return 'object';
         if (v instanceof Fn || v instanceof ClassValue || v instanceof Native) return 'function';
+        if (v instanceof SymNum) return 'number';
+        if (v instanceof SymCond) return 'boolean';
         return typeof v === 'object' ? 'object' : typeof v;
       }
       case ts.SyntaxKind.VoidExpression:
@@ -1137,8 +1153,10 @@ export class Interpreter implements Machine {
     if (op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.BarBarToken || op === ts.SyntaxKind.QuestionQuestionToken) {
       const l = this.evalExpr(node.left, scope, mod);
       if (l === UNKNOWN) return UNKNOWN;
+      const t = op === ts.SyntaxKind.QuestionQuestionToken ? undefined : this.truth(l);
+      if (t === UNKNOWN) return UNKNOWN;
       const short = op === ts.SyntaxKind.QuestionQuestionToken ? l !== null && l !== undefined
-        : op === ts.SyntaxKind.BarBarToken ? truthy(l) === true : truthy(l) === false;
+        : op === ts.SyntaxKind.BarBarToken ? t === true : t === false;
       return short ? l : this.evalExpr(node.right, scope, mod);
     }
     const logical = LOGICAL_ASSIGNMENT[op];

@@ -4,6 +4,7 @@ import type * as ts from 'typescript';
 import type { CallFrame, Graph } from '../graph/graph';
 import type { ModuleRecord } from './modules';
 import type { Value } from './values';
+import type { SymbolicSession } from './symbolicSession';
 
 export interface Machine {
   readonly graph: Graph;
@@ -18,4 +19,6 @@ export interface Machine {
   /** Counts `n` steps of work against the step budget. */
   charge(n: number): void;
   getMember(obj: Value, key: string): Value;
+  /** The current symbolic run (function analysed without a caller), if any. */
+  readonly symbolic: SymbolicSession;
 }

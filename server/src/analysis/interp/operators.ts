@@ -2,6 +2,13 @@
 import * as ts from 'typescript';
 import { UNKNOWN, type Value } from './values';
 import { MAX_STRING } from './builtins';
+import { SymNum, dimOf, numValue } from '../symbolic/value';
+import { SymCond, not } from '../symbolic/cond';
+import { symbolicBinary } from '../symbolic/ops';
+import { currentFacts } from '../symbolic/context';
+import { sub } from '../symbolic/expr';
+
+const isSymbolic = (v: Value): boolean => v instanceof SymNum || v instanceof SymCond;
 
 type Prim = number | string | boolean | null | undefined;
 const isPrim = (v: Value): v is Prim => v === null || v === undefined || ['number', 'string', 'boolean'].includes(typeof v);
@@ -12,6 +19,11 @@ const isPrim = (v: Value): v is Prim => v === null || v === undefined || ['numbe
  */
 export function binaryOp(op: ts.SyntaxKind, l: Value, r: Value): Value {
   const K = ts.SyntaxKind;
+  if (isSymbolic(l) || isSymbolic(r)) {
+    if (l === UNKNOWN || r === UNKNOWN) return UNKNOWN;
+    const v = symbolicBinary(op, l, r, currentFacts());
+    return v === undefined ? UNKNOWN : (v as Value);
+  }
   if (op === K.EqualsEqualsEqualsToken || op === K.ExclamationEqualsEqualsToken) {
     if (l === UNKNOWN || r === UNKNOWN) return UNKNOWN;
     const eq = l === r;
@@ -49,6 +61,14 @@ export function binaryOp(op: ts.SyntaxKind, l: Value, r: Value): Value {
 
 export function unaryOp(op: ts.SyntaxKind, v: Value): Value {
   const K = ts.SyntaxKind;
+  if (v instanceof SymCond) return op === K.ExclamationToken ? not(v) : UNKNOWN;
+  if (v instanceof SymNum) {
+    // A symbol stands for a positive integer: truthy.
+    if (op === K.ExclamationToken) return false;
+    if (op === K.PlusToken) return v;
+    if (op === K.MinusToken) return numValue(sub(0, dimOf(v)!));
+    return UNKNOWN;
+  }
   if (op === K.ExclamationToken) {
     if (v === UNKNOWN) return UNKNOWN;
     if (!isPrim(v)) return false;

@@ -8,6 +8,12 @@ import type { Machine } from './machine';
 import { skipOuter } from '../syntax/ast';
 import { analyzeMerge } from '../graph/branch';
 import { layersBetween, modelParams } from '../graph/walks';
+import { mergeCheck } from '../layers/merge';
+import { SymNum, dimOf } from '../symbolic/value';
+import { setSymbolic, type SymEntry } from '../symbolic/config';
+import { LazyShape, lazyShape, makeLazy, requiredRank } from './lazyShapes';
+import { SymArray } from './symbolicParams';
+import { symbol } from '../symbolic/expr';
 
 /** Step-budget cost of one layer application: bounds loops that keep adding layers. */
 const APPLY_STEPS = 20;
@@ -102,7 +108,17 @@ export class TfApi {
 
   private input(cfgValue: Value, node: ts.Node): TensorNode {
     const layer = this.createLayerNamed('InputLayer', 'input', cfgValue, node);
-    return this.record(layer, [], [inputLayerShape(toConfig(cfgValue)).shape], node)[0];
+    const raw = this.it.getMember(cfgValue, 'shape');
+    // tf.input({shape: inputShape}) with a symbolic parameter: the rank comes from the first consumer.
+    if (raw instanceof SymArray) {
+      const t = this.record(layer, [], [undefined], node)[0];
+      return makeLazy(t, new LazyShape((i) => `${raw.origin}[${i - 1}]`));
+    }
+    let shape = inputLayerShape(toConfig(cfgValue)).shape;
+    if (shape && Array.isArray(raw) && raw.length === shape.length - 1) {
+      shape = shape.map((d, i) => (i > 0 && d === undefined ? dimOf(raw[i - 1]) : d));
+    }
+    return this.record(layer, [], [shape], node)[0];
   }
 
   private createLayerNamed(className: string, factory: string, cfgValue: Value, node: ts.Node): LayerInstance {
@@ -120,6 +136,7 @@ export class TfApi {
     const recovered = inputs.some((t) => t.recovered);
     shapes.forEach((s, i) => { const t = this.it.graph.tensor(s, app, i); t.recovered = recovered; outputs.push(t); });
     for (const t of inputs) t.consumers.push(app);
+    this.it.symbolic.recordApp(app, []);
     layer.apps.push(app);
     this.it.graph.apps.push(app);
     return outputs;
@@ -129,6 +146,7 @@ export class TfApi {
   apply(layer: LayerInstance, arg: Value, node: ts.Node): Value {
     const isList = Array.isArray(arg);
     const inputs = (isList ? arg : [arg]).map((v) => (v instanceof TensorNode ? v : this.it.graph.tensor(undefined)));
+    const passLazy = materializeInputs(layer, inputs);
     const shapes = inputs.map((t) => t.shape);
     let outShapes: (Shape | undefined)[];
     let error: string | undefined;
@@ -145,6 +163,11 @@ export class TfApi {
       else if (layer.spec && known) layer.paramCount = layer.spec.countParams(layer.config, shapes);
     }
     const outs = this.record(layer, inputs, outShapes, node, error);
+    if (passLazy && outs.length === 1 && outs[0].shape === undefined) makeLazy(outs[0], passLazy);
+    const info = outs[0]?.producer && this.it.symbolic.apps.get(outs[0].producer);
+    if (info && layer.spec?.kind === 'merge' && known && inputs.length > 1) {
+      info.conditions = mergeCheck(layer.className, layer.config, shapes as Shape[]).conditions ?? [];
+    }
     if (error && layer.spec?.kind === 'merge' && layer.className !== 'Concatenate' && outs.length === 1) {
       const site = analyzeMerge(outs[0].producer!);
       outs[0].shape = inputs[site.branch].shape;
@@ -181,6 +204,7 @@ export class TfApi {
     m.incomplete = !inputs || !outputs;
     if (outputs) m.layers = layersBetween(inputs ?? [], outputs, m);
     this.it.graph.models.push(m);
+    if (this.it.symbolic.root !== undefined) this.it.symbolic.models.add(m);
     return m;
   }
 
@@ -195,6 +219,7 @@ export class TfApi {
     const m = new ModelRecord(this.it.graph.id(), 'sequential', this.modelName(cfgValue === undefined ? undefined : this.it.getMember(cfgValue, 'name'), node),
       this.ref(node), [], [], this.it.currentEntry);
     this.it.graph.models.push(m);
+    if (this.it.symbolic.root !== undefined) this.it.symbolic.models.add(m);
     const layers = cfgValue === undefined ? undefined : this.it.getMember(cfgValue, 'layers');
     if (Array.isArray(layers)) for (const l of layers) this.add(m, l, node);
     else if (layers !== undefined) m.incomplete = true;
@@ -223,7 +248,11 @@ export class TfApi {
   member(obj: TensorNode | LayerInstance | ModelRecord, key: string): Value {
     if (obj instanceof TensorNode) {
       switch (key) {
-        case 'shape': return obj.shape ? shapeToValue(obj.shape) : UNKNOWN;
+        case 'shape': {
+          if (obj.shape) return shapeToValue(obj.shape);
+          const lazy = lazyShape(obj);
+          return lazy ? lazyShapeValue(lazy) : UNKNOWN;
+        }
         case 'rank': return obj.shape ? obj.shape.length : UNKNOWN;
         case 'dtype': return 'float32';
         case 'sourceLayer': return obj.producer?.layer ?? UNKNOWN;
@@ -288,8 +317,48 @@ function hasNoWeights(cls: ClassValue): boolean {
 export function toConfig(v: Value): LayerConfig {
   if (!(v instanceof Obj)) return v === UNKNOWN ? unknownConfig({}) : {};
   const out: LayerConfig = {};
-  for (const [k, pv] of v.props) if (k !== '%unknownSpread') out[k] = toConfigValue(pv);
-  return v.props.has('%unknownSpread') ? unknownConfig(out) : out;
+  const symbolic: [string, SymEntry][] = [];
+  for (const [k, pv] of v.props) {
+    if (k === '%unknownSpread') continue;
+    out[k] = toConfigValue(pv);
+    const se = symEntry(pv);
+    if (se !== undefined) symbolic.push([k, se]);
+  }
+  const cfg = v.props.has('%unknownSpread') ? unknownConfig(out) : out;
+  for (const [k, se] of symbolic) setSymbolic(cfg, k, se);
+  return cfg;
+}
+
+/** The symbolic part of a config value (`filters`, `strides: [s, s]`), which the catalogue reads as UNKNOWN. */
+function symEntry(v: Value): SymEntry {
+  if (v instanceof SymNum) return v.dim;
+  if (Array.isArray(v) && v.some((x) => x instanceof SymNum)) return v.map(dimOf);
+  return undefined;
+}
+
+/**
+ * What a layer does with input tensors of unknown rank that are function parameters: a layer that needs
+ * a rank gives them that rank (every axis a symbol); a merge gives them the rank of its other operands.
+ * Returns the lazy shape a shape-preserving layer passes on to its output.
+ */
+function materializeInputs(layer: LayerInstance, inputs: TensorNode[]): LazyShape | undefined {
+  const lazies = inputs.map(lazyShape);
+  if (!lazies.some(Boolean)) return undefined;
+  const kind = layer.spec?.kind;
+  if (kind === 'merge') {
+    const known = inputs.find((t) => t.shape !== undefined)?.shape;
+    if (known) { for (const l of lazies) l?.materialize(known.length); return undefined; }
+    return lazies.every((l) => l === lazies[0]) ? lazies[0] : undefined;
+  }
+  const rank = requiredRank(layer.className);
+  if (rank !== undefined) { lazies[0]?.materialize(rank); return undefined; }
+  if (kind === 'norm' || kind === 'activation' || kind === 'regularization') return lazies[0];
+  return undefined;
+}
+
+/** `x.shape` of a tensor parameter whose rank is not known yet: each axis read is a symbol. */
+function lazyShapeValue(lazy: LazyShape): Value {
+  return new Native('shape', undefined, (p) => (p === '0' ? null : /^\d+$/.test(p) ? new SymNum(symbol(lazy.axisName(Number(p)))) : UNKNOWN));
 }
 
 /** A config whose unspecified keys are unknown (spread of something the analyzer could not evaluate). */
@@ -302,20 +371,20 @@ function unknownConfig(known: LayerConfig): LayerConfig {
 
 function toConfigValue(v: Value): ConfigValue {
   if (v === null || v === undefined || typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
-  if (v === UNKNOWN) return UNKNOWN;
+  if (v === UNKNOWN || v instanceof SymNum) return UNKNOWN;
   if (Array.isArray(v)) return v.map(toConfigValue);
   if (v instanceof Obj && !v.cls) return toConfig(v);
   return UNKNOWN;
 }
 
 export function shapeToValue(s: Shape): Value[] {
-  return s.map((d) => (d === undefined ? UNKNOWN : d));
+  return s.map((d) => (d === undefined ? UNKNOWN : typeof d === 'string' ? new SymNum(d) : d));
 }
 
 function valueToShape(v: Value): Shape | undefined {
   if (!Array.isArray(v)) return undefined;
   if (v.length > 0 && Array.isArray(v[0])) return undefined; // several outputs: not supported
-  return v.map((d) => (typeof d === 'number' || d === null ? d : undefined));
+  return v.map((d) => (typeof d === 'number' || d === null ? d : d instanceof SymNum ? d.dim : undefined));
 }
 
 function tensorList(v: Value): TensorNode[] | undefined {

@@ -4,6 +4,8 @@ import { UNKNOWN } from '../layers';
 import type { LayerInstance, ModelRecord, TensorNode } from '../graph/graph';
 import type { Scope } from './scope';
 import type { ModuleRecord } from './modules';
+import type { SymNum } from '../symbolic/value';
+import type { SymCond } from '../symbolic/cond';
 
 export { UNKNOWN };
 
@@ -14,7 +16,9 @@ export { UNKNOWN };
  */
 export type Value =
   | undefined | null | boolean | number | string | typeof UNKNOWN
-  | Value[] | Obj | Fn | ClassValue | Native | TensorNode | LayerInstance | ModelRecord;
+  | Value[] | Obj | Fn | ClassValue | Native | TensorNode | LayerInstance | ModelRecord
+  /** A symbolic number (a parameter, a dim of a tensor parameter) and a condition on such numbers. */
+  | SymNum | SymCond;
 
 /** A plain object or an instance of a user class. */
 export class Obj {

@@ -5,6 +5,8 @@ import { fail, readBool, readPositiveInt, show, type LayerConfig } from './confi
 import { fmt, mapDim, sum, weightSize } from './dims';
 import { validateActivation } from './activations';
 import { agreeing, defineSingle, type LayerSpec, type ShapeResult } from './spec';
+import * as sym from '../symbolic/expr';
+import { symField } from '../symbolic/config';
 import { convOutputLength, deconvLength, readConvWindow, type Window } from './window';
 
 type ConvClass = 'Conv1D' | 'Conv2D' | 'SeparableConv2D' | 'DepthwiseConv2D' | 'Conv2DTranspose';
@@ -42,6 +44,11 @@ function readFilters(cfg: LayerConfig, className: string): number | undefined {
     fail(`${className}: Convolution layer expected config.filters to be a 'number' > 0 but got ${show(cfg.filters)}`);
   }
   return readPositiveInt(cfg, 'filters');
+}
+
+/** The filters as an output dim: a number, a symbolic parameter (`filters`, `2·width`) or unknown. */
+function filtersDim(cfg: LayerConfig, className: string): Dim {
+  return readFilters(cfg, className) ?? symField(cfg, 'filters');
 }
 
 function validateConv(className: ConvClass, cfg: LayerConfig): Window {
@@ -96,7 +103,7 @@ function depthMultiplier(cfg: LayerConfig): number | undefined {
 /** Each input channel gets `depthMultiplier` output channels. */
 function depthwiseChannels(cfg: LayerConfig, channelsIn: Dim): Dim {
   const m = depthMultiplier(cfg);
-  return m === undefined ? undefined : mapDim(channelsIn, (c) => c * m);
+  return m === undefined ? undefined : mapDim(channelsIn, (c) => c * m, (c) => sym.mul(c, m));
 }
 
 function convShape(className: ConvClass, cfg: LayerConfig, input: Shape): ShapeResult {
@@ -113,10 +120,10 @@ function layoutShape(className: ConvClass, cfg: LayerConfig, input: Shape, w: Wi
   const channelsIn = inputChannels(className, w, input);
   let shape: Shape;
   if (className === 'Conv2DTranspose') {
-    shape = assemble(w, input, (l, i) => deconvLength(l, w.strides[i], w.kernel[i], w.padding), readFilters(cfg, className));
+    shape = assemble(w, input, (l, i) => deconvLength(l, w.strides[i], w.kernel[i], w.padding), filtersDim(cfg, className));
   } else {
-    const channels = className === 'DepthwiseConv2D' ? depthwiseChannels(cfg, channelsIn) : readFilters(cfg, className);
-    shape = assemble(w, input, (l, i) => convOutputLength(l, w.kernel[i], w.padding, w.strides[i], w.dilation[i]), channels);
+    const channels = className === 'DepthwiseConv2D' ? depthwiseChannels(cfg, channelsIn) : filtersDim(cfg, className);
+    shape = assemble(w, input, (l, i) => convOutputLength(l, w.kernel[i], w.padding, w.strides[i] ?? w.symStrides?.[i], w.dilation[i]), channels);
   }
   const problem = runtimeProblem(className, w) ?? channelsFirstProblem(className, cfg, w, shape);
   return problem ? { shape, error: problem } : { shape };

@@ -4,6 +4,7 @@ import type { Dim, Shape } from '../types';
 import { UNKNOWN, fail, readBool, readPositiveInt, show, type ConfigValue, type LayerConfig } from './config';
 import { fmt, product, sum, unknownShape, weightSize } from './dims';
 import { validateActivation } from './activations';
+import { symField } from '../symbolic/config';
 import { defineSingle, errorMessage, identity, type LayerSpec, type ShapeResult } from './spec';
 
 function validateDense(cfg: LayerConfig): void {
@@ -102,7 +103,7 @@ export const coreLayers: LayerSpec[] = [
     validate: validateDense,
     shape(cfg, input) {
       denseInputDim(input);
-      return [...input.slice(0, -1), readPositiveInt(cfg, 'units')];
+      return [...input.slice(0, -1), readPositiveInt(cfg, 'units') ?? symField(cfg, 'units')];
     },
     params(cfg, input) {
       const inputDim = denseInputDim(input);

@@ -16,7 +16,7 @@ export type { LayerKind, LayerSpec, ShapeResult } from './spec';
 export { activationOf, isNonlinear, ACTIVATIONS } from './activations';
 export { inputLayerShape, type InputVia } from './input';
 export { mergeCheck, type MergeCheck } from './merge';
-export { windowInfo, type WindowInfo } from './window';
+export { convOutputLength, windowInfo, type WindowInfo } from './window';
 
 const ALL: LayerSpec[] = [
   inputSpec,

@@ -4,6 +4,11 @@ import type { Dim, Shape } from '../types';
 import { UNKNOWN, isAbsent, show, type LayerConfig } from './config';
 import { fmt, resolveAxis } from './dims';
 import { agreeing, type LayerSpec } from './spec';
+import { add, decideEqual, provablyAtLeast } from '../symbolic/expr';
+
+/** The smallest tensor size the last symbolic clash had to assume (1: none excluded). */
+export const clashMinSize = { value: 1 };
+import { currentFacts } from '../symbolic/context';
 
 export interface MergeCheck {
   ok: boolean;
@@ -13,6 +18,11 @@ export interface MergeCheck {
   mismatchedAxes: number[];
   outputShape: Shape | undefined;
   error?: string;
+  /**
+   * Symbolic dims that must be equal for the merge to work but that are neither provably equal nor
+   * provably different: conditions (contracts of the enclosing function), never findings.
+   */
+  conditions?: [Dim, Dim][];
 }
 
 const ELEMENTWISE: Record<string, string> = { Add: 'add', Multiply: 'multiply', Average: 'average', Maximum: 'maximum', Minimum: 'minimum' };
@@ -33,8 +43,12 @@ function mergeBatch(inputs: Shape[]): { batch: Dim; error?: string } {
 
 type Slot = Dim | 'absent';
 
-/** One step of tfjs computeElementwiseOpOutputShape on a single axis; 'clash' when it would throw. */
-function combine(a: Slot, b: Slot): Slot | 'clash' {
+/**
+ * One step of tfjs computeElementwiseOpOutputShape on a single axis; 'clash' when it would throw. Symbolic
+ * sizes clash only when they differ for every admissible value ≥ 2 (size 1 would broadcast); undecided
+ * pairs go to `conditions`.
+ */
+function combine(a: Slot, b: Slot, conditions: [Dim, Dim][]): Slot | 'clash' {
   if (a === 'absent') return b;
   if (b === 'absent') return a;
   const none = (d: Dim): boolean => d === null || (typeof d === 'number' && d < 0);
@@ -42,10 +56,28 @@ function combine(a: Slot, b: Slot): Slot | 'clash' {
   if (a === undefined || b === undefined) return undefined;
   if (a === 1) return b;
   if (b === 1) return a;
+  if (typeof a === 'string' || typeof b === 'string') {
+    const x = a as number | string;
+    const y = b as number | string;
+    const facts = currentFacts();
+    if (decideEqual(x, y, facts) === 'equal') return a;
+    // A clash needs both sizes different and neither 1 (which would broadcast), for every value; tensor
+    // sizes of 1 or 2 may be excluded (messages say "sizes ≥ N").
+    // Assuming larger sizes only proves more: try the largest first, then find the smallest that works.
+    const clashAt = (minSize: number) => decideEqual(x, y, facts, minSize) === 'different' && provablyAtLeast(x, 2, facts, minSize) && provablyAtLeast(y, 2, facts, minSize);
+    if (clashAt(5)) {
+      const minSize = [1, 2, 3, 4, 5].find(clashAt)!;
+      clashMinSize.value = Math.max(clashMinSize.value, minSize);
+      return 'clash';
+    }
+    conditions.push([a, b]);
+    return undefined;
+  }
   return a === b ? a : 'clash';
 }
 
 function elementwiseCheck(className: string, inputs: Shape[]): MergeCheck {
+  clashMinSize.value = 1;
   const { batch, error } = mergeBatch(inputs);
   if (error) return failed(error, [0]);
   const rest = inputs.map((s) => s.slice(1));
@@ -53,12 +85,13 @@ function elementwiseCheck(className: string, inputs: Shape[]): MergeCheck {
   const out: Shape = [batch];
   const broadcastAxes: number[] = [];
   const mismatchedAxes: number[] = [];
+  const conditions: [Dim, Dim][] = [];
   for (let k = 0; k < rank; k++) {
     const slots: Slot[] = rest.map((s) => (k - (rank - s.length) >= 0 ? s[k - (rank - s.length)] : 'absent'));
     let acc: Slot = 'absent';
     let clash = false;
     for (const slot of slots) {
-      const next = combine(acc, slot);
+      const next = combine(acc, slot, conditions);
       // After a clash tfjs has already thrown; carry on as unknown to find the other bad axes.
       if (next === 'clash') clash = true;
       acc = next === 'clash' ? undefined : next;
@@ -71,7 +104,7 @@ function elementwiseCheck(className: string, inputs: Shape[]): MergeCheck {
   if (mismatchedAxes.length > 0) {
     return failed(`${className}: operands could not be broadcast together with shapes ${shapesText(inputs)} (axis ${mismatchedAxes.join(', ')})`, mismatchedAxes);
   }
-  return { ok: true, broadcastAxes, mismatchedAxes, outputShape: out };
+  return { ok: true, broadcastAxes, mismatchedAxes, outputShape: out, ...(conditions.length ? { conditions } : {}) };
 }
 
 function concatCheck(cfg: LayerConfig, inputs: Shape[]): MergeCheck {
@@ -93,21 +126,30 @@ function concatCheck(cfg: LayerConfig, inputs: Shape[]): MergeCheck {
   }
   const out: Shape = [];
   const mismatchedAxes: number[] = [];
+  const conditions: [Dim, Dim][] = [];
   for (let j = 0; j < rank; j++) {
     const dims = inputs.map((s) => s[j]);
     if (j === axis) {
-      out.push(dims.includes(null) ? null : dims.includes(undefined) ? undefined : (dims as number[]).reduce((a, b) => a + b, 0));
+      out.push(dims.includes(null) ? null : dims.includes(undefined) ? undefined : (dims as (number | string)[]).reduce<number | string>((a, b) => add(a, b), 0));
       continue;
     }
     // tfjs compares the other axes with ===, so None only matches None; unknown matches anything.
-    const definite = new Set(dims.filter((d) => d !== undefined));
-    if (definite.size > 1) mismatchedAxes.push(j);
-    out.push(definite.size === 1 ? [...definite][0] : undefined);
+    const definite = [...new Set(dims.filter((d) => d !== undefined))];
+    let clash = false;
+    for (const d of definite.slice(1)) {
+      const a = definite[0];
+      const symbolic = typeof a === 'string' || typeof d === 'string';
+      const v = symbolic && a !== null && d !== null ? decideEqual(a, d, currentFacts()) : 'different';
+      if (v === 'different') clash = true;
+      else if (v === 'unknown') conditions.push([a, d]);
+    }
+    if (clash) mismatchedAxes.push(j);
+    out.push(definite.length === 1 ? definite[0] : undefined);
   }
   if (mismatchedAxes.length > 0) {
     return failed(`A Concatenate layer requires inputs with matching shapes except for the concat axis ${rawAxis}. Got input shapes: ${shapesText(inputs)} (axis ${mismatchedAxes.join(', ')} differs)`, mismatchedAxes);
   }
-  return { ok: true, broadcastAxes: [], mismatchedAxes, outputShape: out };
+  return { ok: true, broadcastAxes: [], mismatchedAxes, outputShape: out, ...(conditions.length ? { conditions } : {}) };
 }
 
 const OUT_OF_RANGE = Symbol('out of range');

@@ -22,7 +22,7 @@ function batchNormDim(cfg: LayerConfig, input: Shape): number | undefined {
   if (dim === null || (dim === undefined && (axis < 0 || axis >= input.length))) {
     fail(`Axis ${axis} of input tensor should have a defined dimension but the layer received an input with shape ${fmt(input)}.`);
   }
-  return dim;
+  return typeof dim === 'string' ? undefined : dim;
 }
 
 /** LayerNormalization axes, resolved and checked as its build() does. */

@@ -17,7 +17,7 @@ function poolSpec(className: string, rank: number, factories: string[]): LayerSp
         const first = channelsFirst ? 2 : 1;
         const out = input.slice();
         for (let i = 0; i < rank; i++) {
-          out[first + i] = convOutputLength(input[first + i], w.kernel[i], w.padding, w.strides[i], 1);
+          out[first + i] = convOutputLength(input[first + i], w.kernel[i], w.padding, w.strides[i] ?? w.symStrides?.[i], 1);
         }
         return out;
       };

@@ -3,6 +3,7 @@
 import type { Dim, Shape } from '../types';
 import { UNKNOWN, fail, isAbsent, readChannelsFirst, readEnum, show, type ConfigValue } from './config';
 import { mapDim } from './dims';
+import * as sym from '../symbolic/expr';
 import { agreeing, defineSingle, type LayerSpec, type ShapeResult } from './spec';
 
 type Pair = [number | undefined, number | undefined];
@@ -51,7 +52,7 @@ function addAll(d: Dim, amounts: Pair, sign: 1 | -1): Dim {
   const [a, b] = amounts;
   if (d === null) return null;
   if (a === undefined || b === undefined) return undefined;
-  return mapDim(d, (n) => n + sign * (a + b));
+  return mapDim(d, (n) => n + sign * (a + b), (n) => sym.add(n, sign * (a + b)));
 }
 
 const INTERPOLATIONS = ['nearest', 'bilinear'] as const;
@@ -95,7 +96,7 @@ export const spatialLayers: LayerSpec[] = [
       return mapSpatial(input, readChannelsFirst(cfg), (d, axis) => {
         const s = size[axis];
         if (s === undefined) return d === null ? null : undefined;
-        return mapDim(d, (n) => n * s);
+        return mapDim(d, (n) => n * s, (n) => sym.mul(n, s));
       });
     },
   }),

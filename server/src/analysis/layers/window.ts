@@ -6,6 +6,8 @@ import {
   type ConfigValue, type LayerConfig,
 } from './config';
 import { mapDim } from './dims';
+import * as sym from '../symbolic/expr';
+import { symTuple } from '../symbolic/config';
 
 export type Padding = 'same' | 'valid' | 'causal';
 export const PADDINGS: readonly Padding[] = ['valid', 'same', 'causal'];
@@ -19,25 +21,41 @@ export interface Window {
   dilation: (number | undefined)[];
   padding: Padding | undefined;
   channelsFirst: boolean | undefined;
+  /** Strides that are symbolic (a parameter `strides`), where `strides` has undefined. */
+  symStrides?: (sym.SymDim | undefined)[];
 }
 
-/** tfjs convOutputLength: 'causal' falls through to the 'valid' arithmetic. */
-export function convOutputLength(length: Dim, kernel: number | undefined, padding: Padding | undefined, stride: number | undefined, dilation: number | undefined): Dim {
-  if (padding === 'same' && stride !== undefined) return mapDim(length, (l) => Math.floor((l + stride - 1) / stride));
+/**
+ * tfjs convOutputLength: 'causal' falls through to the 'valid' arithmetic. On symbolic lengths or strides
+ * it is the same arithmetic as quotients: same ⌊(L+s-1)/s⌋ = ⌈L/s⌉, valid ⌈(L-dilated+1)/s⌉.
+ */
+export function convOutputLength(length: Dim, kernel: number | undefined, padding: Padding | undefined, stride: sym.SymDim | undefined, dilation: number | undefined): Dim {
+  if (typeof stride === 'string') {
+    if (length === null || length === undefined || padding === undefined) return length === null ? null : undefined;
+    if (padding === 'same') return sym.divide(length, stride, 'ceil');
+    if (kernel === undefined || dilation === undefined) return undefined;
+    return sym.divide(sym.sub(length, kernel + (kernel - 1) * (dilation - 1) - 1), stride, 'ceil');
+  }
+  if (padding === 'same' && stride !== undefined) {
+    return mapDim(length, (l) => Math.floor((l + stride - 1) / stride), (l) => sym.divide(l, stride, 'ceil'));
+  }
   if (padding === undefined || kernel === undefined || stride === undefined || dilation === undefined) {
     return length === null ? null : undefined;
   }
   const dilated = kernel + (kernel - 1) * (dilation - 1);
-  return mapDim(length, (l) => Math.floor((l - dilated + 1 + stride - 1) / stride));
+  return mapDim(length, (l) => Math.floor((l - dilated + 1 + stride - 1) / stride), (l) => sym.divide(sym.sub(l, dilated - 1), stride, 'ceil'));
 }
 
 /** tfjs deconvLength (transposed convolution). */
 export function deconvLength(length: Dim, stride: number | undefined, kernel: number | undefined, padding: Padding | undefined): Dim {
   if (length === null) return null;
   if (stride === undefined || padding === undefined) return undefined;
-  if (padding === 'same') return mapDim(length, (l) => l * stride);
+  if (padding === 'same') return mapDim(length, (l) => l * stride, (l) => sym.mul(l, stride));
   if (kernel === undefined) return undefined;
-  return mapDim(length, (l) => l * stride + Math.max(kernel - stride, 0));
+  return mapDim(length, (l) => l * stride + Math.max(kernel - stride, 0), (l) => {
+    const m = sym.mul(l, stride);
+    return m === undefined ? undefined : sym.add(m, Math.max(kernel - stride, 0));
+  });
 }
 
 /** Number of spatial axes per window layer, and whether the configured dilation reaches the arithmetic. */
@@ -79,7 +97,17 @@ export function readConvWindow(className: string, cfg: LayerConfig): Window {
     dilation: usesDilation ? dilation : new Array<number>(rank).fill(1),
     padding: readPadding(cfg),
     channelsFirst: readChannelsFirst(cfg),
+    ...optional(symbolicStrides(cfg, strides)),
   };
+}
+
+const optional = (symStrides: (sym.SymDim | undefined)[] | undefined) => (symStrides ? { symStrides } : {});
+
+/** Unknown strides that a symbolic config field provides. */
+function symbolicStrides(cfg: LayerConfig, strides: (number | undefined)[]): (sym.SymDim | undefined)[] | undefined {
+  if (!strides.some((s) => s === undefined)) return undefined;
+  const t = symTuple(cfg, 'strides', strides.length);
+  return t && strides.map((s, i) => s ?? t[i]);
 }
 
 /**
@@ -121,6 +149,7 @@ export function readPoolWindow(className: string, cfg: LayerConfig): Window {
     padding: readPadding(cfg),
     // Pooling1D has no dataFormat: it is always channels-last.
     channelsFirst: rank === 1 ? false : readChannelsFirst(cfg),
+    ...optional(isAbsent(cfg.strides) ? undefined : symbolicStrides(cfg, strides)),
   };
 }
 

@@ -1,6 +1,6 @@
 // Per source location facts for hovers and inlay hints (SiteInfo).
 import * as ts from 'typescript';
-import type { Graph, SourceRef, TensorNode } from '../graph/graph';
+import type { Application, Graph, SourceRef, TensorNode } from '../graph/graph';
 import { skipOuter } from '../syntax/ast';
 import { rangeOf } from '../syntax/text';
 import type { Shape, SiteInfo } from '../types';
@@ -10,7 +10,8 @@ const key = (r: SourceRef) => `${r.file}#${r.node.pos}:${r.node.end}`;
 const shapeKey = (s: Shape | null) => JSON.stringify(s);
 
 /** Per-location facts (hover, inlay hints): one site per source location, shapes deduplicated across calls. */
-export function collectSites(graph: Graph, tensorVars: { at: SourceRef; name: string; tensor: TensorNode }[]): SiteInfo[] {
+export function collectSites(graph: Graph, tensorVars: { at: SourceRef; name: string; tensor: TensorNode; symbolic?: boolean }[],
+  symbolicApps: ReadonlyMap<Application, unknown> = new Map()): SiteInfo[] {
   const sites = new Map<string, SiteInfo>();
   const site = (at: SourceRef, kind: SiteInfo['kind'], className?: string): SiteInfo => {
     const k = key(at) + kind;
@@ -21,7 +22,17 @@ export function collectSites(graph: Graph, tensorVars: { at: SourceRef; name: st
     }
     return s;
   };
+  // Shapes from symbolic runs (a function analysed without a caller) go apart, with their symbols.
+  const addSymbolic = (s: SiteInfo, shape: Shape | undefined): boolean => {
+    const j = jsonShape(shape);
+    if (!j || !j.some((d) => typeof d === 'string')) return false;
+    const list = (s.symbolicShapes ??= []);
+    if (list.some((x) => shapeKey(x) === shapeKey(j))) return false;
+    list.push(j);
+    return true;
+  };
   const addShape = (s: SiteInfo, shape: Shape | undefined, params: number | null): boolean => {
+    if (shape?.some((d) => typeof d === 'string')) return addSymbolic(s, shape);
     const j = jsonShape(shape);
     if (!j || s.shapes.some((x, i) => shapeKey(x) === shapeKey(j) && s.paramCounts[i] === params)) return false;
     s.shapes.push(j);
@@ -31,7 +42,11 @@ export function collectSites(graph: Graph, tensorVars: { at: SourceRef; name: st
   for (const layer of graph.layers) {
     if (!ts.isCallExpression(layer.created.node) && !ts.isNewExpression(layer.created.node)) continue;
     const ls = site(layer.created, 'layer', layer.className);
-    for (const app of layer.apps) if (app.outputs[0] && !app.outputs[0].recovered) addShape(ls, app.outputs[0].shape, layer.paramCount);
+    for (const app of layer.apps) {
+      if (!app.outputs[0] || app.outputs[0].recovered) continue;
+      if (symbolicApps.has(app)) addSymbolic(ls, app.outputs[0].shape);
+      else addShape(ls, app.outputs[0].shape, layer.paramCount);
+    }
   }
   for (const app of graph.apps) {
     if (!isApplyCall(app.at.node)) continue;
@@ -39,7 +54,11 @@ export function collectSites(graph: Graph, tensorVars: { at: SourceRef; name: st
     const stored = storedName(app.at.node);
     if (stored) s.storedIn = stored;
     if (app.outputs[0]?.recovered) continue;
-    if (addShape(s, app.outputs[0]?.shape, app.layer.paramCount)) {
+    if (symbolicApps.has(app)) {
+      if (addSymbolic(s, app.outputs[0]?.shape) && app.inputs.length > 1) {
+        (s.symbolicOperandShapes ??= []).push(app.inputs.map((t) => jsonShape(t.shape) ?? []));
+      }
+    } else if (addShape(s, app.outputs[0]?.shape, app.layer.paramCount)) {
       if (app.inputs.length > 1) (s.operandShapes ??= []).push(app.inputs.map((t) => jsonShape(t.shape) ?? []));
       else (s.inputShapes ??= []).push(jsonShape(app.inputs[0]?.shape) ?? []);
     }
@@ -47,7 +66,9 @@ export function collectSites(graph: Graph, tensorVars: { at: SourceRef; name: st
   for (const v of tensorVars) {
     const s = site(v.at, 'tensor');
     s.storedIn = v.name;
-    if (!v.tensor.recovered) addShape(s, v.tensor.shape, null);
+    if (v.tensor.recovered) continue;
+    if (v.symbolic) addSymbolic(s, v.tensor.shape);
+    else addShape(s, v.tensor.shape, null);
   }
   return [...sites.values()];
 }

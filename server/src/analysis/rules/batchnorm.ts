@@ -42,7 +42,9 @@ export function batchNormRules(layers: LayerInstance[], apps: Application[]): Ru
     if (useBias === false || useBias === UNKNOWN || useBias === null) continue;
     if (!cons.every((c) => bnOnChannels(layer, c))) continue;
     seen.add(key);
-    findings.push(biasFinding(layer, cons[0]));
+    // One finding per line of code; the parameters it wastes are those of every layer that line created.
+    const twins = layers.filter((l) => l.created.file === layer.created.file && l.created.node === layer.created.node && l.apps.length > 0);
+    findings.push(biasFinding(layer, cons[0], twins));
   }
   return findings;
 }
@@ -55,14 +57,16 @@ function biasCount(layer: LayerInstance): number | undefined {
   return typeof c === 'number' ? c : undefined;
 }
 
-function biasFinding(layer: LayerInstance, bn: Application): RuleFinding {
+function biasFinding(layer: LayerInstance, bn: Application, twins: LayerInstance[]): RuleFinding {
   const sf = layer.created.sf;
-  const n = biasCount(layer);
+  const counts = twins.map(biasCount);
+  const total = counts.every((c) => c !== undefined) ? (counts as number[]).reduce((a, b) => a + b, 0) : undefined;
+  const wasted = total === undefined ? '' : twins.length > 1 ? ` ${total} parameters are wasted, summed over the ${twins.length} layers this line creates.` : ` ${total} parameters are wasted.`;
   return {
     rule: 'bias-before-batchnorm',
-    message: `${layer.factory} at line ${lineOf(sf, layer.created.node)} has a bias (useBias ${layer.config.useBias === true ? 'is true' : 'defaults to true'}) ` +
-      `but feeds only the BatchNormalization at line ${lineOf(bn.at.sf, bn.at.node)}, which subtracts the batch mean and cancels it` +
-      `${n !== undefined ? `: ${n} wasted parameters per layer` : ''}. Set useBias: false.`,
+    message: `The bias of ${layer.factory} at line ${lineOf(sf, layer.created.node)} is cancelled by the BatchNormalization at line ${lineOf(bn.at.sf, bn.at.node)}. ` +
+      `useBias ${layer.config.useBias === true ? 'is true' : 'defaults to true'}, and BatchNormalization subtracts the batch mean of each channel, bias included.` +
+      `${wasted} Set useBias: false.`,
     file: layer.created.file,
     range: rangeOf(sf, layer.created.node),
     fix: { kind: 'no-bias', layer },
@@ -74,7 +78,7 @@ function activationFinding(layer: LayerInstance, act: string, bn: Application, a
   return {
     rule: 'activation-before-batchnorm',
     message: `${layer.factory} at line ${lineOf(sf, layer.created.node)} applies '${act}' before the BatchNormalization at line ` +
-      `${lineOf(bn.at.sf, bn.at.node)}; the usual order is ${layer.factory} -> BatchNormalization -> ${act} (normalise the pre-activations).`,
+      `${lineOf(bn.at.sf, bn.at.node)}. The usual order is ${layer.factory} -> BatchNormalization -> ${act} (normalise the pre-activations).`,
     file: layer.created.file,
     range: rangeOf(sf, layer.created.node),
     fix: { kind: 'move-activation', layer, bn, apps },

@@ -23,7 +23,7 @@ export const lineOfLayer = (a: { layer: { created: { sf: ts.SourceFile; node: ts
   lineOf(a.layer.created.sf, a.layer.created.node);
 
 /** JSON-friendly shape text: [null,32,32,16]; unknown dims print as '?'. */
-export function showShape(s: readonly (number | null | undefined)[] | undefined): string {
+export function showShape(s: readonly (number | null | undefined | string)[] | undefined): string {
   if (!s) return '?';
   return `[${s.map((d) => (d === undefined ? '?' : String(d))).join(',')}]`;
 }

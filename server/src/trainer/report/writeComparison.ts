@@ -12,14 +12,14 @@ export const COMPARISON_FILE = 'comparison.html';
 
 export const VARIANT_SHORT: Record<Variant, string> = { residual: 'residual', plain: 'plain', 'no-bn': 'no BN' };
 
-export interface VariantRun { variant: Variant; runDir: string }
+export interface VariantRun { variant: Variant; runDir: string; /** Default: the variant's short name. */ label?: string }
 
 function messagesOf(runDir: string): TrainerMessage[] {
   try { return readRunMessages(runDir); } catch { return []; }
 }
 
 export function writeComparison(dir: string, runs: VariantRun[], renderer: ReportRenderer = findWebviewBundle() ? 'webview' : 'svg'): string {
-  const labelled = runs.map((r) => ({ label: VARIANT_SHORT[r.variant], variant: r.variant, messages: messagesOf(r.runDir) }));
+  const labelled = runs.map((r) => ({ label: r.label ?? VARIANT_SHORT[r.variant], variant: r.variant, messages: messagesOf(r.runDir) }));
   const start = labelled[0].messages.find((m): m is Extract<TrainerMessage, { type: 'start' }> => m.type === 'start');
   const title = `Skipcheck ablation: ${start ? `${start.model.name}` : 'model'} vs ${labelled.slice(1).map((l) => l.label).join(', ')}`;
   const bundle = renderer === 'webview' ? findWebviewBundle() : undefined;

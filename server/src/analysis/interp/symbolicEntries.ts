@@ -1,0 +1,89 @@
+// Every function of a file as an entry point: functions, arrows and function expressions bound at the top
+// level, classes (constructor, methods, static methods), exported or not, called or not. Each is run with
+// symbolic arguments (symbolic/params.ts), once per path through its branches on symbols: the run records
+// its decisions, and the next run replays a prefix of them and takes the other direction at the last
+// undecided branch (depth-first), up to a bound.
+import * as ts from 'typescript';
+import { ClassValue, Fn, type Value } from './values';
+import type { Interpreter } from './interpreter';
+import type { ModuleRecord } from './modules';
+import { isStatic, propText } from '../syntax/ast';
+import { symbolicArgs, symbolicObject } from './symbolicParams';
+
+/** Paths per function; past it the remaining paths are not analysed (a note says so). */
+export const MAX_PATHS = 16;
+
+export interface SymbolicEntry {
+  /** As shown to users: `block`, `ResNet.build`, `new ResNet`. */
+  name: string;
+  node: ts.FunctionLikeDeclaration;
+  run(it: Interpreter): Value;
+}
+
+/** Functions of the module worth a symbolic run: those with a body, not already run as concrete entries. */
+export function symbolicEntries(_it: Interpreter, mod: ModuleRecord, skip: ReadonlySet<ts.Node>): SymbolicEntry[] {
+  const out: SymbolicEntry[] = [];
+  const seen = new Set<ts.Node>(skip);
+  const addFn = (name: string, v: Value) => {
+    if (!(v instanceof Fn) || seen.has(v.node) || !v.node.body || v.node.asteriskToken) return;
+    seen.add(v.node);
+    out.push({ name, node: v.node, run: (i) => i.call(v, symbolicArgs(i, v.node), undefined, v.node as unknown as ts.CallExpression) });
+  };
+  const addClass = (name: string, cls: ClassValue) => {
+    if (seen.has(cls.node)) return;
+    seen.add(cls.node);
+    const ctor = cls.node.members.find((m): m is ts.ConstructorDeclaration => ts.isConstructorDeclaration(m) && !!m.body);
+    if (ctor) {
+      seen.add(ctor);
+      out.push({ name: `new ${name}`, node: ctor, run: (i) => i.construct(cls, symbolicArgs(i, ctor), ctor as unknown as ts.NewExpression) });
+    }
+    for (const m of cls.node.members) {
+      if (!ts.isMethodDeclaration(m) || !m.body || m.asteriskToken || seen.has(m)) continue;
+      const key = propText(m.name);
+      if (key === undefined) continue;
+      seen.add(m);
+      const fn = new Fn(m, cls.scope, cls.mod, undefined, cls);
+      const thisFor = (): Value => (isStatic(m) ? cls : symbolicObject('this', cls));
+      out.push({ name: `${name}.${key}`, node: m, run: (i) => i.call(fn, symbolicArgs(i, m), thisFor(), m as unknown as ts.CallExpression) });
+    }
+  };
+  for (const st of mod.sf.statements) {
+    if (ts.isFunctionDeclaration(st) && st.name) addFn(st.name.text, mod.scope.get(st.name.text));
+    else if (ts.isFunctionDeclaration(st)) addFn('default', mod.exports.get('default'));
+    else if (ts.isClassDeclaration(st)) {
+      const v = st.name ? mod.scope.get(st.name.text) : mod.exports.get('default');
+      if (v instanceof ClassValue) addClass(st.name?.text ?? 'default', v);
+    } else if (ts.isVariableStatement(st)) {
+      for (const d of st.declarationList.declarations) {
+        if (!ts.isIdentifier(d.name)) continue;
+        const v = mod.scope.get(d.name.text);
+        if (v instanceof ClassValue) addClass(d.name.text, v);
+        else addFn(d.name.text, v);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Runs an entry once per path (depth-first over branch decisions). `each` wraps one run (budget, errors).
+ * Returns how many paths were left unexplored.
+ */
+export function runPaths(it: Interpreter, entry: SymbolicEntry, each: (run: () => void) => void): number {
+  const pending: boolean[][] = [[]];
+  let done = 0;
+  while (pending.length > 0 && done < MAX_PATHS) {
+    const prefix = pending.pop()!;
+    it.symbolic.startPath(entry.name, prefix);
+    let taken: boolean[] = prefix;
+    try {
+      each(() => { entry.run(it); });
+    } finally {
+      taken = it.symbolic.endPath();
+    }
+    done++;
+    // Every decision made past the replayed prefix has an unexplored other direction.
+    for (let i = taken.length - 1; i >= prefix.length; i--) pending.push([...taken.slice(0, i), !taken[i]]);
+  }
+  return pending.length;
+}

@@ -1,0 +1,114 @@
+// Symbolic arguments for a function analysed without a caller: each parameter becomes what its type, its
+// default or its name says it is — a tensor of unknown shape, a symbolic number, a symbolic array (an
+// `inputShape`), an options object whose fields are symbols — or stays UNKNOWN when nothing says.
+// Symbols are named after the source (`filters`, `x.shape[3]`, `opts.width`, `this.filters`).
+import * as ts from 'typescript';
+import { Native, Obj, UNKNOWN, type Value } from './values';
+import type { Machine } from './machine';
+import { SymNum } from '../symbolic/value';
+import { symbol } from '../symbolic/expr';
+import { LazyShape, makeLazy } from './lazyShapes';
+
+export type ParamKind = 'tensor' | 'number' | 'array' | 'object' | 'unknown';
+
+/** An array parameter of unknown length whose entries are symbols (`inputShape[0]`). */
+export class SymArray extends Native {
+  private readonly items = new Map<number, SymNum>();
+  constructor(readonly origin: string) {
+    super(origin, undefined, (p) => this.member(p));
+  }
+  item(i: number): SymNum {
+    let v = this.items.get(i);
+    if (!v) { v = new SymNum(symbol(`${this.origin}[${i}]`)); this.items.set(i, v); }
+    return v;
+  }
+  private member(p: string): Value {
+    return /^\d+$/.test(p) ? this.item(Number(p)) : UNKNOWN;
+  }
+}
+
+/** Objects whose missing fields are symbols, by the prefix they are named with ('' for destructured options). */
+const symbolicObjects = new WeakMap<Obj, string>();
+
+const TENSOR_NAME = /^(x|y|z|h|t|inp|input|inputs|tensor|features?|prev|previous|shortcut|residual|skip|identity|out|output|net|block|[a-z]\w*(Input|Tensor|In|Out|Features))$/;
+const NUMBER_NAME = /^(filters|units|channels|width|height|depth|size|dim|dims|stride|strides|kernel|kernelSize|poolSize|growth|growthRate|expansion|ratio|reduction|groups|blocks|numBlocks|n|k|m|c|[a-z]\w*(Filters|Units|Channels|Width|Stride|Strides|Size|Dim|Depth|Count|Blocks|Rate))$/;
+const ARRAY_NAME = /^([a-z]\w*Shape|shape)$/;
+
+/** What a name alone suggests (used for untyped JS parameters and for fields of option objects). */
+function kindFromName(name: string): ParamKind {
+  if (ARRAY_NAME.test(name)) return 'array';
+  if (TENSOR_NAME.test(name)) return 'tensor';
+  if (NUMBER_NAME.test(name)) return 'number';
+  return 'unknown';
+}
+
+function kindFromType(t: ts.TypeNode): ParamKind | undefined {
+  const text = t.getText();
+  if (/^(tf\.)?(SymbolicTensor|Tensor(\d*D)?)(\s*\|\s*(tf\.)?(SymbolicTensor|Tensor(\d*D)?))*$/.test(text)) return 'tensor';
+  if (t.kind === ts.SyntaxKind.NumberKeyword) return 'number';
+  if (ts.isArrayTypeNode(t) && t.elementType.kind === ts.SyntaxKind.NumberKeyword) return 'array';
+  if (ts.isTupleTypeNode(t) || ts.isArrayTypeNode(t)) return 'unknown';
+  if (ts.isTypeLiteralNode(t)) return 'object';
+  if (ts.isTypeReferenceNode(t) && /Config|Options|Opts|Args|Params|Settings$/.test(t.typeName.getText())) return 'object';
+  return 'unknown';
+}
+
+function kindFromDefault(e: ts.Expression): ParamKind {
+  if (ts.isNumericLiteral(e)) return 'number';
+  if (ts.isObjectLiteralExpression(e)) return 'object';
+  if (ts.isArrayLiteralExpression(e) && e.elements.every(ts.isNumericLiteral)) return 'array';
+  return 'unknown';
+}
+
+export function paramKind(p: ts.ParameterDeclaration): ParamKind {
+  if (p.dotDotDotToken) return 'unknown';
+  if (!ts.isIdentifier(p.name)) return ts.isObjectBindingPattern(p.name) ? 'object' : 'unknown';
+  if (p.type) {
+    const k = kindFromType(p.type);
+    if (k !== undefined && k !== 'unknown') return k;
+    if (k === 'unknown' && !p.initializer) return p.type.kind === ts.SyntaxKind.AnyKeyword ? kindFromName(p.name.text) : 'unknown';
+  }
+  if (p.initializer) return kindFromDefault(p.initializer);
+  return kindFromName(p.name.text);
+}
+
+/** A fresh value of the given kind, named `origin`. */
+export function symbolicValue(it: Machine, kind: ParamKind, origin: string): Value {
+  switch (kind) {
+    case 'number': return new SymNum(symbol(origin));
+    case 'array': return new SymArray(origin);
+    case 'tensor': return lazyTensor(it, origin);
+    case 'object': return symbolicObject(origin);
+    default: return UNKNOWN;
+  }
+}
+
+export function lazyTensor(it: Machine, origin: string): Value {
+  return makeLazy(it.graph.tensor(undefined), new LazyShape((i) => `${origin}.shape[${i}]`));
+}
+
+export function symbolicObject(prefix: string, cls?: Obj['cls']): Obj {
+  const o = new Obj(cls);
+  symbolicObjects.set(o, prefix);
+  return o;
+}
+
+/** The arguments a function is analysed with when nothing calls it. */
+export function symbolicArgs(it: Machine, fn: ts.FunctionLikeDeclaration): Value[] {
+  return fn.parameters.filter((p) => !(ts.isIdentifier(p.name) && p.name.text === 'this')).map((p) => {
+    const kind = paramKind(p);
+    // Destructured options are named by their fields, as the body uses them.
+    const origin = ts.isIdentifier(p.name) ? p.name.text : '';
+    return symbolicValue(it, kind, origin);
+  });
+}
+
+/** A missing field of a symbolic object: a symbol named after it (kept, so that it reads the same twice). */
+export function symbolicMember(it: Machine, obj: Obj, key: string): Value | undefined {
+  const prefix = symbolicObjects.get(obj);
+  if (prefix === undefined || key.startsWith('%')) return undefined;
+  const origin = prefix ? `${prefix}.${key}` : key;
+  const v = symbolicValue(it, kindFromName(key), origin);
+  obj.props.set(key, v);
+  return v;
+}

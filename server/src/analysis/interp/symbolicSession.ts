@@ -1,0 +1,105 @@
+// The state of one symbolic run (one function analysed with its parameters as symbols, along one path):
+// which function, which branch directions were taken, what the path assumes about the symbols, and what
+// each layer application on the path needed. The driver (symbolic/entries.ts) replays the function once per
+// path, with the decisions of the previous run up to a point and the other direction there.
+import type { Application, ModelRecord } from '../graph/graph';
+import type { Dim } from '../types';
+import { type Cond, type SymCond, evalCond, not as notCond } from '../symbolic/cond';
+import type { Facts, SymDim } from '../symbolic/expr';
+import { setCurrentFacts } from '../symbolic/context';
+
+export interface AppInfo {
+  /** The function analysed symbolically when the application happened. */
+  root: string;
+  /** What the path assumed (branch conditions in the direction taken), in order. */
+  assumptions: Cond[];
+  facts: Facts;
+  /** Dims the merge needs equal and that the algebra could not decide on this path. */
+  conditions: [Dim, Dim][];
+}
+
+/** Mutable facts of the current path. */
+export interface PathFacts extends Facts {
+  lower: Map<string, number>;
+  subst: Map<string, SymDim>;
+  ne: [SymDim, SymDim][];
+}
+
+export const emptyFacts = (): PathFacts => ({ lower: new Map(), subst: new Map(), ne: [] });
+
+export class SymbolicSession {
+  /** Set while a function runs symbolically. */
+  root: string | undefined;
+  facts: PathFacts = emptyFacts();
+  assumptions: Cond[] = [];
+  /** Directions to take at the next branch points, then what was taken. */
+  decisions: boolean[] = [];
+  private pos = 0;
+  /** More branch points than this in one run: the rest are not forked (unknown). */
+  maxDecisions = 8;
+  readonly apps = new Map<Application, AppInfo>();
+  readonly models = new Set<ModelRecord>();
+
+  startPath(root: string, prefix: boolean[]): void {
+    this.root = root;
+    this.facts = emptyFacts();
+    setCurrentFacts(this.facts);
+    this.assumptions = [];
+    this.decisions = [...prefix];
+    this.pos = 0;
+  }
+
+  endPath(): boolean[] {
+    this.root = undefined;
+    setCurrentFacts({});
+    return this.decisions.slice(0, this.pos);
+  }
+
+  /**
+   * The truth of a symbolic condition on this path: decided by what the path knows, else the next decision
+   * (assumed from here on); undefined outside symbolic runs or past the fork bound.
+   */
+  decide(c: SymCond): boolean | undefined {
+    const known = evalCond(c.cond, this.facts);
+    if (known !== undefined) return known;
+    if (this.root === undefined || this.pos >= this.maxDecisions) return undefined;
+    if (this.pos >= this.decisions.length) this.decisions.push(true);
+    const dir = this.decisions[this.pos++];
+    this.assume(dir ? c.cond : notCond(c).cond);
+    return dir;
+  }
+
+  assume(c: Cond): void {
+    this.assumptions.push(c);
+    assumeInto(this.facts, c);
+  }
+
+  recordApp(app: Application, conditions: [Dim, Dim][]): void {
+    if (this.root === undefined) return;
+    this.apps.set(app, { root: this.root, assumptions: [...this.assumptions], facts: snapshot(this.facts), conditions });
+  }
+}
+
+function snapshot(f: PathFacts): PathFacts {
+  return { lower: new Map(f.lower), subst: new Map(f.subst), ne: [...f.ne] };
+}
+
+const isVar = (d: SymDim): d is string => typeof d === 'string' && /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*|\[\d+\])*$/.test(d);
+
+/** Adds what a condition tells about single symbols; what it cannot use it drops (weaker, still sound). */
+function assumeInto(f: PathFacts, c: Cond): void {
+  if (c.kind === 'and') { for (const x of c.cs) assumeInto(f, x); return; }
+  if (c.kind === 'not' && c.c.kind === 'or') { for (const x of c.c.cs) assumeInto(f, { kind: 'not', c: x }); return; }
+  if (c.kind === 'eq') {
+    if (isVar(c.a) && !f.subst.has(c.a)) f.subst.set(c.a, c.b);
+    else if (isVar(c.b) && !f.subst.has(c.b)) f.subst.set(c.b, c.a);
+    return;
+  }
+  if (c.kind === 'not' && c.c.kind === 'eq') {
+    const { a, b } = c.c;
+    // A size that is not 1 is at least 2 (strides !== 1).
+    if (isVar(a) && b === 1) f.lower.set(a, Math.max(2, f.lower.get(a) ?? 1));
+    else if (isVar(b) && a === 1) f.lower.set(b, Math.max(2, f.lower.get(b) ?? 1));
+    f.ne.push([a, b]);
+  }
+}

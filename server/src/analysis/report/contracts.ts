@@ -1,0 +1,108 @@
+// The symbolic phase of an analysis: runs every function of the file that the concrete entry points did not
+// already run, with symbols for its parameters, and turns what its merges needed into contracts.
+import * as ts from 'typescript';
+import type { Interpreter } from '../interp/interpreter';
+import type { ModuleRecord } from '../interp/modules';
+import type { Application } from '../graph/graph';
+import { mergeCheck } from '../layers';
+import { rangeOf } from '../syntax/text';
+import type { ContractCondition, ContractInfo, FunctionNote, Shape, SymbolInfo } from '../types';
+import { MAX_PATHS, runPaths, symbolicEntries, type SymbolicEntry } from '../interp/symbolicEntries';
+import { condText, type Cond } from '../symbolic/cond';
+import { withFacts } from '../symbolic/context';
+import { symbolsOf } from '../symbolic/expr';
+
+export interface SymbolicOutcome {
+  contracts: ContractInfo[];
+  functionNotes: FunctionNote[];
+  /** Entry name per function node, for contracts and notes. */
+  entries: SymbolicEntry[];
+}
+
+/**
+ * `guard` runs one path with a fresh budget and turns the analyzer's own stops (budget, a throw) into a
+ * note; it returns that note's reason, if any.
+ */
+export function runSymbolicPhase(it: Interpreter, mod: ModuleRecord, concrete: ReadonlySet<ts.Node>,
+  guard: (what: string, f: () => void) => string | undefined): SymbolicOutcome {
+  const entries = symbolicEntries(it, mod, concrete);
+  const functionNotes: FunctionNote[] = [];
+  for (const e of entries) {
+    const reasons = new Set<string>();
+    const left = runPaths(it, e, (run) => { const r = guard(e.name, run); if (r) reasons.add(r); });
+    if (left > 0) reasons.add(`only ${MAX_PATHS} of its paths were followed`);
+    for (const reason of reasons) functionNotes.push({ function: e.name, file: mod.file, range: nameRange(e.node), reason });
+  }
+  return { contracts: contractsOf(it, entries, mod), functionNotes, entries };
+}
+
+function nameRange(node: ts.FunctionLikeDeclaration) {
+  const sf = node.getSourceFile();
+  const target = node.name ?? (ts.isVariableDeclaration(node.parent) ? node.parent.name : undefined) ??
+    (ts.isConstructorDeclaration(node) ? node.getFirstToken(sf) : undefined) ?? node;
+  return rangeOf(sf, target);
+}
+
+/**
+ * `a == b` as users would write the requirement: ⌈H/s⌉ == H (a size kept by a strided window) is
+ * `s == 1` for the sizes that matter (H ≥ 2).
+ */
+function equalityText(a: unknown, b: unknown): string {
+  for (const [x, y] of [[a, b], [b, a]]) {
+    const m = typeof x === 'string' && typeof y === 'string' ? /^⌈(.+)\/([^/⌉]+)⌉$/.exec(x) : null;
+    if (m && m[1] === y) return `${m[2]} == 1`;
+  }
+  return `${String(a)} == ${String(b)}`;
+}
+
+const joinWhen = (cs: Cond[]): string | undefined => (cs.length ? cs.map(condText).join(' && ') : undefined);
+
+/**
+ * Per function: the undecided equalities its merges need, and — for a merge that fails for every value on
+ * a path that assumed something — the negation of that path's assumptions.
+ */
+function contractsOf(it: Interpreter, entries: SymbolicEntry[], mod: ModuleRecord): ContractInfo[] {
+  const byRoot = new Map<string, ContractCondition[]>();
+  const seen = new Set<string>();
+  for (const [app, info] of it.symbolic.apps) {
+    if (app.layer.spec?.kind !== 'merge') continue;
+    const when = joinWhen(info.assumptions);
+    const add = (text: string, whenText: string | undefined) => {
+      const key = `${info.root}|${text}|${whenText}|${app.at.node.pos}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      const list = byRoot.get(info.root) ?? [];
+      list.push({ text, ...(whenText ? { when: whenText } : {}), file: app.at.file, range: rangeOf(app.at.sf, app.at.node) });
+      byRoot.set(info.root, list);
+    };
+    for (const [a, b] of info.conditions) add(equalityText(a, b), when);
+    if (info.assumptions.length > 0 && app.error && provenOnPath(app, info.facts)) add(`!(${when})`, undefined);
+  }
+  const out: ContractInfo[] = [];
+  for (const e of entries) {
+    const requires = byRoot.get(e.name);
+    if (requires?.length) out.push({ function: e.name, file: mod.file, range: nameRange(e.node), requires });
+  }
+  return out;
+}
+
+/** The merge fails on this path for every admissible value (not just because a dim is unknown). */
+function provenOnPath(app: Application, facts: import('../symbolic/expr').Facts): boolean {
+  const shapes = app.inputs.map((t) => t.shape);
+  if (shapes.some((s) => !s)) return false;
+  const check = withFacts(facts, () => mergeCheck(app.layer.className, app.layer.config, shapes as Shape[]));
+  return !check.ok && check.mismatchedAxes.length > 0;
+}
+
+/** Every symbol mentioned by contracts and symbolic shapes, with what kind of source it names. */
+export function symbolTable(names: Iterable<string>, fnOf: (name: string) => string): SymbolInfo[] {
+  const out = new Map<string, SymbolInfo>();
+  for (const n of names) {
+    for (const s of symbolsOf(n)) {
+      if (out.has(s)) continue;
+      const kind = /\.shape\[\d+\]$/.test(s) ? 'tensor-dim' : /\[\d+\]$/.test(s) ? 'array-item' : s.includes('.') ? 'field' : 'number';
+      out.set(s, { name: s, kind, function: fnOf(s) });
+    }
+  }
+  return [...out.values()];
+}

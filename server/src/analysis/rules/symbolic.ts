@@ -1,0 +1,54 @@
+// Findings from symbolic runs (functions analysed without a caller): only merges that fail for every
+// admissible value of the symbols on a path that assumed nothing. The residual rules build the finding
+// (causes, the padding warning); the message then says it holds for every value, naming the symbols.
+import type { Application } from '../graph/graph';
+import { mergeCheck } from '../layers';
+import { clashMinSize } from '../layers/merge';
+import type { Shape } from '../types';
+import type { FixRequest, RuleFinding } from './finding';
+import { residualRules } from './residual';
+import { analyzeMerge } from '../graph/branch';
+import { symbolsOf } from '../symbolic/expr';
+import { withFacts } from '../symbolic/context';
+import type { AppInfo } from '../interp/symbolicSession';
+
+export function symbolicFindings(apps: Application[], info: ReadonlyMap<Application, AppInfo>, concrete: RuleFinding[]): RuleFinding[] {
+  // A mismatch on a path that assumed something is a contract of the function (symbolic/phase.ts).
+  const unconditional = apps.filter((a) => (info.get(a)?.assumptions.length ?? 0) === 0);
+  const taken = new Set(concrete.map((f) => `${f.rule}|${f.file}|${f.range.start.line}:${f.range.start.character}`));
+  const out: RuleFinding[] = [];
+  for (const f of residualRules(unconditional)) {
+    if (taken.has(`${f.rule}|${f.file}|${f.range.start.line}:${f.range.start.character}`)) continue;
+    // Projections are computed from concrete shapes: on symbolic code only the padding fix is offered here.
+    const fix: FixRequest | undefined = f.fix?.kind === 'merge-shapes'
+      ? (f.fix.padding.length ? { kind: 'same-padding', layers: f.fix.padding } : undefined) : f.fix;
+    out.push({ ...f, fix, message: f.rule === 'residual-shape-mismatch' ? phrase(f, apps) : f.message, symbolic: true });
+  }
+  return out;
+}
+
+/** "For every value of x.shape[1], x.shape[2] (sizes ≥ 2), add gets …: axis 1 ⌈x.shape[1]/2⌉ ≠ x.shape[1] …". */
+function phrase(f: RuleFinding, apps: Application[]): string {
+  const app = apps.find((a) => a.at.file === f.file && sameStart(a, f) && a.inputs.every((t) => t.shape));
+  if (!app) return f.message;
+  const shapes = app.inputs.map((t) => t.shape!) as Shape[];
+  const check = withFacts({}, () => mergeCheck(app.layer.className, app.layer.config, shapes));
+  const minSize = clashMinSize.value;
+  if (check.ok || check.mismatchedAxes.length === 0) return f.message;
+  const site = analyzeMerge(app);
+  const br = shapes[site.branch];
+  const sc = shapes[site.shortcut];
+  const diffs = check.mismatchedAxes.map((ax) => `axis ${ax}: ${String(br[ax])} ≠ ${String(sc[ax])}`);
+  const syms = [...new Set(check.mismatchedAxes.flatMap((ax) => [br[ax], sc[ax]]).flatMap((d) => (typeof d === 'string' ? symbolsOf(d) : [])))];
+  const sizes = minSize > 1 ? ` (tensor sizes ≥ ${minSize})` : '';
+  const every = syms.length ? `for every value of ${syms.join(', ')}${sizes}` : 'for every value of the parameters';
+  const show = (s: Shape) => `[${s.map((d) => (d === undefined ? '?' : String(d))).join(',')}]`;
+  let tail = f.message.includes(' (branch vs shortcut).') ? f.message.slice(f.message.indexOf(' (branch vs shortcut).') + ' (branch vs shortcut).'.length) : '';
+  tail = tail.replace(/ No projection fix: .*$/, '');
+  return `${app.layer.factory} cannot combine its operands ${every}: the branch gives ${show(br)} and the shortcut ${show(sc)} (${diffs.join(', ')}).${tail}`;
+}
+
+function sameStart(a: Application, f: RuleFinding): boolean {
+  const p = a.at.sf.getLineAndCharacterOfPosition(a.at.node.getStart(a.at.sf));
+  return p.line === f.range.start.line && p.character === f.range.start.character;
+}
