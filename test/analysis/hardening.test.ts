@@ -2,8 +2,11 @@
 // it report a confident error on a model that builds fine. Each case reproduces one such report of issue 12:
 // resource bounds are checked with a time and memory bound, semantics against Node, shapes against tfjs.
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analyze, type AnalysisResult } from '../../server/src/analysis';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { analyze, applyEdits, preferredEdits, type AnalysisResult } from '../../server/src/analysis';
+import { diskHost } from '../../server/src/cli/files';
 import { VIRTUAL, runInNode, sizeFrom } from '../support/jsProbe';
 
 const HEADER = `import * as tf from '@tensorflow/tfjs';\n`;
@@ -181,5 +184,41 @@ model = tf.model({ inputs: inp, outputs: out });
       assert.equal(r.models.length, 1);
       assert.equal(r.models[0].inputShapes.length, 0, 'inputs are unknown');
     }
+  });
+});
+
+describe('hardening: one line model, the LSP\'s, for findings and fixes (issue 12.6)', function () {
+  this.timeout(60_000);
+  const brokenExample = path.join(__dirname, '..', '..', 'examples', 'broken-block.ts');
+  const lf = fs.readFileSync(brokenExample, 'utf8').replace(/\r\n/g, '\n');
+  const summary = (r: AnalysisResult) => r.findings.map((f) => ({ rule: f.rule, range: f.range, fixes: f.fixes.map((x) => x.edits.length) }));
+  const fixAll = (text: string) => {
+    const r = analyze(brokenExample, text, diskHost);
+    return applyEdits(text, preferredEdits(text, brokenExample, r.findings));
+  };
+
+  it('CR-only line endings: the same findings at the same places, and the fixes apply', () => {
+    const cr = lf.replace(/\n/g, '\r');
+    const [a, b] = [analyze(brokenExample, lf, diskHost), analyze(brokenExample, cr, diskHost)];
+    assert.ok(a.findings.length >= 5 && a.findings.every((f) => f.fixes.length > 0));
+    assert.deepEqual(summary(b), summary(a));
+    assert.equal(fixAll(cr).replace(/\r/g, '\n'), fixAll(lf));
+    assert.deepEqual(analyze(brokenExample, fixAll(cr), diskHost).findings.filter((f) => f.severity === 'error'), []);
+  });
+
+  it('U+2028 and U+2029 inside strings are not line breaks', () => {
+    const marker = 'export function';
+    const at = lf.indexOf(marker);
+    const withSeparators = `${lf.slice(0, at)}const note = 'a\u2028b\u2029c';\n${lf.slice(at)}`;
+    const plain = `${lf.slice(0, at)}const note = 'a_b_c';\n${lf.slice(at)}`;
+    const [a, b] = [analyze(brokenExample, plain, diskHost), analyze(brokenExample, withSeparators, diskHost)];
+    assert.ok(a.findings.length >= 5);
+    assert.deepEqual(summary(b), summary(a));
+    // Where the editor (vscode-languageserver-textdocument) puts the first finding's start.
+    const doc = TextDocument.create('file:///x.ts', 'typescript', 1, withSeparators);
+    const plainDoc = TextDocument.create('file:///y.ts', 'typescript', 1, plain);
+    b.findings.forEach((f, i) => assert.equal(doc.getText(f.range), plainDoc.getText(a.findings[i].range)));
+    assert.match(doc.getText(b.findings[0].range), /tf\.layers\./);
+    assert.equal(fixAll(withSeparators).replace('a\u2028b\u2029c', 'a_b_c'), fixAll(plain));
   });
 });

@@ -179,9 +179,9 @@ export function deep() { const x = tf.input({ shape: [32, 32, 8] }); return tf.m
 }\n`,
     complete: 1 + 2 * 1500,
   },
-  'unknown layers in a residual branch': {
-    text: () => residualOf(`(tf.layers as any).fooBar({ filters: 3 }).apply((tf.layers as any).bazQux().apply(x))`),
-    note: /tf\.layers\.fooBar is not in the layer catalogue/,
+  'uncatalogued layers in a residual branch': {
+    text: () => residualOf(`(tf.layers as any).conv3d({ filters: 3, kernelSize: 1 }).apply((tf.layers as any).randomWidth({ factor: 0.1 }).apply(x))`),
+    note: /tf\.layers\.conv3d is not in the layer catalogue/,
   },
   'syntax error: unclosed block': { text: () => `export function a() {\n  const x = tf.input({ shape: [4] });\n  if (x) {\n` },
   'syntax error: stray tokens': { text: () => `${HEALTHY}\nconst = = ) tf.layers.conv2d({ filters: 16,, }).apply(;\n}}}` },

@@ -33,6 +33,13 @@ export function small() {
 `;
 // An import that cannot be resolved; its specifier carries an OSC title sequence and a bell.
 const UNRESOLVED = `${HEADER}import { helper } from './missing-\u001b]0;pwned\u0007';\n${CLEAN.slice(HEADER.length)}`;
+// A helper analysed with its parameters as symbols, cut by the step budget: the note points at it.
+const HELPER = `${HEADER}export function block(x: tf.SymbolicTensor, n: number) {
+  let y = x;
+  for (let i = 0; i < n * 1e6; i++) y = tf.layers.reLU().apply(y) as tf.SymbolicTensor;
+  return tf.layers.add().apply([x, y]) as tf.SymbolicTensor;
+}
+`;
 const NESTED = `${HEADER}const v = ${'['.repeat(5000)}1${']'.repeat(5000)};\n${CLEAN.slice(HEADER.length)}`;
 
 function skipcheck(args: string[], cwd: string) {
@@ -50,6 +57,7 @@ describe('skipcheck CLI notes, --strict and terminal safety', function () {
     fs.writeFileSync(path.join(dir, 'clean.ts'), CLEAN);
     fs.writeFileSync(path.join(dir, 'unresolved.ts'), UNRESOLVED);
     fs.writeFileSync(path.join(dir, 'nested.ts'), NESTED);
+    fs.writeFileSync(path.join(dir, 'helper.ts'), HELPER);
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -100,6 +108,12 @@ describe('skipcheck CLI notes, --strict and terminal safety', function () {
     assert.equal(nested.code, 2, nested.out);
     assert.match(nested.out, /too deeply nested/);
     assert.equal(skipcheck(['--strict', 'unresolved.ts', 'clean.ts'], dir).code, 0);
+  });
+
+  it('a function the analysis could not follow is noted once, at its line', () => {
+    const r = skipcheck(['--strict', '--verbose', 'helper.ts'], dir);
+    assert.equal(r.code, 2, r.out + r.err);
+    assert.deepEqual(r.out.split('\n').filter((l) => / note: /.test(l)), ['helper.ts:2: note: block: not analysed: step budget exceeded (huge loop or deep recursion); results are partial']);
   });
 
   it('control characters in user strings (import specifiers, file names) are escaped in human output', () => {

@@ -10,7 +10,7 @@ const minimal: Record<string, object> = {
   DepthwiseConv2D: { kernelSize: 1 }, Conv2DTranspose: { filters: 1, kernelSize: 1 }, Dense: { units: 1 },
   Reshape: { targetShape: [1] }, Permute: { dims: [1] }, RepeatVector: { n: 1 }, Dropout: { rate: 0.1 },
   SpatialDropout1D: { rate: 0.1 }, GaussianNoise: { stddev: 1 }, GaussianDropout: { rate: 0.1 }, AlphaDropout: { rate: 0.1 },
-  Rescaling: { scale: 1 }, Dot: { axes: 1 }, Cropping2D: { cropping: 1 },
+  Rescaling: { scale: 1 }, Dot: { axes: 1 }, Cropping2D: { cropping: 1 }, Embedding: { inputDim: 1, outputDim: 1 },
 };
 
 describe('layers: catalogue', () => {

@@ -105,3 +105,31 @@ describe('symbolic analysis: helpers as written vs tfjs', function () {
     });
   }
 });
+
+describe('dynamic dims: a None-sized input is checked with symbols', function () {
+  this.timeout(120_000);
+  const DYN = path.join(__dirname, 'fixtures', 'dynamic.ts');
+  const SIZES = [[8, 8], [9, 7], [16, 16]];
+  const predicts = (build: () => tf.LayersModel, [h, w]: number[]): boolean => {
+    const model = build();
+    try { tf.tidy(() => { model.predict(tf.zeros([1, h, w, 3])); }); return true; } catch { return false; } finally { model.dispose(); }
+  };
+
+  it('a stride-2 branch added to the identity: an error before predict, as tfjs shows on every size', () => {
+    const r = analyze(DYN, fs.readFileSync(DYN, 'utf8'), { readFile: () => undefined }, { verify: false });
+    const helpers = createModuleScope(tf).load(DYN).exports as Record<string, () => tf.LayersModel>;
+    const bad = r.findings.filter((f) => f.rule === 'residual-shape-mismatch');
+    assert.equal(bad.length, 1, JSON.stringify(r.findings.map((f) => f.message)));
+    assert.equal(bad[0].range.start.line, 7);
+    assert.match(bad[0].message, /None sizes of the input at line 5/);
+    // tfjs itself builds both models; predict fails on every size for the broken one only.
+    for (const size of SIZES) {
+      assert.equal(predicts(helpers.dynamicModel, size), false, `predict ${size} should fail`);
+      assert.equal(predicts(helpers.dynamicClean, size), true, `predict ${size} should work`);
+    }
+    // Shapes shown to hosts keep tfjs's null.
+    const m = r.models.find((x) => x.name === 'dynamicModel')!;
+    assert.deepEqual(m.inputShapes, [[null, null, null, 3]]);
+    assert.ok(m.layers.every((l) => JSON.stringify(l.outputShape).match(/^[\[\],\d null]*$/)), JSON.stringify(m.layers.map((l) => l.outputShape)));
+  });
+});

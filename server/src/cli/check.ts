@@ -30,7 +30,9 @@ export function checkFiles(files: string[]): FileReport[] {
     }
     const r = report(file);
     r.models.push(...result.models);
-    for (const n of [...result.notes, ...(result.functionNotes ?? [])]) {
+    // A function the analyzer could not follow is also a plain note ("name: reason"): keep the located one.
+    const located = new Set((result.functionNotes ?? []).map((n) => `${n.function}: ${n.reason}`));
+    for (const n of [...result.notes.filter((s) => !located.has(s)), ...(result.functionNotes ?? [])]) {
       const note = toCliNote(n, file);
       const key = `${note.file}:${note.line ?? ''}:${note.message}`;
       if (seenNotes.has(key)) continue;

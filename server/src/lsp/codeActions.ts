@@ -22,6 +22,8 @@ import { nextTurn, type StopCheck } from './turns';
 
 export const fixAllKind = `${CodeActionKind.SourceFixAll}.skipcheck`;
 const fixAllTitle = 'Fix all Skipcheck problems';
+/** Typing pause (ms) before fixes are re-analysed for a light-bulb request. */
+const quietMs = 60;
 
 export interface CodeActionContext {
   files: Files;
@@ -55,6 +57,9 @@ function shownFindings(uri: string, ctx: CodeActionContext): Shown[] {
 /** Checks the fixes of `items` by re-analysis, one analysis per turn, stopping when asked to. */
 export async function settleFixes(items: { finding: Finding; snapshot: Snapshot }[], ctx: CodeActionContext, stop: StopCheck): Promise<void> {
   const host = ctx.files.recordingHost(new Map());
+  // VS Code asks on every cursor move while typing: let a short quiet spell pass first, so a keystroke that
+  // follows at once cancels the request before any re-analysis delays its diagnostics.
+  if (items.some(({ finding }) => !fixesSettled(finding))) await new Promise((r) => setTimeout(r, quietMs));
   for (const { finding, snapshot } of items) {
     while (!fixesSettled(finding)) {
       await nextTurn();

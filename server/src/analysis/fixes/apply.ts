@@ -1,16 +1,11 @@
 // Applying edits to text: one fix, or every preferred fix of a file at once (CLI --fix, LSP fix-all).
 import type { Finding, TextEdit } from '../types';
-
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
-  return starts;
-}
+import { lineStarts, offsetIn } from '../syntax/text';
 
 /** Applies LSP-style edits to a text (edits must not overlap). */
 export function applyEdits(text: string, edits: TextEdit[]): string {
   const starts = lineStarts(text);
-  const offset = (p: { line: number; character: number }) => (starts[p.line] ?? text.length) + p.character;
+  const offset = (p: { line: number; character: number }) => offsetIn(starts, text.length, p);
   const sorted = [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start));
   let out = text;
   for (const e of sorted) out = out.slice(0, offset(e.range.start)) + e.newText + out.slice(offset(e.range.end));
@@ -24,7 +19,7 @@ export function applyEdits(text: string, edits: TextEdit[]): string {
  */
 export function preferredEdits(text: string, file: string, findings: Finding[]): TextEdit[] {
   const starts = lineStarts(text);
-  const off = (p: { line: number; character: number }) => (starts[p.line] ?? text.length) + p.character;
+  const off = (p: { line: number; character: number }) => offsetIn(starts, text.length, p);
   const chosen: TextEdit[][] = [];
   const taken: [number, number][] = [];
   const seen = new Set<string>();

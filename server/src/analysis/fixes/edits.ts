@@ -1,7 +1,7 @@
 // Text edits that respect the user's style: quotes, indentation, line endings, casts, fresh names.
 import * as ts from 'typescript';
 import { propText } from '../syntax/ast';
-import { spanRange } from '../syntax/text';
+import { lineAt, spanRange } from '../syntax/text';
 import type { TextEdit } from '../types';
 
 /** The quote character the file mostly uses for strings, so inserted code looks like the user's. */
@@ -19,11 +19,12 @@ export function quoteOf(sf: ts.SourceFile): string {
   return double > single ? '"' : "'";
 }
 
-export const eolOf = (sf: ts.SourceFile): string => (sf.text.includes('\r\n') ? '\r\n' : '\n');
+/** The file's own line ending: CRLF, a lone CR (classic Mac) or LF. */
+export const eolOf = (sf: ts.SourceFile): string => (sf.text.includes('\r\n') ? '\r\n' : sf.text.includes('\r') && !sf.text.includes('\n') ? '\r' : '\n');
 
 /** Leading whitespace of the line a position is on. */
 export function indentAt(sf: ts.SourceFile, pos: number): string {
-  const lineStart = sf.text.lastIndexOf('\n', pos - 1) + 1;
+  const lineStart = Math.max(sf.text.lastIndexOf('\n', pos - 1), sf.text.lastIndexOf('\r', pos - 1)) + 1;
   return /^[ \t]*/.exec(sf.text.slice(lineStart))![0];
 }
 
@@ -45,7 +46,7 @@ export function setProperty(sf: ts.SourceFile, obj: ts.ObjectLiteralExpression, 
     return { range: spanRange(sf, obj.getStart(sf), obj.getEnd()), newText: `{${key}: ${valueText}}` };
   }
   const last = props[props.length - 1];
-  const multiline = sf.getLineAndCharacterOfPosition(last.getStart(sf)).line !== sf.getLineAndCharacterOfPosition(obj.getStart(sf)).line;
+  const multiline = lineAt(sf, last.getStart(sf)) !== lineAt(sf, obj.getStart(sf));
   const sep = multiline ? `,${eolOf(sf)}${indentAt(sf, last.getStart(sf))}` : ', ';
   return { range: spanRange(sf, last.getEnd(), last.getEnd()), newText: `${sep}${key}: ${valueText}` };
 }

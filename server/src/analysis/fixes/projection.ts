@@ -8,6 +8,7 @@ import type { Fix, TextEdit } from '../types';
 import type { MergeSite } from '../graph/branch';
 import { skipOuter } from '../syntax/ast';
 import { lineOf } from '../syntax/text';
+import { windowInfo } from '../layers';
 import { enclosingStatement, eolOf, indentAt, insertStatementBefore, isTs, quoteOf, replaceNode } from './edits';
 import { layerPrefix } from './prefix';
 import { freeName, objectText, styleOf, type FileStyle } from './style';
@@ -35,24 +36,28 @@ export function projectionFixes(sites: MergeSite[], ok: boolean[]): Fix[] | { re
   if (!scNode || !brNode || ts.isSpreadElement(scNode)) return { reason: 'the shortcut operand is not a plain expression' };
   if (sites.some((s) => s.shortcut !== first.shortcut || s.branch !== first.branch)) return { reason: 'calls disagree on which operand is the shortcut' };
 
+  // A function analysed without a caller has symbolic sizes: only the fixes written with its own names apply.
+  const symbolic = sites.some((s, i) => !ok[i] && [s.operands[s.shortcut], s.operands[s.branch]].some((o) => o.tensor.shape?.some((d) => typeof d === 'string')));
   const needs: Need[] = [];
-  for (let i = 0; i < sites.length; i++) {
+  for (let i = 0; i < sites.length && !symbolic; i++) {
     if (ok[i]) continue;
     const n = need(sites[i]);
     if (!n) return { reason: 'the branch is not a strided reduction of the shortcut (a 1x1 projection cannot match it)' };
     needs.push(n);
   }
+  const differs = (axes: number[]) => sites.some((s, i) => !ok[i] && axes.some((a) => s.operands[s.shortcut].tensor.shape?.[a] !== s.operands[s.branch].tensor.shape?.[a]));
   const prefix = layerPrefix(app);
   const ctx: Ctx = {
     file: app.at.file, sf, call, prefix, style: styleOf(sf, prefix), layout,
     sc: skipOuter(scNode), br: skipOuter(brNode),
     channelsFirst: layout.channel === 1 && layout.rank > 2,
     endsInBN: sites.some((s) => s.operands[s.branch].tensor.producer?.layer.className === 'BatchNormalization'),
-    spatialDiffers: needs.some((n) => n.strides.some((s) => s !== 1)),
-    channelsDiffer: sites.some((s, i) => !ok[i] && s.operands[s.shortcut].tensor.shape?.[layout.channel] !== s.operands[s.branch].tensor.shape?.[layout.channel]),
+    spatialDiffers: symbolic ? differs(layout.spatial) : needs.some((n) => n.strides.some((s) => s !== 1)),
+    channelsDiffer: differs([layout.channel]),
     uniform: ok.every((x) => !x) && needs.every((n) => JSON.stringify(n) === JSON.stringify(needs[0])),
+    pathStrides: pathStrides(first),
   };
-  const candidates = [guardExtension(ctx), namedProjection(ctx), ctx.uniform ? literalProjection(ctx, needs[0]) : shapeProjection(ctx)]
+  const candidates = [guardExtension(ctx), namedProjection(ctx), symbolic ? undefined : ctx.uniform ? literalProjection(ctx, needs[0]) : shapeProjection(ctx)]
     .filter((f): f is Fix => f !== undefined);
   if (candidates.length === 0) return { reason: 'the calls of this code need different projections, and the operands are not plain variables to compare at run time' };
   return candidates;
@@ -72,6 +77,8 @@ interface Ctx {
   spatialDiffers: boolean;
   channelsDiffer: boolean;
   uniform: boolean;
+  /** The branch's overall stride written as a number, when every strided layer on it has a literal one. */
+  pathStrides: string | undefined;
 }
 
 /** `shortcut = conv(...)` inside an `if` before the merge: add the missing reason to project to its condition. */
@@ -120,15 +127,17 @@ function namedProjection(ctx: Ctx): Fix | undefined {
   const names = namesInScope(call);
   const filters = (layout.rank === 2 ? ['units', ...FILTER_NAMES] : FILTER_NAMES).map((n) => names.get(n)).find((n) => n !== undefined);
   const strides = STRIDE_NAMES.map((n) => names.get(n)).find((n) => n !== undefined);
-  if (!filters || (ctx.spatialDiffers && !strides)) return undefined;
+  const literal = !strides && ctx.spatialDiffers ? ctx.pathStrides : undefined;
+  if (!filters || (ctx.spatialDiffers && !strides && !literal)) return undefined;
   if (!ctx.uniform && !ts.isIdentifier(sc)) return undefined;
   const conds = [
     ...(ctx.spatialDiffers && strides ? [`${strides} !== 1`] : []),
     ...(ctx.channelsDiffer ? [`${sc.getText(sf)}.shape[${layout.channel}] !== ${filters}`] : []),
   ];
-  const strideParts = ctx.spatialDiffers && strides ? [strides === 'strides' ? 'strides' : `strides: ${strides}`] : [];
+  const strideText = strides ?? literal;
+  const strideParts = ctx.spatialDiffers && strideText ? [strideText === 'strides' ? 'strides' : `strides: ${strideText}`] : [];
   const proj = projectionText(ctx, filters, strideParts);
-  const what = [filters, ...(ctx.spatialDiffers && strides ? [strides] : [])].join(', ');
+  const what = [filters, ...(ctx.spatialDiffers && strideText ? [strides ?? `strides ${literal}`] : [])].join(', ');
   return insertProjection(ctx, proj, ctx.uniform ? undefined : conds.join(' || '), `Add a ${layout.rank === 2 ? 'dense' : '1x1'} projection shortcut (${what})`);
 }
 
@@ -274,6 +283,22 @@ function namesInScope(node: ts.Node): Map<string, string> {
     }
   }
   return out;
+}
+
+/** The product of the literal strides on the branch's path (`2`, `[2, 1]`), or undefined if one is not literal. */
+function pathStrides(site: MergeSite): string | undefined {
+  const total = site.layout.spatial.map(() => 1);
+  for (const a of site.operands[site.branch].path) {
+    const w = windowInfo(a.layer.className, a.layer.config);
+    if (!w) continue;
+    for (let i = 0; i < total.length; i++) {
+      const s = w.strides[i];
+      if (typeof s !== 'number') return undefined;
+      total[i] *= s;
+    }
+  }
+  if (total.every((t) => t === 1)) return undefined;
+  return total.every((t) => t === total[0]) ? String(total[0]) : `[${total.join(', ')}]`;
 }
 
 /** Filters and strides that turn the shortcut's shape into the branch's, or undefined if none can. */

@@ -83,9 +83,13 @@ export class ModelRecord {
   ) {}
 }
 
+/** A tfjs call the analyzer is certain tfjs refuses while the model is built (tfjs-would-throw). */
+export interface BuildThrow { message: string; at: SourceRef; stack: CallFrame[] }
+
 /** Everything the interpreter built while running the entry points of one analysis. */
 export class Graph {
   private nextId = 1;
+  readonly throws: BuildThrow[] = [];
   readonly tensors: TensorNode[] = [];
   readonly layers: LayerInstance[] = [];
   readonly apps: Application[] = [];

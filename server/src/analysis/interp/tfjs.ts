@@ -3,9 +3,10 @@ import * as ts from 'typescript';
 import type { Shape } from '../types';
 import { Application, LayerInstance, ModelRecord, TensorNode, type SourceRef } from '../graph/graph';
 import { ClassValue, Native, Obj, UNKNOWN, type Value } from './values';
-import { inputLayerShape, specForFactory, type ConfigValue, type LayerConfig } from '../layers';
+import { CONFIG_REQUIRED, TFJS_LAYER_FACTORIES, factoryInOtherCase, inputLayerShape, specForFactory, type ConfigValue, type LayerConfig } from '../layers';
 import type { Machine } from './machine';
 import { skipOuter } from '../syntax/ast';
+import { lineOf } from '../syntax/text';
 import { analyzeMerge } from '../graph/branch';
 import { layersBetween, modelParams } from '../graph/walks';
 import { mergeCheck } from '../layers/merge';
@@ -14,6 +15,7 @@ import { setSymbolic, type SymEntry } from '../symbolic/config';
 import { LazyShape, lazyShape, makeLazy, requiredRank } from './lazyShapes';
 import { SymArray } from './symbolicParams';
 import { symbol } from '../symbolic/expr';
+import { dynamicDim, isDynamic, isNone } from '../symbolic/dynamic';
 
 /** Step-budget cost of one layer application: bounds loops that keep adding layers. */
 const APPLY_STEPS = 20;
@@ -55,7 +57,7 @@ export class TfApi {
     if (name === 'input') return this.inputFn;
     if (!/^[a-z]/.test(name)) return UNKNOWN;
     // Unknown factories still make a layer, with unknown shapes, so the rest of the model is followed.
-    return new Native(`tf.layers.${name}`, (args, call) => this.createLayer(name, args[0], call.node));
+    return new Native(`tf.layers.${name}`, (args, call) => this.createLayer(name, args, call.node));
   }
 
   instanceOf(v: Value, cls: Value): Value {
@@ -72,9 +74,18 @@ export class TfApi {
     return { file: this.it.modules.get(sf.fileName)?.file ?? sf.fileName, sf, node };
   }
 
-  private createLayer(factory: string, cfgValue: Value, node: ts.Node): LayerInstance {
-    const spec = specForFactory(factory);
-    if (!spec) this.it.notes.push(`tf.layers.${factory} is not in the layer catalogue: its output shape is unknown`);
+  private createLayer(factory: string, args: Value[], node: ts.Node): LayerInstance {
+    const cfgValue = args[0];
+    // A name tfjs 4.22 does not have throws "is not a function"; in another case it is most likely the
+    // real factory, whose shapes are the best guess for what follows.
+    const exists = TFJS_LAYER_FACTORIES.has(factory);
+    const meant = exists ? factory : factoryInOtherCase(factory);
+    const spec = meant ? specForFactory(meant) : undefined;
+    if (!exists) {
+      this.wouldThrow(`${calleeText(node)} is not a function: tfjs 4.22 has no tf.layers.${factory}${meant ? ` (did you mean tf.layers.${meant}?)` : ''}`, node);
+    } else if (cfgValue === undefined && CONFIG_REQUIRED[factory]) {
+      this.wouldThrow(`tf.layers.${factory}() needs a config: tfjs 4.22 throws "${CONFIG_REQUIRED[factory]}"`, node);
+    } else if (!spec) this.it.notes.push(`tf.layers.${factory} is not in the layer catalogue: its output shape is unknown`);
     const config = toConfig(cfgValue);
     const call = node as ts.CallExpression;
     const cfgArg = call.arguments?.[0] && skipOuter(call.arguments[0]);
@@ -118,6 +129,11 @@ export class TfApi {
     if (shape && Array.isArray(raw) && raw.length === shape.length - 1) {
       shape = shape.map((d, i) => (i > 0 && d === undefined ? dimOf(raw[i - 1]) : d));
     }
+    // None sizes (not the batch) become symbols, so that merges on them are checked (symbolic/dynamic.ts).
+    if (shape) {
+      const line = node.getSourceFile().getLineAndCharacterOfPosition(node.getStart()).line + 1;
+      shape = shape.map((d, i) => (i > 0 && d === null ? dynamicDim(line, i) : d));
+    }
     return this.record(layer, [], [shape], node)[0];
   }
 
@@ -142,11 +158,40 @@ export class TfApi {
     return outputs;
   }
 
+  /** Records that tfjs itself would throw at this call, for the tfjs-would-throw rule. */
+  private wouldThrow(message: string, node: ts.Node): void {
+    this.it.graph.throws.push({ message, at: this.ref(node), stack: [...this.it.stack] });
+  }
+
+  /**
+   * A merge given too few operands (what bracket auto-closing produces while typing: `add().apply([])`):
+   * tfjs's message when the call is certain (a list of tensors or one tensor), and the best shape to go on
+   * with (the one operand), marked as a guess.
+   */
+  private mergeArity(layer: LayerInstance, arg: Value, inputs: TensorNode[], node: ts.Node): Value | undefined {
+    const isDot = layer.className === 'Dot';
+    if (isDot ? inputs.length === 2 : inputs.length >= 2) return undefined;
+    const certain = arg instanceof TensorNode || (Array.isArray(arg) && arg.every((v) => v instanceof TensorNode));
+    if (certain) {
+      this.wouldThrow(Array.isArray(arg) && arg.length === 0 ? 'Arguments to apply() must be all SymbolicTensors or all Tensors'
+        : isDot ? 'A `Dot` layer should be called on a list of exactly 2 inputs.'
+          : layer.className === 'Concatenate' ? 'A `Concatenate` layer should be called on a list of at least 2 inputs'
+            : `A merge layer should be called on an Array of at least 2 inputs. Got ${inputs.length} input(s).`, node);
+    }
+    const [out] = this.record(layer, inputs, [inputs.length === 1 && !isDot ? inputs[0].shape : undefined], node);
+    out.recovered = true;
+    return out;
+  }
+
   /** `layer.apply(x | [x, y])`: computes the output shape as tfjs would and records the edge. */
   apply(layer: LayerInstance, arg: Value, node: ts.Node): Value {
     const isList = Array.isArray(arg);
     const inputs = (isList ? arg : [arg]).map((v) => (v instanceof TensorNode ? v : this.it.graph.tensor(undefined)));
     const passLazy = materializeInputs(layer, inputs);
+    if (layer.spec?.kind === 'merge' && arg !== UNKNOWN) {
+      const early = this.mergeArity(layer, arg, inputs, node);
+      if (early) return early;
+    }
     const shapes = inputs.map((t) => t.shape);
     let outShapes: (Shape | undefined)[];
     let error: string | undefined;
@@ -168,7 +213,7 @@ export class TfApi {
     if (info && layer.spec?.kind === 'merge' && known && inputs.length > 1) {
       info.conditions = mergeCheck(layer.className, layer.config, shapes as Shape[]).conditions ?? [];
     }
-    if (error && layer.spec?.kind === 'merge' && layer.className !== 'Concatenate' && outs.length === 1) {
+    if (error && layer.spec?.kind === 'merge' && layer.className !== 'Concatenate' && outs.length === 1 && inputs.length >= 2) {
       const site = analyzeMerge(outs[0].producer!);
       outs[0].shape = inputs[site.branch].shape;
       outs[0].recovered = true;
@@ -212,7 +257,7 @@ export class TfApi {
     if (typeof name === 'string') return name;
     const fn = this.it.stack[this.it.stack.length - 1]?.callee;
     if (fn && !fn.startsWith('new ') && fn !== '<anonymous>') return fn;
-    return `model@${node.getSourceFile().getLineAndCharacterOfPosition(node.getStart()).line + 1}`;
+    return `model@${lineOf(node.getSourceFile(), node)}`;
   }
 
   private sequential(cfgValue: Value, node: ts.Node): ModelRecord {
@@ -290,6 +335,16 @@ export class TfApi {
       default: return UNKNOWN;
     }
   }
+}
+
+/** The callee of a call as V8 names it in "… is not a function" (TypeScript casts are erased). */
+function calleeText(node: ts.Node): string {
+  const text = (n: ts.Node): string => {
+    n = skipOuter(n);
+    if (ts.isPropertyAccessExpression(n)) return `${text(n.expression)}.${n.name.text}`;
+    return n.getText();
+  };
+  return ts.isCallExpression(node) ? text(node.expression) : node.getText();
 }
 
 /** Members through which a custom layer can own or report weights. */
@@ -378,7 +433,8 @@ function toConfigValue(v: Value): ConfigValue {
 }
 
 export function shapeToValue(s: Shape): Value[] {
-  return s.map((d) => (d === undefined ? UNKNOWN : typeof d === 'string' ? new SymNum(d) : d));
+  // A dynamic dim reads as null in user code, as tfjs gives it.
+  return s.map((d) => (d === undefined ? UNKNOWN : isDynamic(d) ? null : typeof d === 'string' ? new SymNum(d) : d));
 }
 
 function valueToShape(v: Value): Shape | undefined {
@@ -395,5 +451,5 @@ function tensorList(v: Value): TensorNode[] | undefined {
 
 function sameShape(a: Shape | undefined, b: Shape | undefined): boolean {
   if (!a || !b || a.length !== b.length) return false;
-  return a.every((d, i) => d === b[i] || d === null || b[i] === null);
+  return a.every((d, i) => d === b[i] || isNone(d) || isNone(b[i]));
 }

@@ -1,4 +1,5 @@
 // Activation functions and the stand-alone activation layers. None changes the shape; only PReLU has weights.
+import { isNone } from '../symbolic/dynamic';
 import type { Shape } from '../types';
 import { UNKNOWN, fail, isAbsent, readNumber, show, type LayerConfig } from './config';
 import { fmt, weightSize } from './dims';
@@ -41,7 +42,7 @@ function preluParams(cfg: LayerConfig, input: Shape): number | null {
     if (typeof a !== 'number') fail(`Expected sharedAxes to be a number or an array of numbers, but got ${show(shared)}`);
     paramShape[a - 1] = 1;
   }
-  if (paramShape.some((d) => d === null)) {
+  if (paramShape.some(isNone)) {
     fail(`PReLU needs every non-batch input dim defined to size alpha, got input shape [null,${paramShape.map(String).join(',')}]`);
   }
   return weightSize(...paramShape);

@@ -6,6 +6,7 @@ import { fmt, mapDim, sum, weightSize } from './dims';
 import { validateActivation } from './activations';
 import { agreeing, defineSingle, type LayerSpec, type ShapeResult } from './spec';
 import * as sym from '../symbolic/expr';
+import { isNone } from '../symbolic/dynamic';
 import { symField } from '../symbolic/config';
 import { convOutputLength, deconvLength, readConvWindow, type Window } from './window';
 
@@ -28,7 +29,7 @@ function inputChannels(className: string, w: Window, input: Shape): Dim {
   const axis = channelAxis(w, input);
   if (axis === undefined) return undefined;
   const c = input[axis];
-  if (c === null) fail(`${className}: the channel dimension of the input should be defined. Found null in ${fmt(input)}`);
+  if (isNone(c)) fail(`${className}: the channel dimension of the input should be defined. Found null in ${fmt(input)}`);
   return c;
 }
 
@@ -149,13 +150,15 @@ function convParams(className: ConvClass, cfg: LayerConfig, input: Shape): numbe
 }
 
 function convSpec(className: ConvClass, factory: string): LayerSpec {
-  return defineSingle({
+  const spec = defineSingle({
     className,
     factories: [factory],
     kind: 'conv',
     shape: (cfg, input) => convShape(className, cfg, input),
     params: (cfg, input) => convParams(className, cfg, input),
   });
+  // The InputSpec tfjs checks in apply() (the catalogue checks it in convShape, after the config).
+  return { ...spec, rank: { ndim: className === 'Conv1D' ? 3 : 4 } };
 }
 
 export const convLayers: LayerSpec[] = [

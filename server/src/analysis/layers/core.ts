@@ -5,6 +5,7 @@ import { UNKNOWN, fail, readBool, readPositiveInt, show, type ConfigValue, type 
 import { fmt, product, sum, unknownShape, weightSize } from './dims';
 import { validateActivation } from './activations';
 import { symField } from '../symbolic/config';
+import { isNone } from '../symbolic/dynamic';
 import { defineSingle, errorMessage, identity, type LayerSpec, type ShapeResult } from './spec';
 
 function validateDense(cfg: LayerConfig): void {
@@ -15,7 +16,7 @@ function validateDense(cfg: LayerConfig): void {
 /** Dense's kernel is [lastDim, units]: a None last dim makes building it throw. */
 function denseInputDim(input: Shape): Dim {
   const last = input[input.length - 1];
-  if (last === null) fail(`Dense needs a defined last dimension to build its kernel, got input shape ${fmt(input)}`);
+  if (isNone(last)) fail(`Dense needs a defined last dimension to build its kernel, got input shape ${fmt(input)}`);
   return last;
 }
 
@@ -59,7 +60,7 @@ function reshapeShape(cfg: LayerConfig, input: Shape): ShapeResult {
   const targetText = show(cfg.targetShape);
   const rest = input.slice(1);
   const checkable = rest.every(isKnownSize) && target.every((d) => d !== undefined);
-  const symbolic = input.some((d) => d === null || (typeof d === 'number' && d < 0));
+  const symbolic = input.some((d) => isNone(d) || (typeof d === 'number' && d < 0));
   if (symbolic) {
     try {
       if (checkable) fixUnknownDimension(rest as number[], target as (number | null)[], targetText);
@@ -119,7 +120,7 @@ export const coreLayers: LayerSpec[] = [
     kind: 'reshape',
     rank: { minNDim: 3 },
     shape(_cfg, input) {
-      if (input.slice(1).some((d) => d === null)) {
+      if (input.slice(1).some(isNone)) {
         fail(`The shape of the input to "Flatten" is not fully defined (got ${fmt(input)}).`);
       }
       return [input[0], product(input.slice(1))];

@@ -3,6 +3,7 @@
 import { activationLayers } from './activations';
 import { convLayers } from './conv';
 import { coreLayers } from './core';
+import { embeddingSpec } from './embedding';
 import { inputSpec } from './input';
 import { mergeLayers } from './merge';
 import { normalizationLayers } from './normalization';
@@ -17,6 +18,7 @@ export { activationOf, isNonlinear, ACTIVATIONS } from './activations';
 export { inputLayerShape, type InputVia } from './input';
 export { mergeCheck, type MergeCheck } from './merge';
 export { convOutputLength, windowInfo, type WindowInfo } from './window';
+export { CONFIG_REQUIRED, TFJS_LAYER_FACTORIES, factoryInOtherCase } from './factories';
 
 const ALL: LayerSpec[] = [
   inputSpec,
@@ -27,6 +29,7 @@ const ALL: LayerSpec[] = [
   ...coreLayers,
   ...spatialLayers,
   ...mergeLayers,
+  embeddingSpec,
 ];
 
 const byFactory = new Map<string, LayerSpec>();

@@ -1,5 +1,6 @@
 // BatchNormalization and LayerNormalization (tfjs normalization.ts). Neither changes the shape; their
 // weights are sized by the normalised axes, which therefore must be defined.
+import { isNone } from '../symbolic/dynamic';
 import type { Shape } from '../types';
 import { UNKNOWN, fail, isAbsent, readBool, show, type LayerConfig } from './config';
 import { fmt, resolveAxis, weightSize } from './dims';
@@ -19,10 +20,10 @@ function batchNormDim(cfg: LayerConfig, input: Shape): number | undefined {
   if (a === UNKNOWN || (!isAbsent(a) && typeof a !== 'number')) return undefined;
   const axis = resolveAxis(isAbsent(a) ? -1 : a, input.length);
   const dim = input[axis];
-  if (dim === null || (dim === undefined && (axis < 0 || axis >= input.length))) {
+  if (isNone(dim) || (dim === undefined && (axis < 0 || axis >= input.length))) {
     fail(`Axis ${axis} of input tensor should have a defined dimension but the layer received an input with shape ${fmt(input)}.`);
   }
-  return typeof dim === 'string' ? undefined : dim;
+  return typeof dim === 'number' ? dim : undefined;
 }
 
 /** LayerNormalization axes, resolved and checked as its build() does. */
@@ -53,7 +54,7 @@ function layerNormParams(cfg: LayerConfig, input: Shape): number | null {
   const dims = axes?.map((x) => input[x]);
   const count = affineWeights(cfg);
   // Without gamma and beta there is no weight to size, so None axes are fine.
-  if (dims?.some((d) => d === null) && count !== 0) {
+  if (dims?.some(isNone) && count !== 0) {
     fail(`LayerNormalization needs defined dims on its axes, got input shape ${fmt(input)}`);
   }
   const perWeight = dims === undefined ? null : weightSize(...dims);

@@ -26,6 +26,8 @@ export interface LayerSpec {
   factories: string[];
   kind: LayerKind;
   computeOutputShape(cfg: LayerConfig, inputs: Shape[]): ShapeResult;
+  /** The rank tfjs's InputSpec demands of the (single) input; apply() throws on any other. */
+  rank?: RankSpec;
   /** tfjs countParams() after build; null when unknown or when tfjs could not build the layer. */
   countParams(cfg: LayerConfig, inputs: Shape[]): number | null;
 }
@@ -82,6 +84,7 @@ export function defineSingle(def: SingleInputDef): LayerSpec {
     className: def.className,
     factories: def.factories,
     kind: def.kind,
+    rank: def.rank,
     computeOutputShape(cfg, inputs) {
       try {
         def.validate?.(cfg);

@@ -4,8 +4,14 @@ import { modelParams } from '../graph/walks';
 import { rangeOf } from '../syntax/text';
 import type { LayerInfo, ModelInfo, Shape } from '../types';
 
-/** undefined dims become null in JSON anyway; do it explicitly so in-process hosts see the same. */
-export const jsonShape = (s: Shape | undefined): Shape | null => (s ? s.map((d) => (d === undefined ? null : d)) : null);
+/**
+ * undefined dims become null in JSON anyway; do it explicitly so in-process hosts see the same. Symbolic dims
+ * (dynamic ones from a None input) show as null, as tfjs reports them.
+ */
+export const jsonShape = (s: Shape | undefined): Shape | null => (s ? s.map((d) => (d === undefined || typeof d === 'string' ? null : d)) : null);
+
+/** The same with symbolic dims kept as their text (symbolicShapes). */
+export const symbolicJsonShape = (s: Shape | undefined): Shape | null => (s ? s.map((d) => (d === undefined ? null : d)) : null);
 
 /** A tensor's shape as users may see it: none past a merge tfjs would refuse. */
 export const shownShape = (t: TensorNode): Shape | null => (t.recovered ? null : jsonShape(t.shape));

@@ -4,7 +4,7 @@ import type { Application, Graph, SourceRef, TensorNode } from '../graph/graph';
 import { skipOuter } from '../syntax/ast';
 import { rangeOf } from '../syntax/text';
 import type { Shape, SiteInfo } from '../types';
-import { jsonShape } from './models';
+import { jsonShape, symbolicJsonShape } from './models';
 
 const key = (r: SourceRef) => `${r.file}#${r.node.pos}:${r.node.end}`;
 const shapeKey = (s: Shape | null) => JSON.stringify(s);
@@ -24,7 +24,7 @@ export function collectSites(graph: Graph, tensorVars: { at: SourceRef; name: st
   };
   // Shapes from symbolic runs (a function analysed without a caller) go apart, with their symbols.
   const addSymbolic = (s: SiteInfo, shape: Shape | undefined): boolean => {
-    const j = jsonShape(shape);
+    const j = symbolicJsonShape(shape);
     if (!j || !j.some((d) => typeof d === 'string')) return false;
     const list = (s.symbolicShapes ??= []);
     if (list.some((x) => shapeKey(x) === shapeKey(j))) return false;
@@ -32,7 +32,8 @@ export function collectSites(graph: Graph, tensorVars: { at: SourceRef; name: st
     return true;
   };
   const addShape = (s: SiteInfo, shape: Shape | undefined, params: number | null): boolean => {
-    if (shape?.some((d) => typeof d === 'string')) return addSymbolic(s, shape);
+    // A None input's dims are symbols inside the analysis: shown as null (tfjs's view) and symbolically.
+    if (shape?.some((d) => typeof d === 'string')) addSymbolic(s, shape);
     const j = jsonShape(shape);
     if (!j || s.shapes.some((x, i) => shapeKey(x) === shapeKey(j) && s.paramCounts[i] === params)) return false;
     s.shapes.push(j);
@@ -56,7 +57,7 @@ export function collectSites(graph: Graph, tensorVars: { at: SourceRef; name: st
     if (app.outputs[0]?.recovered) continue;
     if (symbolicApps.has(app)) {
       if (addSymbolic(s, app.outputs[0]?.shape) && app.inputs.length > 1) {
-        (s.symbolicOperandShapes ??= []).push(app.inputs.map((t) => jsonShape(t.shape) ?? []));
+        (s.symbolicOperandShapes ??= []).push(app.inputs.map((t) => symbolicJsonShape(t.shape) ?? []));
       }
     } else if (addShape(s, app.outputs[0]?.shape, app.layer.paramCount)) {
       if (app.inputs.length > 1) (s.operandShapes ??= []).push(app.inputs.map((t) => jsonShape(t.shape) ?? []));

@@ -40,6 +40,11 @@ export const RULES = {
     breaksBuild: false,
     summary: 'a fused nonlinear activation right before BatchNormalization; the usual order is conv -> BN -> activation',
   },
+  'tfjs-would-throw': {
+    severity: 'error',
+    breaksBuild: true,
+    summary: 'a call tfjs itself refuses while building the model (a factory tf.layers does not have, a missing required config, a layer given a tensor of the wrong rank, a merge with too few operands or ranks that cannot broadcast), with tfjs\'s message',
+  },
 } as const satisfies Record<string, RuleMeta>;
 
 export type RuleId = keyof typeof RULES;

@@ -19,9 +19,8 @@ export function symbolicFindings(apps: Application[], info: ReadonlyMap<Applicat
   const out: RuleFinding[] = [];
   for (const f of residualRules(unconditional)) {
     if (taken.has(`${f.rule}|${f.file}|${f.range.start.line}:${f.range.start.character}`)) continue;
-    // Projections are computed from concrete shapes: on symbolic code only the padding fix is offered here.
-    const fix: FixRequest | undefined = f.fix?.kind === 'merge-shapes'
-      ? (f.fix.padding.length ? { kind: 'same-padding', layers: f.fix.padding } : undefined) : f.fix;
+    // The fixes stage writes projections on symbolic code with the function's own names (fixes/projection.ts).
+    const fix: FixRequest | undefined = f.fix;
     out.push({ ...f, fix, message: f.rule === 'residual-shape-mismatch' ? phrase(f, apps) : f.message, symbolic: true });
   }
   return out;
