@@ -367,7 +367,14 @@ def train(args, strategy, described, index, workers, run_dir, own_dir, metrics, 
     # Every worker converts (reading the weights is a collective step under MultiWorkerMirroredStrategy);
     # only worker 0's copy is the run's model.
     save_tfjs(model, os.path.join(own_dir, 'model'))
-    metrics.write({'type': 'end', 'reason': 'completed', 'runDir': run_dir, 'seconds': time.time() - started})
+    seconds = time.time() - started
+    metrics.write({'type': 'end', 'reason': 'completed', 'runDir': run_dir, 'seconds': seconds})
+    if index == 0:
+        # The run's last file, as the trainer writes it (server/src/trainer/runDir.ts): the model is on disk.
+        tmp = os.path.join(run_dir, 'complete.json.tmp{}'.format(os.getpid()))
+        with open(tmp, 'w') as f:
+            json.dump({'outcome': 'completed', 'seconds': seconds, 'model': 'model/model.json'}, f, indent=2)
+        os.replace(tmp, os.path.join(run_dir, 'complete.json'))
 
 
 if __name__ == '__main__':

@@ -235,6 +235,7 @@ describe('scale-out: Keras round trip and MultiWorkerMirroredStrategy on 2 local
   });
 
   it('converts the trained model back to tfjs: tf.loadLayersModel loads it and it predicts', async () => {
+    assert.equal(JSON.parse(readFileSync(join(runDir, 'complete.json'), 'utf8')).outcome, 'completed');
     const trained = await loadTfjsFolder(join(runDir, 'model', 'model.json'));
     const exported = await loadTfjsFolder(join(runDir, EXPORT_SUBDIR, 'tfjs', 'model.json'));
     const x = tf.randomUniform([4, 8, 8, 3], 0, 1, 'float32', 3);

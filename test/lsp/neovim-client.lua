@@ -77,6 +77,13 @@ local function run()
   end
 
   if fix_all then
+    -- Neovim advertises codeAction/resolve for 'edit', so the server sends fix-all's edit only on resolve.
+    if not fix_all.edit then
+      local resolved = vim.lsp.buf_request_sync(buf, 'codeAction/resolve', fix_all, 20000)
+      for _, response in pairs(resolved or {}) do
+        if response.result then fix_all = response.result end
+      end
+    end
     vim.lsp.util.apply_workspace_edit(fix_all.edit, 'utf-16')
     result.after_fix_clean = vim.wait(20000, function() return #vim.diagnostic.get(buf) == 0 end, 50)
     result.fixed_text = table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, false), '\n')

@@ -209,6 +209,17 @@ describe('trainer: training runs', function () {
       const e = await errorOf(RESIDUAL_MODEL([28, 28, 1], 5), { dataset: { kind: 'mnist' }, maxSamples: 64 });
       assert.equal(e.code, 'classes-mismatch');
     });
+    it('a regression model (one linear output unit) is refused clearly, not with an internal error', async () => {
+      const e = await errorOf(`import * as tf from '@tensorflow/tfjs';
+export function buildModel() {
+  const input = tf.input({ shape: [4] });
+  const h = tf.layers.dense({ units: 4 }).apply(input) as tf.SymbolicTensor;
+  const out = tf.layers.dense({ units: 1, name: 'price' }).apply(tf.layers.add().apply([input, h])) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: out });
+}`, {});
+      assert.equal(e.code, 'classes-mismatch');
+      assert.match(e.message, /one output unit \(price\): a regression head/);
+    });
     it('a huge learning rate -> non-finite-loss with advice', async () => {
       const mlp = `import * as tf from '@tensorflow/tfjs';
 export function buildModel() {

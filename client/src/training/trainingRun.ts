@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TrainConfig, TrainerMessage } from '../../../contract/protocol';
 import type { HistoryRun } from '../../../contract/panel';
+import { messageForEditor } from './editorWording';
 import { makeNonce } from './html';
 import { TrainerProcess } from './trainerProcess';
 
@@ -53,7 +54,9 @@ export class TrainingRun {
   }
 
   start(): void {
-    if (this.launch.history.length) this.sinks.post({ type: 'history', runs: this.launch.history });
+    if (this.launch.history.length) {
+      this.sinks.post({ type: 'history', runs: this.launch.history.map((h) => ({ ...h, messages: h.messages.map(messageForEditor) })) });
+    }
     this.startedAt = Date.now();
     writeFileSync(this.configFile, JSON.stringify(this.launch.config, null, 2));
     this.sinks.log(`$ ${this.launch.nodePath} ${this.launch.trainerScript} --config ${this.configFile}  (cwd ${this.launch.cwd})`);
@@ -81,7 +84,8 @@ export class TrainingRun {
     this.process?.kill();
   }
 
-  private onMessage(m: TrainerMessage): void {
+  private onMessage(raw: TrainerMessage): void {
+    const m = messageForEditor(raw);
     if (m.type === 'start') {
       this.modelName = m.model.name;
       this.runDir = m.runDir;

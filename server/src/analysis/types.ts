@@ -178,6 +178,7 @@ export interface AnalysisResult {
 
 /** What the pure core needs from its host: file contents by absolute path. No other I/O. */
 export interface AnalysisHost {
+  /** undefined when the file does not exist; throws an Error saying why when the host refuses to read it. */
   readFile(path: string): string | undefined;
 }
 

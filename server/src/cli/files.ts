@@ -2,15 +2,24 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AnalysisHost } from '../analysis';
+import { readSource } from '../io/readSource';
 
 export const SOURCE_EXT = /\.(ts|js|mts|cts)$/i;
 const SKIP_DIRS = new Set(['node_modules', 'dist', 'out', 'build', 'coverage']);
 
-/** The CLI's and the server's way to let the pure core read other files: straight from disk. */
+let readRoots: string[] | undefined;
+
+/** Confines what imports may read to these folders (the CLI's common root of its paths, or --root). */
+export function confineReads(roots: string[] | undefined): void {
+  readRoots = roots;
+}
+
+/**
+ * The CLI's way to let the pure core read other files: regular files of sane size, inside the roots when
+ * confined (io/readSource.ts); a refusal becomes a note of the analysis.
+ */
 export const diskHost: AnalysisHost = {
-  readFile(p: string) {
-    try { return fs.readFileSync(p, 'utf8'); } catch { return undefined; }
-  },
+  readFile: (p: string) => readSource(p, readRoots),
 };
 
 /**

@@ -1,12 +1,13 @@
 // The `skipcheck` command line: argument parsing and dispatch to check, fix, train and setup-native.
 import { checkFiles } from './check';
-import { collectFiles } from './files';
+import { collectFiles, confineReads } from './files';
+import { commonRoot } from '../io/readSource';
 import { fixFiles } from './fix';
 import { formatHuman, formatJson, formatSarif } from './format';
 import { terminalSafe } from './terminal';
 
 const USAGE = `Usage:
-  skipcheck [--format human|json|sarif] [--fix] [--verbose] [--strict] <files or folders...>
+  skipcheck [--format human|json|sarif] [--fix] [--verbose] [--strict] [--root dir] <files or folders...>
   skipcheck train <file> [--entry fn] [--dataset mnist|synthetic|cifar10:<dir>|idx:<images>,<labels>]
                   [--epochs N] [--batch-size N] [--lr X] [--out dir]
   skipcheck setup-native [--from <dir>] [--gpu]
@@ -15,6 +16,7 @@ const USAGE = `Usage:
 Checks TensorFlow.js residual networks (.ts/.js/.mts/.cts) for shape mismatches and ResNet mistakes.
   --verbose   print every note (what the analysis could not follow), not only their count
   --strict    exit 2 when a file could not be fully analysed (step budget, nesting, analyzer error)
+  --root dir  imports are followed only inside this folder (default: the folder holding every path given)
 Exit status: 0 no error finding, 1 error findings, 2 usage or internal error (or, with --strict, a file
 not fully analysed).`;
 
@@ -26,6 +28,7 @@ async function main(argv: string[]): Promise<number> {
   let fix = false;
   let verbose = false;
   let strict = false;
+  let root: string | undefined;
   const paths: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -33,6 +36,7 @@ async function main(argv: string[]): Promise<number> {
     if (a === '--fix') fix = true;
     else if (a === '--verbose' || a === '-v') verbose = true;
     else if (a === '--strict') strict = true;
+    else if (a === '--root' || a.startsWith('--root=')) root = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
     else if (a === '--format' || a.startsWith('--format=')) {
       format = a.includes('=') ? a.split('=')[1] : argv[++i];
       if (!['human', 'json', 'sarif'].includes(format)) { console.error(`skipcheck: unknown format '${format}'\n\n${USAGE}`); return 2; }
@@ -42,6 +46,8 @@ async function main(argv: string[]): Promise<number> {
   if (paths.length === 0) { console.error(`skipcheck: no files or folders given\n\n${USAGE}`); return 2; }
   const { files, missing } = collectFiles(paths);
   if (missing.length) { console.error(terminalSafe(`skipcheck: no such file or folder: ${missing.join(', ')}`)); return 2; }
+  // Imports are read only inside the project: --root, else the folder holding every path given.
+  confineReads([root ?? commonRoot(paths)]);
   if (fix) {
     const { changed, skipped } = fixFiles(files);
     if (format === 'human') for (const f of changed) console.log(terminalSafe(`fixed ${f}`));

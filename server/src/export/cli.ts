@@ -3,7 +3,7 @@
 // `skipcheck train`; they become the settings of the generated train_distributed.py.
 import { resolve } from 'node:path';
 import { ConfigError } from '../trainer/config';
-import { parseTrainArgs, TRAIN_USAGE } from '../trainer/cli';
+import { parseTrainArgs } from '../trainer/cli';
 import { ModelLoadError } from '../trainer/modelLoader';
 import { ShapeMismatchError } from '../trainer/shapeCheck';
 import { ExportError, exportToKeras, KERAS_FILE, SCRIPT_FILE, TFJS_DIR } from './exportModel';
@@ -16,9 +16,13 @@ batch, and writes <dir>/${SCRIPT_FILE} for tf.distribute training (docs/scale-ou
   --entry <fn>          exported function returning the model (default: the only one)
   --python <exe>        Python with tensorflow, tf-keras and tensorflowjs (default: a venv in
                         ~/.cache/skipcheck-native, created from PyPI on first use)
-Training settings for the script: --dataset, --epochs, --batch-size, --lr, --optimizer, --max-samples,
---validation-split, --seed, --probe-size as for skipcheck train:
-${TRAIN_USAGE.split('\n').slice(1).join('\n')}`;
+Settings of the training script, as for skipcheck train:
+  --dataset <spec>      mnist | synthetic | cifar10:<dir> | idx:<images>,<labels>  (default: synthetic)
+  --samples <n>         size of the synthetic dataset (default 1024)
+  --epochs <n>          (default 5)            --batch-size <n>   global batch (default 32)
+  --lr <x>              (default 1e-3)         --optimizer <o>    adam | sgd | rmsprop | momentum
+  --recipe paper        SGD momentum 0.9, lr 0.1, weight decay 1e-4, lr /10 at 50% and 75%
+  --weight-decay <x>    --max-samples <n>      --validation-split <x>   --seed <n>   --probe-size <n>`;
 
 export interface ExportArgs { argv: string[]; outDir: string; python?: string }
 

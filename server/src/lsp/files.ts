@@ -1,7 +1,7 @@
 // Maps between LSP URIs and the file names the analysis core works with, and reads files for it:
 // open documents first (unsaved edits win), else disk. Every read is recorded so a change to an imported
 // helper can re-validate the documents that read it, and so results can be checked for staleness.
-import { readFileSync } from 'node:fs';
+import { readSource } from '../io/readSource';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
@@ -11,6 +11,12 @@ import type { AnalysisHost } from '../analysis';
 export type ReadVersions = Map<string, number | null>;
 
 export class Files {
+  /**
+   * The workspace folders: files on disk are read for imports only inside them (and never through a symlink
+   * out of them). Without folders (a lone file) only the regular-file and size checks apply.
+   */
+  roots: () => readonly string[] = () => [];
+
   constructor(private readonly documents: TextDocuments<TextDocument>) {}
 
   /** Absolute path for file: URIs; other schemes (untitled:) keep the URI as their name. */
@@ -46,13 +52,10 @@ export class Files {
           reads.set(path, doc.version);
           return doc.getText();
         }
-        try {
-          const text = readFileSync(path, 'utf8');
-          reads.set(path, null);
-          return text;
-        } catch {
-          return undefined;
-        }
+        // Refusals (outside the workspace, not a regular file, too large) throw: the analysis notes why.
+        const text = readSource(path, this.roots());
+        if (text !== undefined) reads.set(path, null);
+        return text;
       },
     };
   }

@@ -76,6 +76,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     client.workspaceFolders = caps.workspace?.workspaceFolders === true;
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     workspace.setRoots(folders.filter((u) => u.startsWith('file:')).map((u) => files.fileOf(u)));
+    files.roots = () => workspace.folders;
     if (params.initializationOptions) settings.changed(params.initializationOptions);
     return {
       capabilities: {

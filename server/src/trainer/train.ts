@@ -178,6 +178,12 @@ interface Prepared { ds: Dataset; inputShape: number[]; train: Uint32Array; vali
 function prepare(tf: Tf, model: tfType.LayersModel, config: TrainConfig, emit: Emit): Prepared {
   const sampleShape = modelSampleShape(model);
   const units = modelClasses(model);
+  if (units === 1) {
+    const out = model.outputs[0].sourceLayer;
+    throw new TrainError('classes-mismatch',
+      `${model.name} ends in one output unit (${out.name}): a regression head. Skipcheck trains classifiers on labelled data (categorical cross-entropy over the dataset's classes) and has no regression targets.`,
+      `To train it here, end the model in tf.layers.dense({units: <classes>, activation: 'softmax'}); the residual checks do not need training.`);
+  }
   const ds = loadDataset(config.dataset, {
     workspaceDir: config.workspaceDir, modelSampleShape: concreteShape(sampleShape), modelClasses: units, seed: config.seed,
   });

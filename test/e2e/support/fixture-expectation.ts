@@ -44,17 +44,22 @@ function inlayMaxLength(): number {
 async function loadCore() {
   const { analyze } = await import('../../../server/src/analysis/index.js');
   const { hoverText } = await import('../../../server/src/lsp/hover.js');
-  const { formatShapes, truncate } = await import('../../../server/src/lsp/shapes.js');
+  const { inlayHints } = await import('../../../server/src/lsp/inlayHints.js');
+  const { defaultSettings } = await import('../../../server/src/lsp/settings.js');
   const { rangeContains } = await import('../../../server/src/lsp/ranges.js');
-  return { analyze, hoverText, formatShapes, truncate, rangeContains };
+  return { analyze, hoverText, inlayHints, defaultSettings, rangeContains };
 }
 
 export async function expectFixture(file = FIXTURE): Promise<FixtureExpectation> {
-  const { analyze, hoverText, formatShapes, truncate, rangeContains } = await loadCore();
-  const maxLength = inlayMaxLength();
-  const inlays = (sites: SiteInfo[]): InlayExpectation[] => sites.filter((s) => s.kind === 'apply' && s.storedIn && s.shapes.length)
-    .map((s) => ({ position: s.range.end, label: truncate(formatShapes(s.shapes), maxLength) }))
-    .sort((a, b) => a.position.line - b.position.line || a.position.character - b.position.character);
+  const { analyze, hoverText, inlayHints, defaultSettings, rangeContains } = await loadCore();
+  const settings = { ...defaultSettings, inlayHints: { ...defaultSettings.inlayHints, maxLength: inlayMaxLength() } };
+  // The server's own placement (end of the line) and selection, over the whole file.
+  const inlays = (sites: SiteInfo[], source: string): InlayExpectation[] => {
+    const lines = source.split(/\r\n|\r|\n/);
+    const whole = { start: { line: 0, character: 0 }, end: { line: lines.length, character: 0 } };
+    return inlayHints(sites, whole, settings, (line) => ({ line, character: (lines[line] ?? '').trimEnd().length }))
+      .map((h) => ({ position: h.position, label: String(h.label) }));
+  };
   const text = readFileSync(file, 'utf8');
   const result = analyze(file, text, host);
   const target = result.findings.find((f) => f.fixes.some((x) => x.isPreferred));
@@ -72,8 +77,8 @@ export async function expectFixture(file = FIXTURE): Promise<FixtureExpectation>
   return {
     text, target, preferred, fixedText,
     remainingAfterFix: fixed.findings,
-    inlayHints: inlays(result.sites),
-    inlayHintsAfterFix: inlays(fixed.sites),
+    inlayHints: inlays(result.sites, text),
+    inlayHintsAfterFix: inlays(fixed.sites, fixedText),
     hover: hoverSite && { position: hoverSite.range.start, markdown: hoverText(hoverSite) },
     entry: result.entries[0]?.name,
   };

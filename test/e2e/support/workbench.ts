@@ -159,8 +159,8 @@ export async function answerDialog(page: Page, text: RegExp, button: string | Re
   } catch {
     throw new Error(`no dialog saying ${text} within 30 s`);
   }
-  const message = (await dialog.locator('.dialog-message').innerText()).trim();
-  await dialog.locator('.dialog-buttons a.monaco-button, .dialog-buttons .monaco-button', { hasText: button }).first().click();
+  const message = (await dialog.innerText()).trim();
+  await dialog.locator('.monaco-button', { hasText: button }).first().click();
   await dialog.waitFor({ state: 'hidden' });
   return message;
 }

@@ -11,6 +11,11 @@ function skipcheckDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
   return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'skipcheck');
 }
 
+/** The rule id; with a rule docs link (codeDescription) VS Code gives the code as { value, target }. */
+function ruleOf(d: vscode.Diagnostic): string | number | undefined {
+  return typeof d.code === 'object' ? d.code.value : d.code;
+}
+
 async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -53,8 +58,11 @@ export function defineSkipcheckSuite(): void {
     it('reports the finding as a diagnostic', async () => {
       const want = expected!.target;
       const found = await until('the Skipcheck diagnostic', () =>
-        skipcheckDiagnostics(doc.uri).find((d) => d.code === want.rule), 60_000);
+        skipcheckDiagnostics(doc.uri).find((d) => ruleOf(d) === want.rule), 60_000);
       assert.equal(found.message, want.message);
+      const code = found.code as { value: string; target: vscode.Uri };
+      assert.ok(typeof code === 'object' && code.target.toString().includes('rules.md'), 'the diagnostic links to its rule docs');
+      assert.match(code.target.fragment, /^L\d+$/, 'the link opens the rule\'s section at its line');
       assert.deepEqual({ line: found.range.start.line, character: found.range.start.character }, want.start);
     });
 
@@ -73,7 +81,7 @@ export function defineSkipcheckSuite(): void {
 
     it('offers the preferred quick fix, which removes the diagnostic', async () => {
       const want = expected!;
-      const diagnostic = skipcheckDiagnostics(doc.uri).find((d) => d.code === want.target.rule);
+      const diagnostic = skipcheckDiagnostics(doc.uri).find((d) => ruleOf(d) === want.target.rule);
       assert.ok(diagnostic, 'the diagnostic is gone before the fix');
       const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, diagnostic.range);
       const fix = actions.find((a) => a.title === want.preferredTitle);

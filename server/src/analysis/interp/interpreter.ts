@@ -144,7 +144,13 @@ export class Interpreter implements Machine {
       const cached = this.modules.get(candidate);
       if (cached) return cached;
       let text: string | undefined;
-      try { text = this.host.readFile(candidate); } catch { text = undefined; }
+      try {
+        text = this.host.readFile(candidate);
+      } catch (e) {
+        // The host refused the file (outside the workspace, not a regular file, too large): say why.
+        if (e instanceof Error) this.notes.push(`import '${spec}' from ${fromFile}: ${e.message}`);
+        text = undefined;
+      }
       if (text !== undefined) {
         const mod = this.loadModule(candidate, text);
         this.runModule(mod);
