@@ -163,9 +163,10 @@ function occurrence(g: MergeGroup, bad: number[]): string {
   const loopText = loop ? ` of the loop at line ${lineOf(app.at.sf, loop)}` : '';
   const stacks = new Set(g.apps.map(stackKey));
   const call = realCall(app);
-  if (stacks.size === 1) return `This happens in ${bad.length} of ${g.apps.length} iterations${loopText}.`;
+  // One stack for every run: a loop around the merge in its own function, or one call site an outer loop repeats.
+  if (stacks.size === 1 && loop) return `This happens in ${bad.length} of ${g.apps.length} iterations${loopText}.`;
   const callText = call ? ` (e.g. the call at line ${lineOf(call.at.sf, call.at.node)})` : '';
-  if (stacks.size === g.apps.length) return `This happens in ${bad.length} of ${g.apps.length} calls of ${call?.callee ?? app.stack[app.stack.length - 1]?.callee ?? 'this code'}${callText}.`;
+  if (stacks.size === 1 || stacks.size === g.apps.length) return `This happens in ${bad.length} of ${g.apps.length} calls of ${call?.callee ?? app.stack[app.stack.length - 1]?.callee ?? 'this code'}${callText}.`;
   return `This happens in ${bad.length} of ${g.apps.length} runs of this line (${stacks.size} calls of ${app.stack[app.stack.length - 1]?.callee ?? 'this code'}, iterations${loopText})${callText}.`;
 }
 
