@@ -23,7 +23,7 @@ export function parseDepths(input: string): number[] | string {
   const parts = input.split(/[\s,]+/).filter(Boolean);
   const depths = parts.map(Number);
   if (!parts.length) return 'give at least one depth, e.g. 20, 56';
-  const bad = parts.find((p, i) => !Number.isInteger(depths[i]) || depths[i] < 1);
+  const bad = parts.find((_p, i) => !Number.isInteger(depths[i]) || depths[i] < 1);
   if (bad !== undefined) return `"${bad}" is not a positive whole number`;
   return [...new Set(depths)];
 }
