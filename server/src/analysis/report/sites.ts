@@ -13,6 +13,15 @@ const shapeKey = (s: Shape | null) => JSON.stringify(s);
 export function collectSites(graph: Graph, tensorVars: { at: SourceRef; name: string; tensor: TensorNode; symbolic?: boolean }[],
   symbolicApps: ReadonlyMap<Application, unknown> = new Map()): SiteInfo[] {
   const sites = new Map<string, SiteInfo>();
+  // Keys of the shapes already in a site's lists: symbolic runs repeat the same shape at a site once per
+  // path and per call, and comparing each new one against the whole list was quadratic.
+  const symbolicSeen = new Map<SiteInfo, Set<string>>();
+  const concreteSeen = new Map<SiteInfo, Set<string>>();
+  const seenIn = (m: Map<SiteInfo, Set<string>>, s: SiteInfo) => {
+    let set = m.get(s);
+    if (!set) m.set(s, set = new Set());
+    return set;
+  };
   const site = (at: SourceRef, kind: SiteInfo['kind'], className?: string): SiteInfo => {
     const k = key(at) + kind;
     let s = sites.get(k);
@@ -26,16 +35,22 @@ export function collectSites(graph: Graph, tensorVars: { at: SourceRef; name: st
   const addSymbolic = (s: SiteInfo, shape: Shape | undefined): boolean => {
     const j = symbolicJsonShape(shape);
     if (!j || !j.some((d) => typeof d === 'string')) return false;
-    const list = (s.symbolicShapes ??= []);
-    if (list.some((x) => shapeKey(x) === shapeKey(j))) return false;
-    list.push(j);
+    const seen = seenIn(symbolicSeen, s);
+    const k = shapeKey(j);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    (s.symbolicShapes ??= []).push(j);
     return true;
   };
   const addShape = (s: SiteInfo, shape: Shape | undefined, params: number | null): boolean => {
     // A None input's dims are symbols inside the analysis: shown as null (tfjs's view) and symbolically.
     if (shape?.some((d) => typeof d === 'string')) addSymbolic(s, shape);
     const j = jsonShape(shape);
-    if (!j || s.shapes.some((x, i) => shapeKey(x) === shapeKey(j) && s.paramCounts[i] === params)) return false;
+    if (!j) return false;
+    const seen = seenIn(concreteSeen, s);
+    const k = `${shapeKey(j)}|${params}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
     s.shapes.push(j);
     s.paramCounts.push(params);
     return true;
