@@ -1,5 +1,6 @@
 // Per source location facts for hovers and inlay hints (SiteInfo).
-import * as ts from 'typescript';
+import type * as ts from 'typescript';
+import { tsApi } from '../syntax/tsApi';
 import type { Application, Graph, SourceRef, TensorNode } from '../graph/graph';
 import { skipOuter } from '../syntax/ast';
 import { rangeOf } from '../syntax/text';
@@ -56,7 +57,7 @@ export function collectSites(graph: Graph, tensorVars: { at: SourceRef; name: st
     return true;
   };
   for (const layer of graph.layers) {
-    if (!ts.isCallExpression(layer.created.node) && !ts.isNewExpression(layer.created.node)) continue;
+    if (!tsApi.isCallExpression(layer.created.node) && !tsApi.isNewExpression(layer.created.node)) continue;
     const ls = site(layer.created, 'layer', layer.className);
     for (const app of layer.apps) {
       if (!app.outputs[0] || app.outputs[0].recovered) continue;
@@ -90,16 +91,16 @@ export function collectSites(graph: Graph, tensorVars: { at: SourceRef; name: st
 }
 
 function isApplyCall(n: ts.Node): boolean {
-  return ts.isCallExpression(n) && ts.isPropertyAccessExpression(skipOuter(n.expression)) &&
+  return tsApi.isCallExpression(n) && tsApi.isPropertyAccessExpression(skipOuter(n.expression)) &&
     (skipOuter(n.expression) as ts.PropertyAccessExpression).name.text === 'apply';
 }
 
 /** `const y = layer.apply(x) as tf.SymbolicTensor` → 'y'. */
 export function storedName(n: ts.Node): string | undefined {
   let p = n.parent;
-  while (p && (ts.isParenthesizedExpression(p) || ts.isAsExpression(p) || ts.isNonNullExpression(p) || ts.isTypeAssertionExpression(p) || ts.isSatisfiesExpression(p))) p = p.parent;
+  while (p && (tsApi.isParenthesizedExpression(p) || tsApi.isAsExpression(p) || tsApi.isNonNullExpression(p) || tsApi.isTypeAssertionExpression(p) || tsApi.isSatisfiesExpression(p))) p = p.parent;
   if (!p) return undefined;
-  if (ts.isVariableDeclaration(p) && ts.isIdentifier(p.name)) return p.name.text;
-  if (ts.isBinaryExpression(p) && p.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(p.left)) return p.left.text;
+  if (tsApi.isVariableDeclaration(p) && tsApi.isIdentifier(p.name)) return p.name.text;
+  if (tsApi.isBinaryExpression(p) && p.operatorToken.kind === tsApi.SyntaxKind.EqualsToken && tsApi.isIdentifier(p.left)) return p.left.text;
   return undefined;
 }
