@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import type { TrainerMessage } from '../../server/src/trainer/protocol';
-import { buildReportHtml } from '../../webview/src/reportHtml';
+import type { TrainerMessage } from '../../contract/protocol';
+import { buildReportHtml } from '../../contract/reportHtml';
 import { buildBundle, canvasStats, chromiumPath, distinctColours, hostErrors, launch, openPanel, post, probe, recordedRun, type PanelPageOptions } from './harness';
 
 const resultsDir = join(__dirname, '../../test-results');

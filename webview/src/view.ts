@@ -4,8 +4,8 @@ import { ChartBoard } from './chartBoard';
 import { ComparisonCard } from './comparisonCard';
 import { el } from './dom';
 import { Header } from './header';
-import type { PanelMessage } from './messages';
-import { applyMessage, emptyRun, foldRun, type RunView } from './runState';
+import type { PanelMessage } from '../../contract/panel';
+import { applyMessage, emptyRun, foldRun, type RunView } from '../../contract/runState';
 import type { LabelledRun } from './series';
 import { readTheme, watchTheme } from './theme';
 

@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { paperRecipe } from '../../../server/src/trainer/config';
-import type { DatasetSpec, TrainConfig, TrainerMessage, Variant } from '../../../server/src/trainer/protocol';
+import type { DatasetSpec, TrainConfig, TrainerMessage, Variant } from '../../../contract/protocol';
 import { writeComparison } from '../../../server/src/trainer/report/writeComparison';
 import { listEntries } from './entries';
 import { loadHistory } from './history';
