@@ -201,7 +201,9 @@ describe('Skipcheck in a real VS Code (code-server + Chromium)', function () {
     assert.equal(await input.locator('input').inputValue(), '2', 'two workers offered by default');
     await page.keyboard.press('Enter');
     await input.waitFor({ state: 'hidden' });
-    await answerQuickPick(page, 'Train on which data?', 'Synthetic');
+    // A refusal (e.g. a file missing from the .vsix) shows as a notification instead of the next question.
+    await answerQuickPick(page, 'Train on which data?', 'Synthetic')
+      .catch(async (err: Error) => { throw new Error(`${err.message}; notifications: ${(await notifications(page)).join(' | ')}`); });
     const frame = await webviewFrame(page, 30_000);
     // Worker 0's start message names the Keras backend and the strategy; the tfjs run before it never does.
     await frame.locator('body', { hasText: /Keras .*worker 0/ }).waitFor({ timeout: 180_000 })
