@@ -1,7 +1,7 @@
 // What crosses the process boundary between the trainer (server/) and its drivers (CLI, VS Code client) at
 // run time: where the messages flow and which JSON values count as messages. It lives outside server/ and
 // client/ because both load it (client/ may use server/ only for types); the message types are protocol.ts.
-import type { TrainerMessage } from '../server/src/trainer/protocol';
+import type { TrainerMessage } from './protocol';
 
 /** The trainer's message channel: the fourth stdio entry of the spawned process. */
 export const MESSAGE_FD = 3;

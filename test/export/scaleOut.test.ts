@@ -15,8 +15,8 @@ import { ExportError, exportToKeras } from '../../server/src/export/exportModel'
 import { ensureKerasPython, nativeCacheDir, type KerasPython } from '../../server/src/export/kerasPython';
 import { execTool } from '../../server/src/native/exec';
 import { normalizeConfig } from '../../server/src/trainer/config';
-import type { TrainConfig, TrainerMessage } from '../../server/src/trainer/protocol';
-import { parseMetricLines } from '../../server/src/trainer/report/runRecord';
+import type { TrainConfig, TrainerMessage } from '../../contract/protocol';
+import { parseMetricLines } from '../../contract/metrics';
 import { TrainingRun } from '../../client/src/training/trainingRun';
 import { loadCifar10 } from '../../server/src/trainer/datasets/cifar10';
 import { loadMnist, mnistDataDir as loadMnistDir } from '../../server/src/trainer/datasets/mnist';

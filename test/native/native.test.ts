@@ -4,7 +4,7 @@
 import { strict as assert } from 'node:assert';
 import type { NativeRuntimeStatus } from '../../server/src/native/status';
 import { verifyRuntime } from '../../server/src/native/verify';
-import { addonPath } from '../../server/src/trainer/graphStep/addon';
+import { addonPath } from '../../server/src/native/addonPath';
 import { ensureNativeRuntime } from './nativeRuntime';
 import { runDropoutCheckChild, runFusedCheckChild, runTrainChild } from './runTrainChild';
 import type { RunConfig, RunResult } from './trainRun';

@@ -7,7 +7,7 @@ import { symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { trainerCommand } from '../../server/src/trainer/cli';
-import type { TrainerMessage } from '../../server/src/trainer/protocol';
+import type { TrainerMessage } from '../../contract/protocol';
 import { RESIDUAL_MODEL, config, ofType, tempDir, writeModel } from '../trainer/fixtures';
 import type { NativeRuntimeStatus } from '../../server/src/native/status';
 import { ensureNativeRuntime } from './nativeRuntime';

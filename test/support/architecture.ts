@@ -12,7 +12,8 @@ export const SOURCE_DIRS = ['server/src', 'client/src', 'webview/src', 'contract
 
 /**
  * Layer order inside server/src/analysis/: a file may import its own unit or a unit of a lower level.
- * rules/ and report/ share a level and may not import each other. rules/registry.ts is data every level
+ * rules/ and report/ share a level and may not import each other; so do syntax/ and symbolic/ (symbolic
+ * dimension arithmetic, which the layer catalogue computes with). rules/registry.ts is data every level
  * needs (rule ids), so it sits with types.ts.
  */
 const ANALYSIS_LEVELS: Record<string, number> = { types: 0, syntax: 1, symbolic: 2, layers: 3, graph: 4, interp: 5, rules: 6, report: 6, fixes: 7, analyze: 8 };
@@ -142,6 +143,15 @@ export function runtimeCycles(edges: Edge[]): string[][] {
 export function clientServerViolations(edges: Edge[]): string[] {
   return edges.filter((e) => e.from.startsWith('client/') && e.to?.startsWith('server/') && !e.typeOnly)
     .map((e) => `${e.from} imports ${e.to} at run time (client/ may import server/ only as types)`);
+}
+
+/**
+ * contract/ is the contract between processes (trainer, extension host, webview): it runs in all three, so it
+ * imports nothing but itself (no Node, no DOM-only code, no package).
+ */
+export function contractViolations(edges: Edge[]): string[] {
+  return edges.filter((e) => e.from.startsWith('contract/') && !e.to?.startsWith('contract/'))
+    .map((e) => `${e.from} imports '${e.spec}' (contract/ may import only itself)`);
 }
 
 /** Edges from files under `fromDir` to files under `toDir`, for "never imports" rules. */

@@ -9,11 +9,11 @@ import { runTraining } from '../../server/src/trainer/train';
 import { addWeightDecay } from '../../server/src/trainer/weightDecay';
 import { depthArgs, findDepthParam } from '../../server/src/trainer/ablation/depthParam';
 import { learningRateAt, paperRecipe } from '../../server/src/trainer/config';
-import type { TrainerMessage } from '../../server/src/trainer/protocol';
-import { parseMetricLines } from '../../server/src/trainer/report/runRecord';
+import type { TrainerMessage } from '../../contract/protocol';
+import { parseMetricLines } from '../../contract/metrics';
 import { svgComparisonHtml } from '../../server/src/trainer/report/svgComparison';
-import { ablationReading } from '../../webview/src/comparison';
-import { foldRun } from '../../webview/src/runState';
+import { ablationReading } from '../../contract/comparison';
+import { foldRun } from '../../contract/runState';
 import { RESIDUAL_MODEL, config, ofType, tempDir, writeModel } from './fixtures';
 
 /** RESIDUAL_MODEL plus a second block that widens 4 -> 8 with a 1x1 projection shortcut. */

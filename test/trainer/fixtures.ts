@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { normalizeConfig } from '../../server/src/trainer/config';
-import type { TrainConfig, TrainerMessage } from '../../server/src/trainer/protocol';
+import type { TrainConfig, TrainerMessage } from '../../contract/protocol';
 
 export function tempDir(prefix = 'skipcheck-train-'): string {
   return mkdtempSync(join(tmpdir(), prefix));

@@ -5,7 +5,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { formatMessage, runTrainCli, trainerCommand, parseTrainArgs } from '../../server/src/trainer/cli';
-import { MESSAGE_FD, MESSAGE_FD_ENV, TRAINER_STDIO, type TrainerMessage } from '../../server/src/trainer/protocol';
+import { MESSAGE_FD, MESSAGE_FD_ENV, TRAINER_STDIO, type TrainerMessage } from '../../contract/protocol';
 import type { Readable } from 'node:stream';
 import { RESIDUAL_MODEL, config, tempDir, writeModel } from './fixtures';
 

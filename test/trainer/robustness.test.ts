@@ -10,7 +10,7 @@ import { loadHistory } from '../../client/src/training/history';
 import { formatMessage, runTrainCli } from '../../server/src/trainer/cli';
 import { loadIdxPair, parseIdx } from '../../server/src/trainer/datasets/idx';
 import { DatasetFormatError } from '../../server/src/trainer/datasets/dataset';
-import { isTrainerMessage, type TrainerMessage } from '../../server/src/trainer/protocol';
+import { isTrainerMessage, type TrainerMessage } from '../../contract/protocol';
 import { readRunMessages } from '../../server/src/trainer/report/runRecord';
 import { writeReport } from '../../server/src/trainer/report/writeReport';
 import { MetricsLog } from '../../server/src/trainer/runDir';

@@ -6,8 +6,8 @@ import { LoadedBackend, loadBackend } from '../../server/src/trainer/backend';
 import { makeBatch } from '../../server/src/trainer/datasets/batches';
 import { loadMnist } from '../../server/src/trainer/datasets/mnist';
 import { splitDataset } from '../../server/src/trainer/datasets/split';
-import type { TrainerMessage } from '../../server/src/trainer/protocol';
-import { parseMetricLines } from '../../server/src/trainer/report/runRecord';
+import type { TrainerMessage } from '../../contract/protocol';
+import { parseMetricLines } from '../../contract/metrics';
 import { CancelToken, runTraining } from '../../server/src/trainer/train';
 import { RESIDUAL_MODEL, config, ofType, tempDir, writeModel } from './fixtures';
 

@@ -7,7 +7,7 @@ import * as esbuild from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { buildPanelHtml } from '../../client/src/training/html';
-import type { TrainerMessage } from '../../server/src/trainer/protocol';
+import type { TrainerMessage } from '../../contract/protocol';
 
 export const chromiumPath = '/usr/bin/chromium';
 export const origin = 'https://webview.skipcheck.test';

@@ -1,9 +1,9 @@
 // The webview's pure parts: folding the message stream, progress and ETA, chart tables, the report page.
 import assert from 'node:assert/strict';
-import type { TrainerMessage } from '../../server/src/trainer/protocol';
-import { asPanelMessage } from '../../webview/src/messages';
-import { buildReportHtml, embedJson } from '../../webview/src/reportHtml';
-import { applyMessage, emptyRun, etaSeconds, foldRun, fractionDone, maxBatchPoints, runStatus } from '../../webview/src/runState';
+import type { TrainerMessage } from '../../contract/protocol';
+import { asPanelMessage } from '../../contract/panel';
+import { buildReportHtml, embedJson } from '../../contract/reportHtml';
+import { applyMessage, emptyRun, etaSeconds, foldRun, fractionDone, maxBatchPoints, runStatus } from '../../contract/runState';
 import { align, lossTable, signalTable, stdTable } from '../../webview/src/series';
 import { recordedRun } from './harness';
 
@@ -69,7 +69,9 @@ describe('webview run state', () => {
 
   it('accepts only known message types from the window', () => {
     assert.equal(asPanelMessage({ type: 'history', runs: [] })?.type, 'history');
-    assert.equal(asPanelMessage({ type: 'epoch' })?.type, 'epoch');
+    assert.equal(asPanelMessage({ type: 'epoch', epoch: 1, epochs: 2, loss: 0.5, samplesPerSec: 10, seconds: 1 })?.type, 'epoch');
+    // The same check as every other reader of the stream (contract/trainerChannel.ts): fields the panel reads must be there.
+    assert.equal(asPanelMessage({ type: 'epoch' }), undefined);
     assert.equal(asPanelMessage({ type: 'history' }), undefined);
     assert.equal(asPanelMessage({ type: 'vscode-internal' }), undefined);
     assert.equal(asPanelMessage('start'), undefined);

@@ -13,8 +13,8 @@ import { statusText } from '../../client/src/training/statusText';
 import { buildTrainConfig, defaultSettings, resolveNodePath, SettingsError } from '../../client/src/training/trainConfig';
 import { TrainerProcess } from '../../client/src/training/trainerProcess';
 import { TrainingRun } from '../../client/src/training/trainingRun';
-import type { TrainConfig, TrainerMessage } from '../../server/src/trainer/protocol';
-import type { HistoryRun } from '../../webview/src/messages';
+import type { TrainConfig, TrainerMessage } from '../../contract/protocol';
+import type { HistoryRun } from '../../contract/panel';
 import { recordedRun } from './harness';
 
 const fakeTrainer = join(__dirname, 'fixtures', 'fake-trainer.js');

@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import type { TrainerMessage } from '../../server/src/trainer/protocol';
-import { buildReportHtml } from '../../webview/src/reportHtml';
+import type { TrainerMessage } from '../../contract/protocol';
+import { buildReportHtml } from '../../contract/reportHtml';
 import { buildBundle, canvasStats, chromiumPath, distinctColours, hostErrors, launch, openPanel, post, probe, recordedRun, type PanelPageOptions } from './harness';
 
 const resultsDir = join(__dirname, '../../test-results');
@@ -312,6 +312,15 @@ describe('training webview in Chromium', function () {
       writeFileSync(join(resultsDir, `ablation-${theme}.png`), png);
     });
   }
+
+  it('labels a depth sweep by depth: the panel\'s own run as "resnet-20", each other run under its label', async () => {
+    const page = await open({ colorScheme: 'light', bodyClass: 'vscode-light' });
+    const as = (label: string, messages: TrainerMessage[]) =>
+      messages.map((message) => ({ type: 'variant', label, message, primary: 'resnet-20' }) as unknown as TrainerMessage);
+    await post(page, [...residualVariant(), ...as('plain-20', plainTwin()), ...as('resnet-56', residualVariant()), ...as('plain-56', plainTwin())]);
+    const rows = await page.$$eval('#comparison tbody tr', (trs) => trs.map((tr) => tr.querySelector('td')?.textContent));
+    assert.deepEqual(rows, ['resnet-20', 'plain-20', 'resnet-56', 'plain-56']);
+  });
 
   for (const theme of ['light', 'dark'] as const) {
     it(`is readable in a ${theme} theme (screenshot in test-results/)`, async () => {

@@ -2,7 +2,7 @@
 // Fig. 7) and the signal-propagation plot (Brock et al. 2021). Knows nothing of VS Code.
 import { ChartCard } from './chartCard';
 import { el } from './dom';
-import { displayEpoch } from './runState';
+import { displayEpoch } from '../../contract/runState';
 import { accuracyTable, latestStd, lossTable, signalTable, stdTable, throughputTable, type LabelledRun } from './series';
 import type { Theme } from './theme';
 

@@ -1,11 +1,11 @@
 // Public drawing API, independent of VS Code: the live panel uses it, and so does the stand-alone report
 // that `skipcheck train` writes (see reportHtml.ts for how that page is assembled).
-import type { HistoryRun, TrainerMessage } from './messages';
+import type { HistoryRun, TrainerMessage } from '../../contract/panel';
 import { TrainingView } from './view';
 
 export { TrainingView } from './view';
 export type { ViewOptions, ViewState } from './view';
-export type { HistoryRun, PanelMessage, TrainerMessage } from './messages';
+export type { HistoryRun, PanelMessage, TrainerMessage } from '../../contract/panel';
 
 export interface ReportOptions {
   /** Earlier runs of the same model, drawn as overlays. */

@@ -1,7 +1,7 @@
 // The ablation summary above the charts: a table with one row per variant (params, final training and
 // validation loss and accuracy, mean response std, samples/s), the one-line reading and what He et al.
 // report. Hidden when the view shows a single run.
-import { ablationReading, NO_BN_CAPTION, PAPER_CAPTION, variantRow, type VariantRow } from './comparison';
+import { ablationReading, NO_BN_CAPTION, PAPER_CAPTION, variantRow, type VariantRow } from '../../contract/comparison';
 import { el } from './dom';
 import type { LabelledRun } from './series';
 import { overlaySlot, TRAIN_SLOT } from './series';

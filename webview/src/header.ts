@@ -1,7 +1,7 @@
 // The panel header: what is training where, how far it is, the Stop button, and errors and warnings in plain
 // view (a failed run must be obvious without opening the output channel).
 import { el } from './dom';
-import { displayEpoch, etaSeconds, fractionDone, runStatus, totalEpochs, type RunView } from './runState';
+import { displayEpoch, etaSeconds, fractionDone, runStatus, totalEpochs, type RunView } from '../../contract/runState';
 
 export interface HeaderMode {
   /** A process is attached: show the Stop button. */

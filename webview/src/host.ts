@@ -1,6 +1,6 @@
 // Where the view gets its messages from: the VS Code extension (acquireVsCodeApi exists) or, in a plain
 // page such as report.html, a <script type="application/json" id="skipcheck-data"> element.
-import type { HistoryRun, PanelCommand, TrainerMessage } from './messages';
+import type { HistoryRun, PanelCommand, TrainerMessage } from '../../contract/panel';
 
 export interface VsCodeApi {
   postMessage(message: PanelCommand): void;

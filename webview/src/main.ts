@@ -5,7 +5,7 @@ import '../training.css';
 import { renderReport } from './charts';
 import { el } from './dom';
 import { readEmbeddedData, throttle, vsCodeApi, type VsCodeApi } from './host';
-import { asPanelMessage } from './messages';
+import { asPanelMessage } from '../../contract/panel';
 import { isViewState, TrainingView } from './view';
 
 const rootId = 'skipcheck-root';

@@ -1,6 +1,6 @@
 // Turns folded runs into chart-ready tables (x values plus aligned series). Pure, so it is testable in Node
 // and shared by the live panel and the HTML report.
-import { displayEpoch, type BatchPoint, type RunView } from './runState';
+import { displayEpoch, type BatchPoint, type RunView } from '../../contract/runState';
 
 export interface LabelledRun { label: string; run: RunView }
 

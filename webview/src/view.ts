@@ -4,8 +4,8 @@ import { ChartBoard } from './chartBoard';
 import { ComparisonCard } from './comparisonCard';
 import { el } from './dom';
 import { Header } from './header';
-import type { PanelMessage } from './messages';
-import { applyMessage, emptyRun, foldRun, type RunView } from './runState';
+import type { PanelMessage } from '../../contract/panel';
+import { applyMessage, emptyRun, foldRun, type RunView } from '../../contract/runState';
 import type { LabelledRun } from './series';
 import { readTheme, watchTheme } from './theme';
 
@@ -86,7 +86,7 @@ export class TrainingView {
       if (!v) variants.push((v = { label: message.label, run: emptyRun() }));
       // Batches of a variant are not drawn (its epochs are): keep the persisted state small.
       if (message.message.type !== 'batch') applyMessage(v.run, message.message, now);
-      this.state.label ??= 'residual';
+      this.state.label = typeof message.primary === 'string' ? message.primary : this.state.label ?? 'residual';
     } else {
       applyMessage(this.state.run, message, now);
     }

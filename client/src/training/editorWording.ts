@@ -1,6 +1,6 @@
 // The trainer words its advice for the CLI (`choose one with --entry`); in VS Code the same advice names what
 // the user clicks instead. Applied to every message before the panel shows it.
-import type { TrainerMessage } from '../../../server/src/trainer/protocol';
+import type { TrainerMessage } from '../../../contract/protocol';
 
 const REWRITES: [RegExp, string][] = [
   [/choose one with --entry\b/g, 'pick one with the "▶ Train" code lens above it'],

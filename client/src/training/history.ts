@@ -2,9 +2,9 @@
 // so the panel can overlay them (e.g. the plain and the residual variant of a network).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { DatasetSpec, TrainConfig, TrainerMessage } from '../../../server/src/trainer/protocol';
-import type { HistoryRun } from '../../../webview/src/messages';
-import { parseTrainerLine } from './lines';
+import type { DatasetSpec, TrainConfig, TrainerMessage } from '../../../contract/protocol';
+import type { HistoryRun } from '../../../contract/panel';
+import { parseMetricLines } from '../../../contract/metrics';
 
 export interface HistoryQuery {
   workspaceDir: string;
@@ -51,12 +51,7 @@ export function readMetrics(file: string): TrainerMessage[] {
   } catch {
     return [];
   }
-  const messages: TrainerMessage[] = [];
-  for (const line of text.split('\n')) {
-    const parsed = parseTrainerLine(line.trim());
-    if ('message' in parsed) messages.push(parsed.message);
-  }
-  return messages;
+  return parseMetricLines(text);
 }
 
 /**

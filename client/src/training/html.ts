@@ -1,7 +1,7 @@
 // The HTML of a training panel. Strict CSP: no remote content, scripts only with this page's nonce,
 // styles only from the extension's dist/ folder (or with the nonce).
 import { randomBytes } from 'node:crypto';
-import { escapeHtml } from '../../../webview/src/escape';
+import { escapeHtml } from '../../../contract/escape';
 
 export interface PanelHtmlOptions {
   /** webview.cspSource */

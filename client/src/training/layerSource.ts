@@ -1,6 +1,6 @@
 // Layer names in the panel link to their source (matched by layerMatch.ts), revealed in an editor.
 import * as vscode from 'vscode';
-import type { TrainerMessage } from '../../../server/src/trainer/protocol';
+import type { TrainerMessage } from '../../../contract/protocol';
 import { matchLayer, type SourceLayer } from './layerMatch';
 
 export type { SourceLayer };

@@ -1,8 +1,8 @@
 // The trainer's stdout is a stream of JSON lines; chunks from the pipe split lines (and UTF-8 characters)
 // anywhere, so they are reassembled here before parsing.
 import { StringDecoder } from 'node:string_decoder';
-import { isTrainerMessage } from '../../../contract/trainerChannel';
-import type { TrainerMessage } from '../../../server/src/trainer/protocol';
+import { parseMessageLine } from '../../../contract/metrics';
+import type { TrainerMessage } from '../../../contract/protocol';
 
 export class LineSplitter {
   private readonly decoder = new StringDecoder('utf8');
@@ -35,13 +35,6 @@ export type ParsedLine = { message: TrainerMessage } | { text: string };
  * backend registration) must end up in the log, not break the panel.
  */
 export function parseTrainerLine(line: string): ParsedLine {
-  if (!line.startsWith('{')) return { text: line };
-  try {
-    const value: unknown = JSON.parse(line);
-    // A line missing fields the panel reads (a damaged metrics.jsonl) is text, not a message.
-    if (isTrainerMessage(value)) return { message: value };
-  } catch {
-    // not JSON after all
-  }
-  return { text: line };
+  const message = parseMessageLine(line);
+  return message ? { message } : { text: line };
 }

@@ -1,7 +1,7 @@
 // A training WebviewPanel: one per model file and entry (a new run of the same model reuses it), restorable
 // after a reload (then it shows the last state, not live).
 import * as vscode from 'vscode';
-import type { PanelCommand, PanelMessage } from '../../../webview/src/messages';
+import type { PanelCommand, PanelMessage } from '../../../contract/panel';
 import { buildPanelHtml, makeNonce } from './html';
 
 export const panelViewType = 'skipcheck.training';

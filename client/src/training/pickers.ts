@@ -1,6 +1,6 @@
 // The questions Train on GPU asks: which exported function, which data.
 import * as vscode from 'vscode';
-import type { DatasetSpec } from '../../../server/src/trainer/protocol';
+import type { DatasetSpec } from '../../../contract/protocol';
 import type { EntryChoice } from './entries';
 
 export async function pickEntry(file: string, entries: EntryChoice[]): Promise<string | undefined> {

@@ -1,5 +1,5 @@
 // From the user's settings and choices to the TrainConfig the trainer reads with --config.
-import type { DatasetSpec, TrainConfig } from '../../../server/src/trainer/protocol';
+import type { DatasetSpec, TrainConfig } from '../../../contract/protocol';
 
 /** The `skipcheck.train.*` settings (see the contributes snippet in the training README section). */
 export interface TrainSettings {

@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { MESSAGE_FD, MESSAGE_FD_ENV, TRAINER_STDIO } from '../../../contract/trainerChannel';
-import type { TrainerCommand, TrainerMessage } from '../../../server/src/trainer/protocol';
+import type { TrainerCommand, TrainerMessage } from '../../../contract/protocol';
 import { LineSplitter, parseTrainerLine } from './lines';
 
 export interface TrainerSpawnOptions {

@@ -2,8 +2,8 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TrainConfig, TrainerMessage } from '../../../server/src/trainer/protocol';
-import type { HistoryRun } from '../../../webview/src/messages';
+import type { TrainConfig, TrainerMessage } from '../../../contract/protocol';
+import type { HistoryRun } from '../../../contract/panel';
 import { messageForEditor } from './editorWording';
 import { makeNonce } from './html';
 import { TrainerProcess } from './trainerProcess';

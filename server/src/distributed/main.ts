@@ -7,7 +7,7 @@
 import { fstatSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { ConfigError, normalizeConfig } from '../trainer/config';
-import type { TrainConfig, TrainerCommand, TrainerMessage } from '../trainer/protocol';
+import type { TrainConfig, TrainerCommand, TrainerMessage } from '../../../contract/protocol';
 import { CancelToken } from '../trainer/train';
 import { openMessageChannel } from '../trainer/messageChannel';
 import { runDistributed } from './runDistributed';

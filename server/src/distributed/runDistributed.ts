@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { ExportError, exportToKeras } from '../export/exportModel';
 import { PythonSetupError } from '../export/kerasPython';
-import type { TrainConfig, TrainerMessage } from '../trainer/protocol';
+import type { TrainConfig, TrainerMessage } from '../../../contract/protocol';
 import { appendMetric, createRunDir, METRICS_FILE, writeFileAtomic } from '../trainer/runDir';
 import { toErrorMessage, type CancelToken, type RunOutcome } from '../trainer/train';
 import { LineFollower } from './followLines';

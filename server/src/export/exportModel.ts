@@ -10,7 +10,7 @@ import { execTool, tail } from '../native/exec';
 import { loadBackend, type LoadedBackend } from '../trainer/backend';
 import type { Tf } from '../trainer/datasets/batches';
 import { loadModel } from '../trainer/modelLoader';
-import type { TrainConfig } from '../trainer/protocol';
+import type { TrainConfig } from '../../../contract/protocol';
 import { seededRandom } from '../trainer/random';
 import { saveModel, writeFileAtomic } from '../trainer/runDir';
 import { concreteShape, modelSampleShape } from '../trainer/shapeCheck';

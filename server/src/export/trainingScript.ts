@@ -7,7 +7,7 @@ import type * as tfType from '@tensorflow/tfjs';
 import { loadDataset } from '../trainer/datasets/index';
 import { mnistDataDir } from '../trainer/datasets/mnist';
 import { blockPoints, responsePoints } from '../trainer/probe';
-import type { DatasetSpec, TrainConfig } from '../trainer/protocol';
+import type { DatasetSpec, TrainConfig } from '../../../contract/protocol';
 import { writeFileAtomic } from '../trainer/runDir';
 import { concreteShape, feedShape, modelClasses, modelSampleShape } from '../trainer/shapeCheck';
 import { pythonScript } from './pythonFiles';

@@ -15,7 +15,7 @@ export interface FileImports {
 // Scripts that load tfjs from a <script> tag use the global `tf`; the analyzer checks those too.
 const GLOBAL_TF = /\btf\.(layers|model|sequential|input)\b/;
 
-export function scanImports(file: string, text: string): FileImports {
+export function scanImports(_file: string, text: string): FileImports {
   let specs: string[] = [];
   try {
     specs = ts.preProcessFile(text, true, true).importedFiles.map((f) => f.fileName);

@@ -1,7 +1,7 @@
 // The latest analysis of each open document, and queries across them by target file. A finding or site can
 // live in a different file than the document analysed (a helper imported from a model file), so queries
 // gather from every analysis that read the target file at its current version.
-import type { AnalysisResult, EntryInfo, Finding, ModelInfo, SiteInfo, FunctionNote } from '../analysis';
+import type { AnalysisResult, EntryInfo, Finding, ModelInfo, FunctionNote } from '../analysis';
 import type { Files, ReadVersions } from './files';
 import { contractsOf, mergeContracts, type ContractView } from './contracts';
 import type { SymbolicSite } from './hover';

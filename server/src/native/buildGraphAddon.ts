@@ -3,7 +3,7 @@
 // It links libtensorflow under the same SONAME as tfjs-node's binding, so both share one TensorFlow.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { addonPath } from '../trainer/graphStep/addon';
+import { addonPath } from './addonPath';
 import { execTool, tail } from './exec';
 
 /** The C source: next to the bundle in dist/addon/, or in the repository when run from source. */

@@ -3,7 +3,7 @@
 // the binding: loading is the trainer's call, and a failure there has its own message.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { addonPath } from '../trainer/graphStep/addon';
+import { addonPath } from './addonPath';
 import { RECORD_FILE, type NativeSetupRecord } from './layout';
 import { bindingPath, findTfjsNodePackage, readTfjsNodePackageJson, tfjsNodePackageName } from './tfjsNodePackage';
 

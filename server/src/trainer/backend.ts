@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { nativeRuntimeStatus } from '../native/status';
 import { installFastCpuKernels } from './fastCpuKernels';
-import type { BackendAttempt } from './protocol';
+import type { BackendAttempt } from '../../../contract/protocol';
 import type { Tf } from './datasets/batches';
 
 export const BACKEND_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node', '@tensorflow/tfjs'] as const;

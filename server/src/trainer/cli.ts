@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import { runAblation } from './ablation/runAblation';
 import { CONFIG_DEFAULTS, ConfigError, normalizeConfig, paperRecipe, parseDatasetSpec, VARIANTS } from './config';
-import type { TrainConfig, Variant } from './protocol';
+import type { TrainConfig, Variant } from '../../../contract/protocol';
 import { writeReport } from './report/writeReport';
 import { driveTrainer, type Progress } from './drive';
 import { terminalSafe } from '../cli/terminal';

@@ -1,7 +1,7 @@
 // Defaults and validation for TrainConfig, shared by the trainer program and the CLI so a partial
 // config (hand-written JSON, CLI flags) means the same thing everywhere.
 import { resolve } from 'node:path';
-import type { DatasetSpec, TrainConfig, Variant } from './protocol';
+import type { DatasetSpec, TrainConfig, Variant } from '../../../contract/protocol';
 
 export const CONFIG_DEFAULTS: Omit<TrainConfig, 'modelFile'> = {
   entry: '', dataset: { kind: 'synthetic' }, epochs: 5, batchSize: 32, optimizer: 'adam', learningRate: 1e-3,

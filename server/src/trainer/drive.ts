@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { terminalSafe, terminalSafeLines } from '../cli/terminal';
-import { MESSAGE_FD, MESSAGE_FD_ENV, TRAINER_STDIO, isTrainerMessage, type TrainConfig, type TrainerMessage } from './protocol';
+import { parseMessageLine } from '../../../contract/metrics';
+import { MESSAGE_FD, MESSAGE_FD_ENV, TRAINER_STDIO, type TrainConfig, type TrainerMessage } from '../../../contract/protocol';
 
 /** node arguments that start the trainer: the bundled dist/trainer.js, or main.ts through tsx from source. */
 export function trainerCommand(): string[] {
@@ -100,10 +101,8 @@ export async function driveTrainer(config: TrainConfig, node: string, out: Progr
     const lines = buffered.split('\n');
     buffered = lines.pop()!;
     for (const line of lines) {
-      let value: unknown;
-      try { value = JSON.parse(line); } catch { value = undefined; }
-      if (!isTrainerMessage(value)) { out.error(prefix + terminalSafe(line) + '\n'); continue; }
-      const m = value;
+      const m = parseMessageLine(line);
+      if (!m) { out.error(prefix + terminalSafe(line) + '\n'); continue; }
       messages.push(m);
       if (m.type === 'start' || m.type === 'end') runDir = m.runDir;
       if (m.type === 'end' || m.type === 'error') sawEnd = true;

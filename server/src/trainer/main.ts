@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline';
 import { BackendError, loadBackend } from './backend';
 import { ConfigError, normalizeConfig } from './config';
 import { openMessageChannel } from './messageChannel';
-import type { TrainConfig, TrainerCommand, TrainerMessage } from './protocol';
+import type { TrainConfig, TrainerCommand } from '../../../contract/protocol';
 import { CancelToken, RunOutcome, runTraining } from './train';
 import { Watchdog } from './watchdog';
 

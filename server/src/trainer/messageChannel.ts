@@ -2,7 +2,7 @@
 // distributed launcher. fd MESSAGE_FD when the driver opened it, else stdout (a run by hand).
 import { Socket } from 'node:net';
 import type { Writable } from 'node:stream';
-import { MESSAGE_FD_ENV, type TrainerMessage } from './protocol';
+import { MESSAGE_FD_ENV, type TrainerMessage } from '../../../contract/protocol';
 
 export interface MessageChannel {
   /** The descriptor the messages go to, for a helper process that must write there too. */

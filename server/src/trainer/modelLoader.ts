@@ -7,7 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { runInThisContext } from 'node:vm';
 import type * as tfType from '@tensorflow/tfjs';
 import type { Tf } from './datasets/batches';
-import type { TrainerErrorCode } from './protocol';
+import type { TrainerErrorCode } from '../../../contract/protocol';
 
 export class ModelLoadError extends Error {
   constructor(readonly code: TrainerErrorCode, message: string, readonly detail?: string) { super(message); }

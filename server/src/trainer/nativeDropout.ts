@@ -6,17 +6,12 @@
 // tfjs's: floor(u + keep) / keep with u uniform in [0, 1), over the layer's noise shape.
 import type * as tfType from '@tensorflow/tfjs';
 import type { Tf } from './datasets/batches';
+import { asNodeBackend, dropoutFields } from './tfjsNode';
 
 export const STATELESS_UNIFORM = 'SkipcheckStatelessUniform';
 const BACKEND = 'tensorflow';
 const DROPOUT_CLASSES = new Set(['Dropout', 'SpatialDropout1D']);
 
-interface OpAttr { name: string; type: number; value: unknown }
-interface NodeBackend {
-  binding: { TF_ATTR_TYPE: number; TF_FLOAT: number; TF_INT32: number };
-  executeSingleOutput(name: string, attrs: OpAttr[], inputs: tfType.Tensor[]): tfType.Tensor;
-}
-interface DropoutLayer { rate: number; seed?: number; getNoiseShape(x: tfType.Tensor): (number | null)[] | null }
 type Call = tfType.layers.Layer['call'];
 
 function register(tf: Tf): void {
@@ -24,7 +19,7 @@ function register(tf: Tf): void {
   tf.registerKernel({
     kernelName: STATELESS_UNIFORM, backendName: BACKEND,
     kernelFunc: ({ inputs, backend, attrs }) => {
-      const node = backend as unknown as NodeBackend;
+      const node = asNodeBackend(backend);
       const { TF_ATTR_TYPE, TF_FLOAT, TF_INT32 } = node.binding;
       const shape = tf.tensor1d((attrs as { shape: number[] }).shape, 'int32');
       const out = node.executeSingleOutput('StatelessRandomUniform', [
@@ -50,7 +45,7 @@ export function nativeDropout(tf: Tf, model: tfType.LayersModel): NativeDropout 
   const result = { layers: 0, dispose: () => counters.splice(0).forEach((v) => v.dispose()) };
   if (tf.getBackend() !== BACKEND) return result;
   for (const layer of model.layers) {
-    const dropout = layer as unknown as DropoutLayer;
+    const dropout = dropoutFields(layer);
     if (!DROPOUT_CLASSES.has(layer.getClassName()) || !(dropout.rate > 0 && dropout.rate < 1)) continue;
     register(tf);
     // [stream, step]: the stream is the layer's seed (or a random one), the step counts training calls.

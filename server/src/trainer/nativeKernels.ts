@@ -6,19 +6,13 @@
 // backend (tfjs's public kernel and gradient registries), so that the trainer's layers can call them.
 import type * as tfType from '@tensorflow/tfjs';
 import type { Tf } from './datasets/batches';
+import { asNodeBackend, type OpAttr } from './tfjsNode';
 
 export const RELU_GRAD = 'SkipcheckReluGrad';
 export const BN_TRAIN = 'SkipcheckBatchNormTrain';
 const BN_TRAIN_GRAD = 'SkipcheckBatchNormTrainGrad';
 const BACKEND = 'tensorflow';
 
-interface OpAttr { name: string; type: number; value: unknown }
-interface NodeBinding { TF_ATTR_TYPE: number; TF_ATTR_FLOAT: number; TF_ATTR_STRING: number; TF_ATTR_BOOL: number; TF_FLOAT: number }
-interface NodeBackend {
-  binding: NodeBinding;
-  executeSingleOutput(name: string, attrs: OpAttr[], inputs: tfType.Tensor[]): tfType.Tensor;
-  executeMultipleOutputs(name: string, attrs: OpAttr[], inputs: tfType.Tensor[], numOutputs: number): tfType.Tensor[];
-}
 type Inputs = Record<string, tfType.Tensor>;
 
 /** Off switch for diagnosing a numerical difference: SKIPCHECK_FUSED_KERNELS=0 trains with tfjs's own ops. */
@@ -46,7 +40,7 @@ export function installNativeKernels(tf: Tf): NativeKernels {
 }
 
 function register(tf: Tf): void {
-  const binding = (tf.backend() as unknown as NodeBackend).binding;
+  const binding = asNodeBackend(tf.backend()).binding;
   const f32 = [{ name: 'T', type: binding.TF_ATTR_TYPE, value: binding.TF_FLOAT }];
   const bnAttrs = (epsilon: number): OpAttr[] => [
     ...f32,
@@ -60,7 +54,7 @@ function register(tf: Tf): void {
 
   tf.registerKernel({
     kernelName: RELU_GRAD, backendName: BACKEND,
-    kernelFunc: ({ inputs, backend }) => (backend as unknown as NodeBackend).executeSingleOutput('ReluGrad', f32, [(inputs as Inputs).dy, (inputs as Inputs).x]),
+    kernelFunc: ({ inputs, backend }) => asNodeBackend(backend).executeSingleOutput('ReluGrad', f32, [(inputs as Inputs).dy, (inputs as Inputs).x]),
   });
   const reluGradient = tf.getGradient('Relu');
   tf.registerGradient({
@@ -76,7 +70,7 @@ function register(tf: Tf): void {
     kernelFunc: ({ inputs, backend, attrs }) => {
       const { x, scale, offset } = inputs as Inputs;
       empty ??= tf.keep(tf.tensor1d([], 'float32'));
-      return (backend as unknown as NodeBackend).executeMultipleOutputs('FusedBatchNormV3',
+      return asNodeBackend(backend).executeMultipleOutputs('FusedBatchNormV3',
         bnAttrs((attrs as { epsilon: number }).epsilon), [x, scale, offset, empty, empty], 6);
     },
   });
@@ -84,7 +78,7 @@ function register(tf: Tf): void {
     kernelName: BN_TRAIN_GRAD, backendName: BACKEND,
     kernelFunc: ({ inputs, backend, attrs }) => {
       const { dy, x, scale, r1, r2, r3 } = inputs as Inputs;
-      const out = (backend as unknown as NodeBackend).executeMultipleOutputs('FusedBatchNormGradV3',
+      const out = asNodeBackend(backend).executeMultipleOutputs('FusedBatchNormGradV3',
         bnAttrs((attrs as { epsilon: number }).epsilon), [dy, x, scale, r1, r2, r3], 5);
       out.slice(3).forEach((t) => t.dispose()); // two placeholders TensorFlow returns for API symmetry
       return out.slice(0, 3);

@@ -10,7 +10,7 @@
 import type * as tfType from '@tensorflow/tfjs';
 import type { Tf } from './datasets/batches';
 import { consumersOf, firstOutput, inputsOf, residualOperand, shortcutSplit } from './graph';
-import type { BlockSignal, LayerStd } from './protocol';
+import type { BlockSignal, LayerStd } from '../../../contract/protocol';
 
 const WEIGHTED = new Set(['Conv1D', 'Conv2D', 'Conv3D', 'SeparableConv2D', 'DepthwiseConv2D', 'Conv2DTranspose', 'Dense']);
 const MERGES = new Set(['Add']);

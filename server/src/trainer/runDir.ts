@@ -6,7 +6,7 @@ import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import type * as tfType from '@tensorflow/tfjs';
 import type { Tf } from './datasets/batches';
-import type { TrainConfig, TrainerMessage } from './protocol';
+import type { TrainConfig, TrainerMessage } from '../../../contract/protocol';
 import { writeFileAtomic } from '../io/writeFileAtomic';
 
 export const METRICS_FILE = 'metrics.jsonl';

@@ -1,6 +1,5 @@
 // Decides whether a dataset's samples can be fed to a model, before any time is spent training.
 import type * as tfType from '@tensorflow/tfjs';
-import type { Dataset } from './datasets/dataset';
 import { sampleSize } from './datasets/dataset';
 
 export class ShapeMismatchError extends Error {

@@ -18,7 +18,7 @@ import { learningRateAt } from './config';
 import { createProbe } from './probe';
 import { seedInitializers } from './seeding';
 import { addWeightDecay } from './weightDecay';
-import type { LayerSummary, TrainConfig, TrainerErrorCode, TrainerMessage } from './protocol';
+import type { LayerSummary, TrainConfig, TrainerErrorCode, TrainerMessage } from '../../../contract/protocol';
 import { seededPermutation } from './random';
 import { METRICS_FILE, MetricsLog, createRunDir, markComplete, saveModel, writeFileAtomic } from './runDir';
 import { ShapeMismatchError, concreteShape, feedShape, fmt, modelClasses, modelSampleShape } from './shapeCheck';

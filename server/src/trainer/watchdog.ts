@@ -4,7 +4,7 @@
 // deadlines the trainer arms around model loading: it reports the timeout on the message channel and
 // kills the trainer. It ignores SIGINT so Ctrl+C in a terminal stops the trainer gracefully, not its guard.
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { TrainerMessage } from './protocol';
+import type { TrainerMessage } from '../../../contract/protocol';
 
 /** Plain JavaScript run with `node -e`: nothing to bundle or resolve. argv: trainer pid, parent pid. */
 const PROGRAM = `

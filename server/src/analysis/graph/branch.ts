@@ -110,7 +110,7 @@ export function analyzeMerge(app: Application): MergeSite {
   const anc = app.inputs.map((t) => ancestors(t, fork?.id ?? Infinity));
   const operands = app.inputs.map((tensor, i): Operand => {
     const distance = fork ? anc[i].get(fork)! : Infinity;
-    return { tensor, distance, path: fork ? pathBetween(fork, tensor, anc[i]) : [] };
+    return { tensor, distance, path: fork ? pathBetween(fork, anc[i]) : [] };
   });
   let branch = 0;
   let shortcut = 0;
@@ -123,8 +123,8 @@ export function analyzeMerge(app: Application): MergeSite {
   return { app, fork, operands, branch, shortcut, layout: layoutFor(rank, channelsFirst) };
 }
 
-/** Applications that lie on some path from `fork` to `t`. */
-function pathBetween(fork: TensorNode, t: TensorNode, anc: Map<TensorNode, number>): Application[] {
+/** Applications that lie on some path from `fork` to the tensor whose ancestors are `anc`. */
+function pathBetween(fork: TensorNode, anc: Map<TensorNode, number>): Application[] {
   const fromFork = new Set<TensorNode>([fork]);
   const queue = [fork];
   for (let head = 0; head < queue.length; head++) {

@@ -21,7 +21,7 @@ export interface SymbolicEntry {
 }
 
 /** Functions of the module worth a symbolic run: those with a body, not already run as concrete entries. */
-export function symbolicEntries(it: Interpreter, mod: ModuleRecord, skip: ReadonlySet<ts.Node>): SymbolicEntry[] {
+export function symbolicEntries(_it: Interpreter, mod: ModuleRecord, skip: ReadonlySet<ts.Node>): SymbolicEntry[] {
   const out: SymbolicEntry[] = [];
   const seen = new Set<ts.Node>(skip);
   const addFn = (name: string, v: Value) => {
@@ -43,8 +43,8 @@ export function symbolicEntries(it: Interpreter, mod: ModuleRecord, skip: Readon
       if (key === undefined) continue;
       seen.add(m);
       const fn = new Fn(m, cls.scope, cls.mod, undefined, cls);
-      const thisFor = (i: Interpreter): Value => (isStatic(m) ? cls : symbolicObject('this', cls));
-      out.push({ name: `${name}.${key}`, node: m, run: (i) => i.call(fn, symbolicArgs(i, m), thisFor(i), m as unknown as ts.CallExpression) });
+      const thisFor = (): Value => (isStatic(m) ? cls : symbolicObject('this', cls));
+      out.push({ name: `${name}.${key}`, node: m, run: (i) => i.call(fn, symbolicArgs(i, m), thisFor(), m as unknown as ts.CallExpression) });
     }
   };
   for (const st of mod.sf.statements) {

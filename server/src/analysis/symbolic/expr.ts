@@ -240,13 +240,6 @@ function mulImpl(a: SymDim, b: SymDim): SymDim | undefined {
 
 const gcd = (a: number, b: number): number => (b === 0 ? Math.abs(a) : gcd(b, a % b));
 
-/** The exact quotient when every coefficient is divisible by the integer k, else undefined. */
-function exactDiv(p: Poly, k: number): Poly | undefined {
-  if (p.c % k !== 0) return undefined;
-  for (const m of p.terms.values()) if (m.coef % k !== 0) return undefined;
-  return polyScale(p, 1 / k);
-}
-
 /** p / q when q is one monomial dividing every term of p exactly (`(2·s·a)/s = 2·a`). */
 function monoQuotient(p: Poly, q: Poly): Poly | undefined {
   if (q.c !== 0 || q.terms.size !== 1 || p.c !== 0) return undefined;

@@ -4,11 +4,11 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { ablationReading } from '../../../../webview/src/comparison';
-import { foldRun } from '../../../../webview/src/runState';
+import { ablationReading } from '../../../../contract/comparison';
+import { foldRun } from '../../../../contract/runState';
 import type { TrainArgs } from '../cli';
 import { driveTrainer, type DrivenRun, type Progress } from '../drive';
-import type { TrainConfig, Variant } from '../protocol';
+import type { TrainConfig, Variant } from '../../../../contract/protocol';
 import { VARIANT_SHORT, writeComparison } from '../report/writeComparison';
 import { depthArgs, findDepthParam, type DepthParam } from './depthParam';
 import { writeReport } from '../report/writeReport';

@@ -6,7 +6,7 @@
 import type * as tfType from '@tensorflow/tfjs';
 import type { Tf } from '../datasets/batches';
 import { firstOutput, inputsOf, shortcutSplit } from '../graph';
-import type { Variant } from '../protocol';
+import type { Variant } from '../../../../contract/protocol';
 
 export type { Variant };
 

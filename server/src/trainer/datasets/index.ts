@@ -1,6 +1,6 @@
 // One place that maps a DatasetSpec to a loaded Dataset.
 import { isAbsolute, resolve } from 'node:path';
-import type { DatasetSpec } from '../protocol';
+import type { DatasetSpec } from '../../../../contract/protocol';
 import { loadCifar10 } from './cifar10';
 import { Dataset } from './dataset';
 import { loadIdxPair } from './idx';

@@ -1,7 +1,7 @@
 // Skipcheck's graph runner addon (server/addon/graph_session.c), built by `skipcheck setup-native` next to
 // the tfjs-node binding it shares libtensorflow with. Optional: without it training runs op by op.
 import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { addonPath } from '../../native/addonPath';
 
 /** An output of a graph operation: `index` counts the op's outputs flattened, as TFE_Execute returns them. */
 export interface OutputRef { op: number; index: number }
@@ -33,13 +33,6 @@ export interface GraphAddon {
   /** Tensors created for JavaScript and not freed yet. */
   liveTensors(): number;
   tfVersion(): string;
-}
-
-export const ADDON_DIR = path.join('deps', 'skipcheck');
-export const ADDON_FILE = 'skipcheck_graph.node';
-
-export function addonPath(tfjsNodeDir: string): string {
-  return path.join(tfjsNodeDir, ADDON_DIR, ADDON_FILE);
 }
 
 export type AddonLoad = { addon: GraphAddon; file: string } | { addon?: undefined; reason: string };

@@ -3,6 +3,7 @@
 // new values. The step itself runs normally (eagerly) while it is recorded. tfjs-node's backend calls its
 // binding for all of this, so the record is taken by putting a recording proxy in front of the binding.
 import type * as tfType from '@tensorflow/tfjs';
+import { asNodeBackend, type NodeBinding } from '../tfjsNode';
 import { TF_DTYPE, TFJS_DTYPE, type GraphAttr, type TensorValue } from './addon';
 
 /** Where a traced op's input comes from. */
@@ -29,17 +30,8 @@ export interface StepTrace {
   updates: { name: string; value: Ref }[];
 }
 
-interface Metadata { id: number; shape: number[]; dtype: number }
-export interface Binding {
-  createTensor(shape: number[], dtype: number, values: ArrayBufferView): number;
-  executeOp(name: string, attrs: GraphAttr[], inputIds: number[], numOutputs: number): Metadata[];
-  tensorDataSync(id: number): ArrayBufferView;
-  deleteTensor(id: number): void;
-}
-export interface NodeBackend {
-  binding: Binding;
-  getInputTensorIds(tensors: tfType.Tensor[]): number[];
-}
+/** The part of the binding (tfjsNode.ts) the recorder stands in front of. */
+export type Binding = Pick<NodeBinding, 'createTensor' | 'executeOp' | 'tensorDataSync' | 'deleteTensor'>;
 
 type Tf = typeof tfType;
 
@@ -53,7 +45,7 @@ export type Traced<T> = { result: T; trace: StepTrace; problem?: undefined } | {
  * the step has run all the same. An error thrown by the step itself propagates.
  */
 export async function traceStep<T>(tf: Tf, feeds: tfType.Tensor[], step: () => Promise<T>): Promise<Traced<T>> {
-  const backend = tf.backend() as unknown as NodeBackend;
+  const backend = asNodeBackend(tf.backend());
   const binding = backend.binding;
   const variables = () => tf.engine().state.registeredVariables as Record<string, tfType.Variable>;
   // tf.variable(t) shares t's data, so two variables can start on one tensor id: inputs are looked up by
@@ -138,7 +130,7 @@ export async function traceStep<T>(tf: Tf, feeds: tfType.Tensor[], step: () => P
   };
   const recorder = Object.create(binding as object, {
     createTensor: { value: createTensor }, executeOp: { value: executeOp }, tensorDataSync: { value: tensorDataSync },
-  }) as Binding;
+  }) as NodeBinding;
 
   backend.binding = recorder;
   let result: T;

@@ -1,8 +1,8 @@
-// A run read back from its metrics.jsonl, grouped by message type. Tolerates a run still being written:
-// a partial last line (no newline yet) is skipped, as are lines that are not JSON or not whole messages.
+// A run read back from its metrics.jsonl (parsed by contract/metrics.ts), grouped by message type.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isTrainerMessage, type TrainerMessage } from '../protocol';
+import { parseMetricLines } from '../../../../contract/metrics';
+import type { TrainerMessage } from '../../../../contract/protocol';
 import { METRICS_FILE } from '../runDir';
 
 type Of<T extends TrainerMessage['type']> = Extract<TrainerMessage, { type: T }>;
@@ -16,19 +16,6 @@ export interface RunRecord {
   execution?: Of<'execution'>;
   end?: Of<'end'>;
   error?: Of<'error'>;
-}
-
-export function parseMetricLines(text: string): TrainerMessage[] {
-  const lines = text.split('\n');
-  lines.pop(); // complete lines end with '\n': the last piece is empty or still being written
-  const messages: TrainerMessage[] = [];
-  for (const line of lines) {
-    try {
-      const value: unknown = JSON.parse(line);
-      if (isTrainerMessage(value)) messages.push(value);
-    } catch { /* not JSON: a damaged line */ }
-  }
-  return messages;
 }
 
 export function groupMessages(messages: readonly TrainerMessage[]): RunRecord {

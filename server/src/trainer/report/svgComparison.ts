@@ -1,8 +1,8 @@
 // The ablation comparison drawn with static SVG (no script, no network): used when the webview bundle is
-// not built. Same table, reading and caption as the panel (webview/src/comparison.ts).
-import { ablationReading, NO_BN_CAPTION, PAPER_CAPTION, variantRow } from '../../../../webview/src/comparison';
-import { foldRun } from '../../../../webview/src/runState';
-import type { TrainerMessage } from '../protocol';
+// not built. Same table, reading and caption as the panel (contract/comparison.ts).
+import { ablationReading, NO_BN_CAPTION, PAPER_CAPTION, variantRow } from '../../../../contract/comparison';
+import { foldRun } from '../../../../contract/runState';
+import type { TrainerMessage } from '../../../../contract/protocol';
 import { escapeXml as esc, lineChart, type Series } from './svgChart';
 
 const PALETTE = ['#1f6feb', '#cf222e', '#1a7f37', '#bc4c00'];

@@ -1,6 +1,6 @@
 // The report page drawn with static SVG: used when the webview bundle (dist/webview.js, the same charts
 // as the live panel) is not available, e.g. when Skipcheck runs from source. Opens with no network.
-import type { LayerStd } from '../protocol';
+import type { LayerStd } from '../../../../contract/protocol';
 import type { RunRecord } from './runRecord';
 import { escapeXml as esc, lineChart, Series } from './svgChart';
 

@@ -1,8 +1,8 @@
 // comparison.html for an ablation folder: the model as written and its twins in one page. Preferred: the
 // webview bundle (the panel's charts, with the comparison table); without it a static SVG page.
 import { join } from 'node:path';
-import { buildReportHtml } from '../../../../webview/src/reportHtml';
-import type { TrainerMessage, Variant } from '../protocol';
+import { buildReportHtml } from '../../../../contract/reportHtml';
+import type { TrainerMessage, Variant } from '../../../../contract/protocol';
 import { writeFileAtomic } from '../runDir';
 import { readRunMessages } from './runRecord';
 import { svgComparisonHtml } from './svgComparison';

@@ -1,9 +1,9 @@
 // report.html for a run folder. Preferred: the webview's own bundle inlined (the very charts of the live
-// panel, built by webview/src/reportHtml.ts). When that bundle is not there (running from source, or a
+// panel, built by contract/reportHtml.ts). When that bundle is not there (running from source, or a
 // build without the webview) the static SVG page is written instead, so a report always exists.
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { buildReportHtml } from '../../../../webview/src/reportHtml';
+import { buildReportHtml } from '../../../../contract/reportHtml';
 import { writeFileAtomic } from '../runDir';
 import { groupMessages, readRunMessages } from './runRecord';
 import { svgReportHtml } from './svgReport';

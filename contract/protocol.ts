@@ -1,12 +1,12 @@
 // The message stream between the trainer process and whoever drives it (VS Code extension, CLI).
 // One JSON object per line on the trainer's message channel: file descriptor MESSAGE_FD, which the driver
 // opens as a fourth pipe and names in the MESSAGE_FD_ENV variable (without it, e.g. run by hand: stdout);
-// those constants and the message check live in contract/trainerChannel.ts, which the client loads too.
+// those constants and the message check live in trainerChannel.ts next to this file.
 // The user's model code owns stdout and stderr, which are free-form log: a `console.log` of a JSON line
 // can never pass for a message. Commands go the other way, one JSON object per line on the trainer's stdin.
-// Kept dependency-free: the webview imports it too.
+// Part of contract/, what crosses between the trainer, the extension and the webview: it imports nothing else.
 
-export { MESSAGE_FD, MESSAGE_FD_ENV, TRAINER_STDIO, isTrainerMessage } from '../../../contract/trainerChannel';
+export { MESSAGE_FD, MESSAGE_FD_ENV, TRAINER_STDIO, isTrainerMessage } from './trainerChannel';
 
 export type DatasetSpec =
   | { kind: 'synthetic'; samples?: number; classes?: number }

@@ -1,5 +1,6 @@
-// What the panel can be sent: the trainer's own lines, forwarded untouched, plus envelopes the extension adds.
-import type { TrainerMessage } from '../../server/src/trainer/protocol';
+// The extension <-> panel (webview) messages: the trainer's own lines, forwarded untouched, plus envelopes the
+// extension adds, and the panel's commands back.
+import { isTrainerMessage, type TrainerMessage } from './protocol';
 
 export type { TrainerMessage };
 
@@ -12,7 +13,8 @@ export type PanelMessage =
   /** Finished ablation variants compared with the run (the comparison report). */
   | { type: 'variants'; runs: HistoryRun[] }
   /** A live message of one ablation variant trained next to the run (the panel of an ablation). */
-  | { type: 'variant'; label: string; message: TrainerMessage }
+  /** `primary`: the label of the panel's own run when it is not "residual" (a depth sweep: "resnet-20"). */
+  | { type: 'variant'; label: string; message: TrainerMessage; primary?: string }
   /** A new run starts in this panel (one panel per model file and entry): forget the previous one. */
   | { type: 'reset' };
 
@@ -25,8 +27,6 @@ export type PanelCommand =
   /** Train the plain twin next to this model and compare (the panel's ablation button). */
   | { type: 'compare-plain' };
 
-const trainerTypes = new Set(['start', 'batch', 'epoch', 'std', 'warning', 'execution', 'end', 'error']);
-
 /** Filters what arrives on window 'message': other frames and extensions may post too. */
 export function asPanelMessage(data: unknown): PanelMessage | undefined {
   if (typeof data !== 'object' || data === null) return undefined;
@@ -37,5 +37,5 @@ export function asPanelMessage(data: unknown): PanelMessage | undefined {
     const v = data as { label?: unknown; message?: unknown };
     return typeof v.label === 'string' && asPanelMessage(v.message) && (v.message as { type: string }).type !== 'variant' ? (data as PanelMessage) : undefined;
   }
-  return typeof type === 'string' && trainerTypes.has(type) ? (data as PanelMessage) : undefined;
+  return isTrainerMessage(data) ? data : undefined;
 }

@@ -1,7 +1,7 @@
 // Assembles the self-contained report page (`skipcheck train` writes it as report.html): dist/webview.js and
 // dist/webview.css inlined, the run's messages embedded as JSON. Pure string work, usable from Node.
 import { escapeHtml } from './escape';
-import type { HistoryRun, TrainerMessage } from './messages';
+import type { HistoryRun, TrainerMessage } from './panel';
 
 export interface ReportPage {
   title: string;

@@ -1,5 +1,5 @@
 // Folds a trainer message stream into the compact, JSON-safe picture the panel draws and persists.
-import type { TrainerMessage } from './messages';
+import type { TrainerMessage } from './panel';
 
 type Msg<T extends TrainerMessage['type']> = Extract<TrainerMessage, { type: T }>;
 
