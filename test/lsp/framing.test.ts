@@ -17,13 +17,16 @@ function feed(chunks: string[], ms = 8000): Promise<{ code: number | null | 'ali
   proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   return new Promise((resolve) => {
-    const timer = setTimeout(() => { proc.kill(); resolve({ code: 'alive', stdout, stderr }); }, ms);
-    proc.on('exit', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
+    // `ms` counts from the last chunk written, so a slow start (a loaded machine) is not taken for a hang.
+    let timer: NodeJS.Timeout | undefined;
+    let exited = false;
+    proc.on('exit', (code) => { exited = true; clearTimeout(timer); resolve({ code, stdout, stderr }); });
     (async () => {
       for (const c of chunks) {
-        if (c === 'WAIT_FOR_REPLY') { while (!stdout.includes('"id":1')) await new Promise((r) => setTimeout(r, 50)); continue; }
+        if (c === 'WAIT_FOR_REPLY') { while (!stdout.includes('"id":1') && !exited) await new Promise((r) => setTimeout(r, 50)); continue; }
         proc.stdin.write(c);
       }
+      if (!exited) timer = setTimeout(() => { proc.kill(); resolve({ code: 'alive', stdout, stderr }); }, ms);
     })();
   });
 }
