@@ -19,7 +19,7 @@ function feed(chunks: string[], ms = 8000): Promise<{ code: number | null | 'ali
   return new Promise((resolve) => {
     const timer = setTimeout(() => { proc.kill(); resolve({ code: 'alive', stdout, stderr }); }, ms);
     proc.on('exit', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
-    (async () => {
+    void (async () => {
       for (const c of chunks) {
         if (c === 'WAIT_FOR_REPLY') { while (!stdout.includes('"id":1')) await new Promise((r) => setTimeout(r, 50)); continue; }
         proc.stdin.write(c);
