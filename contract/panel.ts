@@ -13,7 +13,8 @@ export type PanelMessage =
   /** Finished ablation variants compared with the run (the comparison report). */
   | { type: 'variants'; runs: HistoryRun[] }
   /** A live message of one ablation variant trained next to the run (the panel of an ablation). */
-  | { type: 'variant'; label: string; message: TrainerMessage }
+  /** `primary`: the label of the panel's own run when it is not "residual" (a depth sweep: "resnet-20"). */
+  | { type: 'variant'; label: string; message: TrainerMessage; primary?: string }
   /** A new run starts in this panel (one panel per model file and entry): forget the previous one. */
   | { type: 'reset' };
 

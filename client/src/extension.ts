@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { createLanguageClient, type SkipcheckClient } from './languageClient';
 import { registerTraining } from './training';
+import { setDepthParamProvider } from './training/depthSweep';
 import { setEntryProvider } from './training/entries';
 import { setLayerProvider, type SourceLayer } from './training/layerSource';
 
@@ -16,6 +17,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const { client, resetCrashCount } = skipcheck;
   setEntryProvider((uri) => client.sendRequest<string[]>('skipcheck/entries', { uri }));
   setLayerProvider((uri, entry) => client.sendRequest<SourceLayer[]>('skipcheck/entryLayers', { uri, entry }));
+  setDepthParamProvider((text, entry) => client.sendRequest('skipcheck/depthParam', { text, entry }));
   context.subscriptions.push(
     vscode.commands.registerCommand('skipcheck.restartServer', async () => {
       resetCrashCount();

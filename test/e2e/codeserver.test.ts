@@ -2,9 +2,10 @@
 // driven through Chromium as a user would. Recipe: /work/shared/real-vscode.md. Screenshots of every step
 // land in test-results/e2e-*.png.
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
+import { nativeCacheDir, ensureKerasPython, PythonSetupError } from '../../server/src/export/kerasPython';
 import { openEditorSession, type EditorSession } from './support/editor-session';
 import { expectFixture, FIXTURE, lineCol, type FixtureExpectation } from './support/fixture-expectation';
 import {
@@ -173,7 +174,76 @@ describe('Skipcheck in a real VS Code (code-server + Chromium)', function () {
     await screenshot(page, '5-trained-epoch');
     console.log(`      training panel: ${(await panelText(frame)).slice(0, 400)}`);
   });
+
+  it('runs "Skipcheck: Train across machines…" with 2 local workers and the panel follows the Keras run', async function () {
+    assert.ok(fixed, 'needs the fixed fixture from the earlier step');
+    assert.ok(session, 'needs the editor session');
+    // Only an already set-up Python is used: installing TensorFlow (~500 MB) has no place in an editor test.
+    const python = join(nativeCacheDir(), 'venv', 'bin', 'python');
+    try {
+      if (!existsSync(python)) throw new PythonSetupError(`no venv at ${python} (skipcheck export --to keras sets it up)`);
+      await ensureKerasPython({ python });
+    } catch (err) {
+      if (!(err instanceof PythonSetupError)) throw err;
+      console.log(`      SKIPPED: the Python side (tensorflow, tf-keras, tensorflowjs) is not installed: ${err.message.split('\n')[0]}`);
+      this.skip();
+    }
+    // A short run: 1 epoch of 256 synthetic samples (the workspace settings the command reads).
+    mkdirSync(join(session.workspace, '.vscode'), { recursive: true });
+    writeFileSync(join(session.workspace, '.vscode', 'settings.json'), JSON.stringify({ 'skipcheck.train.epochs': 1, 'skipcheck.train.maxSamples': 256 }));
+    await page.waitForTimeout(1500);
+    await openFile(page, basename(file));
+    await runCommand(page, 'Skipcheck: Train across machines…');
+    const explained = await answerDialog(page, /Train across machines with tf\.distribute/, 'Start local workers…');
+    assert.match(explained, /TF_CONFIG/, 'the dialog explains TF_CONFIG');
+    const input = page.locator('.quick-input-widget', { hasText: 'Local workers for the try-out' });
+    await input.waitFor({ state: 'visible', timeout: 15_000 });
+    assert.equal(await input.locator('input').inputValue(), '2', 'two workers offered by default');
+    await page.keyboard.press('Enter');
+    await input.waitFor({ state: 'hidden' });
+    // A refusal (e.g. a file missing from the .vsix) shows as a notification instead of the next question.
+    await answerQuickPick(page, 'Train on which data?', 'Synthetic')
+      .catch(async (err: Error) => { throw new Error(`${err.message}; notifications: ${(await notifications(page)).join(' | ')}`); });
+    const frame = await webviewFrame(page, 30_000);
+    // Worker 0's start message names the Keras backend and the strategy; the tfjs run before it never does.
+    await frame.locator('body', { hasText: /Keras .*worker 0/ }).waitFor({ timeout: 180_000 })
+      .catch(async () => { throw new Error(`the panel never showed the Keras run: ${await panelText(frame)}\n${session!.server.output().slice(-2000)}`); });
+    await screenshot(page, '6-distributed-start');
+    await frame.locator('.sc-status[data-status="completed"]').waitFor({ timeout: 180_000 })
+      .catch(async () => { throw new Error(`the distributed run did not complete: ${await panelText(frame)}`); });
+    for (const chart of ['#chart-loss', '#chart-std-order']) {
+      assert.equal(await frame.locator(`${chart}:not(.sc-card-empty)`).count(), 1, `${chart} got no data from the Keras run: ${await panelText(frame)}`);
+    }
+    assert.match(await panelText(frame), /Keras [\d.]+ \(MultiWorkerMirroredStrategy, 2 workers, worker 0\) on CPU · TensorFlow 2\./,
+      'the header names the Keras backend, the strategy and Python TensorFlow\'s version');
+    await screenshot(page, '7-distributed-done');
+    console.log(`      distributed panel: ${(await panelText(frame)).slice(0, 400)}`);
+    // The run folder: worker 0's metrics (start, the epoch, end) and worker 1's own file.
+    const runsRoot = join(session.workspace, '.skipcheck', 'runs');
+    const runDirs = findRunDirs(runsRoot).filter((d) => existsSync(join(d, 'workers', '1', 'metrics.jsonl')));
+    assert.equal(runDirs.length, 1, `one distributed run folder under ${runsRoot}: ${findRunDirs(runsRoot).join(', ')}`);
+    const types = (f: string) => readFileSync(f, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { type: string }).type);
+    const chief = types(join(runDirs[0], 'metrics.jsonl'));
+    assert.equal(chief[0], 'start');
+    assert.equal(chief.filter((t) => t === 'epoch').length, 1, `worker 0 metrics: ${chief.join(',')}`);
+    assert.equal(chief.at(-1), 'end');
+    const other = types(join(runDirs[0], 'workers', '1', 'metrics.jsonl'));
+    assert.equal(other.filter((t) => t === 'epoch').length, 1, `worker 1 metrics: ${other.join(',')}`);
+  });
 });
+
+/** Folders holding a metrics.jsonl, at any depth under root. */
+function findRunDirs(root: string): string[] {
+  if (!existsSync(root)) return [];
+  const found: string[] = [];
+  for (const e of readdirSync(root, { withFileTypes: true })) {
+    if (!e.isDirectory() || e.name === 'workers' || e.name === 'export') continue;
+    const dir = join(root, e.name);
+    if (existsSync(join(dir, 'metrics.jsonl'))) found.push(dir);
+    found.push(...findRunDirs(dir));
+  }
+  return found;
+}
 
 async function panelText(frame: Frame): Promise<string> {
   return (await frame.locator('body').innerText().catch(() => '(unreadable)')).replace(/\s+/g, ' ').trim();

@@ -12,7 +12,7 @@ const manifest = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as
 // Top-level files vsce itself adds next to extension/.
 const VSIX_METADATA = new Set(['extension.vsixmanifest', '[Content_Types].xml']);
 // vsce stores README.md as readme.md and LICENSE as LICENSE.txt.
-const ALLOWED = [/^package\.json$/, /^readme\.md$/i, /^LICENSE(\.txt)?$/, /^dist\/[^/]+\.(js|css)$/, /^dist\/rules\.md$/, /^dist\/node_modules\//, /^snippets\/[^/]+\.code-snippets$/, /^media\//];
+const ALLOWED = [/^package\.json$/, /^readme\.md$/i, /^LICENSE(\.txt)?$/, /^dist\/[^/]+\.(js|css)$/, /^dist\/rules\.md$/, /^dist\/python\/[^/]+\.py$/, /^dist\/node_modules\//, /^snippets\/[^/]+\.code-snippets$/, /^media\//];
 
 describe('packaged .vsix', function () {
   this.timeout(300_000);
@@ -27,14 +27,15 @@ describe('packaged .vsix', function () {
     console.log(`      .vsix ${(statSync(vsix).size / 1024 / 1024).toFixed(2)} MB, ${entries.length} files`);
   });
 
-  it('carries only the bundles, the rule docs, generated snippets, media, manifest, README and LICENSE', function () {
+  it('carries only the bundles, the rule docs, the Python scripts of the Keras export, generated snippets, media, manifest, README and LICENSE', function () {
     const stray = entries.filter((e) => !ALLOWED.some((re) => re.test(e)));
     assert.deepEqual(stray, [], 'files that should not ship');
     assert.ok(!entries.some((e) => e.endsWith('.ts') || e.endsWith('.map')), 'no sources or source maps');
   });
 
   it('contains every file the manifest points at', function () {
-    const needed = [manifest.main, 'README.md', ...(manifest.contributes?.snippets ?? []).map((s) => s.path), 'dist/server.js', 'dist/trainer.js', 'dist/webview.js']
+    const needed = [manifest.main, 'README.md', ...(manifest.contributes?.snippets ?? []).map((s) => s.path), 'dist/server.js', 'dist/trainer.js', 'dist/webview.js',
+      'dist/distributed.js', 'dist/python/train_distributed.py', 'dist/python/export_keras.py', 'dist/python/skipcheck_tfjs.py']
       .map((p) => p.replace(/^\.\//, ''));
     const shipped = new Set(entries.map((e) => e.toLowerCase()));
     assert.deepEqual(needed.filter((p) => !shipped.has(p.toLowerCase())), []);

@@ -27,19 +27,19 @@ export function analyzeFromDisk(file: string, text: string): AnalysisResult {
 }
 
 /** Calls `exportName` of a TS/JS module file with real tfjs. */
-export function buildFile(file: string, exportName: string): tf.LayersModel {
+export function buildFile(file: string, exportName: string, args: unknown[] = []): tf.LayersModel {
   const build = createModuleScope(tf).load(file).exports[exportName];
   if (typeof build !== 'function') throw new Error(`${exportName} is not exported by ${file}`);
-  return build() as tf.LayersModel;
+  return build(...args) as tf.LayersModel;
 }
 
 /** The same for source text without relative imports (an edited fixture, an expanded snippet). */
-export function buildText(text: string, exportName: string): tf.LayersModel {
+export function buildText(text: string, exportName: string, args: unknown[] = []): tf.LayersModel {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'skipcheck-lsp-'));
   const file = path.join(dir, 'model.ts');
   fs.writeFileSync(file, text);
   try {
-    return buildFile(file, exportName);
+    return buildFile(file, exportName, args);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

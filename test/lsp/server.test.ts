@@ -8,6 +8,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CodeAction, CodeLens, Diagnostic, Hover, InlayHint, MarkupContent, TextDocumentEdit } from 'vscode-languageserver-protocol';
 import type { Finding } from '../../server/src/analysis';
 import { matchLayer, type SourceLayer } from '../../client/src/training/layerMatch';
+import { depthArgs, type DepthParam } from '../../server/src/trainer/ablation/depthArgs';
 import { analyzeFromDisk, buildFile, buildText, fixture, lineOf, tfjsShape } from './expected';
 import { fileUri, LspHarness, repoRoot } from './lspHarness';
 
@@ -247,6 +248,36 @@ describe('language server over stdio', function () {
     it('answers skipcheck/entries with the trainable builders, for the client\'s Train command', async () => {
       await lsp.open(uri, text);
       assert.deepEqual(await lsp.request<string[]>('skipcheck/entries', { uri }), ['buildModel']);
+    });
+  });
+
+  describe('a builder with a depth parameter (clean.ts with its block repeated `depth` times)', () => {
+    const { file, text: clean } = fixture('clean.ts');
+    const text = clean
+      .replace('export function buildModel(): tf.LayersModel {', 'export function buildModel({ depth = 2 } = {}): tf.LayersModel {')
+      .replace("  const block = residual(stem, 16, 'b1');", "  let block = stem;\n  for (let i = 0; i < depth; i++) block = residual(block, 16, `b${i}`);");
+    const uri = fileUri(file.replace(/clean\.ts$/, 'deep.ts'));
+    const adds = (m: tf.LayersModel) => m.layers.filter((l) => l.getClassName() === 'Add').length;
+
+    it('adds "Depth sweep vs plain" to the lenses, and the depth it names really sets the number of blocks', async () => {
+      assert.notEqual(text, clean, 'the fixture was rewritten');
+      await lsp.open(uri, text);
+      const lenses = await lsp.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
+      const line = lineOf(text, 'export function buildModel');
+      assert.deepEqual(
+        lenses.map((l) => [l.range.start.line, l.command?.title, l.command?.command]),
+        [
+          [line, '▶ Train', 'skipcheck.trainOnGpu'],
+          [line, 'Compare with plain network', 'skipcheck.comparePlain'],
+          [line, 'Depth sweep vs plain (depth)', 'skipcheck.depthSweep'],
+        ],
+      );
+      assert.deepEqual(lenses[2].command?.arguments, [{ uri, entry: 'buildModel' }]);
+      // The palette command asks the same question; the sweep calls the builder with depthArgs of the answer.
+      const param = await lsp.request<DepthParam | null>('skipcheck/depthParam', { text, entry: 'buildModel' });
+      assert.ok(param);
+      assert.deepEqual([1, 3].map((d) => adds(buildText(text, 'buildModel', depthArgs(param, d)))), [1, 3]);
+      assert.equal(await lsp.request('skipcheck/depthParam', { text: clean, entry: 'buildModel' }), null, 'clean.ts has none');
     });
   });
 

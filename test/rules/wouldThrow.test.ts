@@ -92,6 +92,7 @@ const NOT_CERTAIN: Record<string, string> = {
   'a tensor of unknown rank': `const u = tf.input({ shape: (process.env.S as any) }); const w = tf.layers.conv2d({ filters: 2, kernelSize: 1 }).apply(u);`,
   'a config the analyzer cannot see': `const w = tf.layers.conv2d((globalThis as any).cfg);`,
   'a factory that exists but is not catalogued': `const w = (tf.layers as any).conv3d({ filters: 2, kernelSize: 1 });`,
+  'a call still being typed (no closing parenthesis yet)': `const w = tf.layers.conv2d(`,
   'a merge after a layer given the wrong rank': `const bad = tf.layers.conv2d({ filters: 2, kernelSize: 1 }).apply(v) as tf.SymbolicTensor; const w = tf.layers.add().apply([bad, v]);`,
 };
 

@@ -313,6 +313,15 @@ describe('training webview in Chromium', function () {
     });
   }
 
+  it('labels a depth sweep by depth: the panel\'s own run as "resnet-20", each other run under its label', async () => {
+    const page = await open({ colorScheme: 'light', bodyClass: 'vscode-light' });
+    const as = (label: string, messages: TrainerMessage[]) =>
+      messages.map((message) => ({ type: 'variant', label, message, primary: 'resnet-20' }) as unknown as TrainerMessage);
+    await post(page, [...residualVariant(), ...as('plain-20', plainTwin()), ...as('resnet-56', residualVariant()), ...as('plain-56', plainTwin())]);
+    const rows = await page.$$eval('#comparison tbody tr', (trs) => trs.map((tr) => tr.querySelector('td')?.textContent));
+    assert.deepEqual(rows, ['resnet-20', 'plain-20', 'resnet-56', 'plain-56']);
+  });
+
   for (const theme of ['light', 'dark'] as const) {
     it(`is readable in a ${theme} theme (screenshot in test-results/)`, async () => {
       const page = await open(theme === 'dark'

@@ -77,7 +77,8 @@ export class Header {
           `${start.config.entry}() in ${start.config.modelFile.split(/[\\/]/).pop()}`,
           `${start.backend} on ${start.device}`,
           start.kernels ?? '',
-          start.tfVersion ? `tfjs ${start.tfVersion}` : '',
+          // A Keras run (train_distributed.py) reports Python TensorFlow's version, not tfjs's.
+          start.tfVersion ? `${start.backend.startsWith('Keras') ? 'TensorFlow' : 'tfjs'} ${start.tfVersion}` : '',
           `${start.model.params.toLocaleString('en-US')} params, ${start.model.layers.length} layers`,
           `${start.config.optimizer} lr ${start.config.learningRate}, batch ${start.config.batchSize}`,
         ].filter(Boolean).join(' · ')

@@ -86,7 +86,7 @@ export class TrainingView {
       if (!v) variants.push((v = { label: message.label, run: emptyRun() }));
       // Batches of a variant are not drawn (its epochs are): keep the persisted state small.
       if (message.message.type !== 'batch') applyMessage(v.run, message.message, now);
-      this.state.label ??= 'residual';
+      this.state.label = typeof message.primary === 'string' ? message.primary : this.state.label ?? 'residual';
     } else {
       applyMessage(this.state.run, message, now);
     }

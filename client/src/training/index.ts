@@ -9,6 +9,8 @@ import * as vscode from 'vscode';
 import { paperRecipe } from '../../../server/src/trainer/config';
 import type { DatasetSpec, TrainConfig, TrainerMessage, Variant } from '../../../contract/protocol';
 import { writeComparison } from '../../../server/src/trainer/report/writeComparison';
+import { depthArgs } from '../../../server/src/trainer/ablation/depthArgs';
+import { askDepths, depthParamOf, depthSweepCommand } from './depthSweep';
 import { listEntries } from './entries';
 import { loadHistory } from './history';
 import { revealLayer } from './layerSource';
@@ -265,40 +267,67 @@ export function registerTraining(context: vscode.ExtensionContext): void {
   async function comparePlain(args?: TrainArgs | vscode.Uri): Promise<void> {
     const t = await ask(args, 'compare with the plain network');
     if (!t) return;
+    const variants: Variant[] = ['residual', 'plain'];
+    compare(t, `Compare ${t.entry}`, variants.map((variant) => ({ label: variant, variant, dir: variant })));
+  }
+
+  /**
+   * The depth sweep (He et al. Fig. 6 on the user's code): each depth the user picks, as written and as its
+   * plain twin, with the same recipe as the ablation — the jobs of `skipcheck train --ablate plain --depths`.
+   * Offered only for builders whose depth parameter the server finds.
+   */
+  async function depthSweep(args?: TrainArgs | vscode.Uri): Promise<void> {
+    const t = await ask(args, 'run a depth sweep');
+    if (!t) return;
+    const param = await depthParamOf(readFileSync(t.file, 'utf8'), t.entry);
+    if (!param) {
+      void vscode.window.showErrorMessage(`Skipcheck: ${t.entry}() has no depth parameter (e.g. export function resnet(depth = 20) or resnet({ depth = 20 } = {})), so there is nothing to sweep. Compare with Plain Network trains it as written.`);
+      return;
+    }
+    const depths = await askDepths(param, t.entry);
+    if (!depths) return;
+    const variants: Variant[] = ['residual', 'plain'];
+    compare(t, `Depth sweep ${t.entry}`, depths.flatMap((d) => variants.map((variant) => ({
+      label: `${variant === 'residual' ? 'resnet' : 'plain'}-${d}`, variant, dir: `depth${d}-${variant}`, entryArgs: depthArgs(param, d),
+    }))), true);
+  }
+
+  /**
+   * Trains `jobs` from the same seed with He et al.'s recipe, one process each, as many at once as there are
+   * cores (so none is slowed by another); the first job is the panel's run, the others its overlays. The
+   * comparison report is written into the ablation folder when all are done.
+   */
+  function compare(t: Target, title: string, jobs: { label: string; variant: Variant; dir: string; entryArgs?: unknown[] }[], labelled = false): void {
     const base = join(t.workspaceDir, '.skipcheck', 'ablations', stamp());
     const recipe = paperRecipe(t.config.epochs);
-    const variants: Variant[] = ['residual', 'plain'];
-    const configs = variants.map((variant): TrainConfig => ({ ...t.config, ...recipe, variant, outDir: join(base, variant) }));
-    const panel = panelFor(t, `Compare ${t.entry}`);
-    log(`Ablation of ${t.entry}: ${variants.join(' vs ')} with He et al.'s recipe (SGD momentum 0.9, lr ${recipe.learningRate}, weight decay ${recipe.weightDecay}` +
+    const configs = jobs.map((j): TrainConfig => ({ ...t.config, ...recipe, variant: j.variant, outDir: join(base, j.dir), ...(j.entryArgs ? { entryArgs: j.entryArgs } : {}) }));
+    const panel = panelFor(t, title);
+    log(`${title}: ${jobs.map((j) => j.label).join(' vs ')} with He et al.'s recipe (SGD momentum 0.9, lr ${recipe.learningRate}, weight decay ${recipe.weightDecay}` +
       `${recipe.lrDropEpochs?.length ? `, lr /10 at epoch ${recipe.lrDropEpochs.join(' and ')}` : ''}); folder ${base}`);
     let done = 0;
     const finish = () => {
-      if (++done < variants.length) return;
+      if (++done < jobs.length) return;
       try {
-        const report = writeComparison(base, variants.map((variant) => ({ variant, runDir: join(base, variant) })));
+        const report = writeComparison(base, jobs.map((j, i) => ({ variant: j.variant, label: labelled ? j.label : undefined, runDir: configs[i].outDir! })));
         log(`Comparison report: ${report}`);
         const open = 'Open Report';
-        void vscode.window.showInformationMessage(`Skipcheck: ablation of ${t.entry} finished; the comparison is in ${vscode.workspace.asRelativePath(report)}.`, open)
+        void vscode.window.showInformationMessage(`Skipcheck: ${title} finished; the comparison is in ${vscode.workspace.asRelativePath(report)}.`, open)
           .then((a) => { if (a === open) void vscode.env.openExternal(vscode.Uri.file(report)); });
       } catch (e) {
         log(`Could not write the comparison report: ${(e as Error).message}`);
       }
     };
-    const residual = () => startRun(t, configs[0], panel, (m) => {
-      if (m.type === 'start') lastStart.set(panel, m);
-      panel.post(m);
-    }, [], finish);
-    const plain = () => startRun(t, configs[1], panel, (m) => panel.post({ type: 'variant', label: 'plain', message: m }), [], finish);
-    if (availableParallelism() >= variants.length) {
-      residual();
-      plain();
-    } else {
-      // One core: the second run starts when the first ends, so neither is slowed by the other.
-      const first = residual();
-      const wait = setInterval(() => { if (!first.active) { clearInterval(wait); if (!panel.closed) plain(); else finish(); } }, 250);
-      context.subscriptions.push({ dispose: () => clearInterval(wait) });
-    }
+    const primary = jobs[0].label;
+    const start = (i: number) => {
+      let ended = false;
+      startRun(t, configs[i], panel, i === 0
+        ? (m) => { if (m.type === 'start') lastStart.set(panel, m); panel.post(m); }
+        : (m) => panel.post({ type: 'variant', label: jobs[i].label, message: m, primary }), [], () => { if (!ended) { ended = true; finish(); next(); } });
+    };
+    let started = 0;
+    // Closing the panel stops what runs and starts nothing more; the jobs not run still count as done.
+    const next = () => { if (started < jobs.length) { const i = started++; if (panel.closed) { finish(); next(); } else start(i); } };
+    for (let k = 0; k < Math.min(jobs.length, Math.max(1, availableParallelism())); k++) next();
   }
 
   context.subscriptions.push(
@@ -312,6 +341,7 @@ export function registerTraining(context: vscode.ExtensionContext): void {
       if (workers) await train(args, workers);
     }),
     vscode.commands.registerCommand(comparePlainCommand, (args?: TrainArgs | vscode.Uri) => comparePlain(args)),
+    vscode.commands.registerCommand(depthSweepCommand, (args?: TrainArgs | vscode.Uri) => depthSweep(args)),
     vscode.commands.registerCommand(setupNativeCommand, () => setUpNative()),
     vscode.commands.registerCommand(showTrainingCommand, () => {
       const active = [...runs].filter(([r]) => r.active);

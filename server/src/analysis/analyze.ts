@@ -1,6 +1,7 @@
 // The analysis pipeline end to end: parse and interpret a file's entry points, then report, rules, fixes
 // and fix verification. The only module that sees every stage.
-import * as ts from 'typescript';
+import type * as ts from 'typescript';
+import { tsApi } from './syntax/tsApi';
 import type { AnalysisHost, AnalysisResult, AnalyzeOptions, EntryInfo, Finding } from './types';
 import { BudgetExceeded, Interpreter, UserThrow } from './interp/interpreter';
 import { ModelRecord } from './graph/graph';
@@ -124,14 +125,14 @@ function symbolicTexts(r: AnalysisResult): string[] {
 
 function requiredParams(fn: ts.FunctionLikeDeclaration): number {
   return fn.parameters.filter((p) => !p.initializer && !p.questionToken && !p.dotDotDotToken &&
-    !(ts.isIdentifier(p.name) && p.name.text === 'this')).length;
+    !(tsApi.isIdentifier(p.name) && p.name.text === 'this')).length;
 }
 
 function entryInfo(name: string, fn: Fn, file: string): EntryInfo {
   const sf = fn.node.getSourceFile();
   // An anonymous `export default function` is pointed at by its `default` keyword, not its whole body.
-  const defaultKeyword = ts.canHaveModifiers(fn.node) ? ts.getModifiers(fn.node)?.find((m) => m.kind === ts.SyntaxKind.DefaultKeyword) : undefined;
-  const target = fn.node.name ?? (ts.isVariableDeclaration(fn.node.parent) ? fn.node.parent.name : defaultKeyword ?? fn.node);
+  const defaultKeyword = tsApi.canHaveModifiers(fn.node) ? tsApi.getModifiers(fn.node)?.find((m) => m.kind === tsApi.SyntaxKind.DefaultKeyword) : undefined;
+  const target = fn.node.name ?? (tsApi.isVariableDeclaration(fn.node.parent) ? fn.node.parent.name : defaultKeyword ?? fn.node);
   return { name, file, range: rangeOf(sf, target), requiredParams: requiredParams(fn.node) };
 }
 

@@ -1,7 +1,7 @@
 // ESLint-style disable comments: `// skipcheck-disable-next-line [rule, ...]`, `// skipcheck-disable-line`,
 // and `/* skipcheck-disable [rule] */` ... `/* skipcheck-enable [rule] */` ranges. Applied to the core's
 // result, so the CLI and the editor agree on what is silenced. Pure: text in, filtered findings out.
-import * as ts from 'typescript';
+import { tsApi } from './syntax/tsApi';
 import type { Finding, TextEdit } from './types';
 
 /** A disabled stretch of lines for some rules (empty list: every rule). */
@@ -18,7 +18,7 @@ function ruleList(rest: string): string[] {
 function comments(text: string): { body: string; line: number; endLine: number }[] {
   const out: { body: string; line: number; endLine: number }[] = [];
   if (!text.includes('skipcheck-')) return out;
-  const scanner = ts.createScanner(ts.ScriptTarget.Latest, false, ts.LanguageVariant.Standard, text);
+  const scanner = tsApi.createScanner(tsApi.ScriptTarget.Latest, false, tsApi.LanguageVariant.Standard, text);
   const starts: number[] = [0];
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
   const lineAt = (pos: number) => {
@@ -26,10 +26,10 @@ function comments(text: string): { body: string; line: number; endLine: number }
     while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (starts[mid] <= pos) lo = mid; else hi = mid - 1; }
     return lo;
   };
-  for (let kind = scanner.scan(); kind !== ts.SyntaxKind.EndOfFileToken; kind = scanner.scan()) {
-    if (kind !== ts.SyntaxKind.SingleLineCommentTrivia && kind !== ts.SyntaxKind.MultiLineCommentTrivia) continue;
+  for (let kind = scanner.scan(); kind !== tsApi.SyntaxKind.EndOfFileToken; kind = scanner.scan()) {
+    if (kind !== tsApi.SyntaxKind.SingleLineCommentTrivia && kind !== tsApi.SyntaxKind.MultiLineCommentTrivia) continue;
     const raw = scanner.getTokenText();
-    const body = kind === ts.SyntaxKind.SingleLineCommentTrivia ? raw.slice(2) : raw.slice(2, -2);
+    const body = kind === tsApi.SyntaxKind.SingleLineCommentTrivia ? raw.slice(2) : raw.slice(2, -2);
     out.push({ body, line: lineAt(scanner.getTokenStart()), endLine: lineAt(scanner.getTokenEnd()) });
   }
   return out;

@@ -14,6 +14,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { verifyStep, type analyze } from '../analysis';
 import { codeActions, fixAllKind, isDeferredFixAll, resolveFixAll, type CodeActionContext } from './codeActions';
 import { trainLenses } from './codeLens';
+import { findDepthParam } from '../trainer/ablation/depthParam';
 import { Files } from './files';
 import { hover } from './hover';
 import { inlayHints } from './inlayHints';
@@ -210,7 +211,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
 
   connection.onCodeLens((params) => {
     validator.ensureFresh(params.textDocument.uri);
-    return trainLenses(params.textDocument.uri, store.entriesFor(params.textDocument.uri), store.entryModelsFor(params.textDocument.uri));
+    const uri = params.textDocument.uri;
+    return trainLenses(uri, store.entriesFor(uri), store.entryModelsFor(uri), documents.get(uri)?.getText());
   });
 
   // The client's "Train" command asks which exported builders the analysis found, so it never needs the
@@ -221,6 +223,10 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     const model = store.entryModelsFor(params.uri).find((m) => m.entry === params.entry);
     return (model?.layers ?? []).map((l) => ({ className: l.className, file: l.file, line: l.range.start.line, character: l.range.start.character }));
   });
+
+  // The depth parameter of a builder, for the palette's "Depth Sweep vs Plain Network" (null: none, not offered).
+  // The client sends the saved text, so the answer is about the file the trainer will load.
+  connection.onRequest('skipcheck/depthParam', (params: { text: string; entry: string }) => findDepthParam(params.text, params.entry) ?? null);
 
   connection.onRequest('skipcheck/entries', (params: { uri: string }) => {
     validator.ensureFresh(params.uri);

@@ -1,5 +1,6 @@
 // Moving an activation fused into a layer (`activation: 'relu'`) to after the BatchNormalization it feeds.
-import * as ts from 'typescript';
+import type * as ts from 'typescript';
+import { tsApi } from '../syntax/tsApi';
 import type { Application, LayerInstance } from '../graph/graph';
 import { skipOuter } from '../syntax/ast';
 import { rangeOf } from '../syntax/text';
@@ -12,7 +13,7 @@ import { objectText, styleOf } from './style';
 export function moveActivationFix(layer: LayerInstance, bn: Application, apps: Application[]): Fix | undefined {
   const obj = layer.configNode;
   const prop = obj && findProperty(obj, 'activation');
-  if (!obj || !prop || !ts.isPropertyAssignment(prop)) return undefined;
+  if (!obj || !prop || !tsApi.isPropertyAssignment(prop)) return undefined;
   if (bn.layer.created.file !== layer.created.file) return undefined;
   // The BN code may be a helper shared with other layers (`const bn = (x) => ...`): adding the activation
   // there would change every one of them. Only edit it when it serves this layer alone.
@@ -31,15 +32,15 @@ export function moveActivationFix(layer: LayerInstance, bn: Application, apps: A
     // Wrap the call of the shared BN helper made next to this layer instead: `bn(y)` -> `activation(bn(y))`.
     if (!helperCall || helperCall.getSourceFile() !== sf) return undefined;
     edits.push(replaceNode(sf, helperCall, `(${activation}.apply(${helperCall.getText(sf)})${castSuffix(sf, prefix)})`));
-  } else if (ts.isCallExpression(applyNode) && ts.isPropertyAccessExpression(skipOuter(applyNode.expression)) &&
+  } else if (tsApi.isCallExpression(applyNode) && tsApi.isPropertyAccessExpression(skipOuter(applyNode.expression)) &&
       (skipOuter(applyNode.expression) as ts.PropertyAccessExpression).name.text === 'apply') {
     edits.push(replaceNode(sf, applyNode, `${activation}.apply(${applyNode.getText(sf)})`));
-  } else if (bnNode.parent && ts.isArrayLiteralExpression(bnNode.parent)) {
+  } else if (bnNode.parent && tsApi.isArrayLiteralExpression(bnNode.parent)) {
     edits.push({ range: rangeOf(sf, bnNode), newText: `${bnNode.getText(sf)}, ${activation}` });
-  } else if (bnNode.parent && ts.isCallExpression(bnNode.parent)) {
+  } else if (bnNode.parent && tsApi.isCallExpression(bnNode.parent)) {
     const st = enclosingStatement(bnNode.parent);
     const recv = skipOuter(bnNode.parent.expression);
-    if (!st || !ts.isPropertyAccessExpression(recv)) return undefined;
+    if (!st || !tsApi.isPropertyAccessExpression(recv)) return undefined;
     edits.push(insertStatementAfter(sf, st, `${recv.expression.getText(sf)}.add(${activation});`));
   } else return undefined;
   return { title: `Move '${actText.replace(/["']/g, '')}' after the BatchNormalization`, file: layer.created.file, isPreferred: true, edits };
@@ -51,5 +52,5 @@ function callIntoHelper(layer: LayerInstance, bn: Application): ts.CallExpressio
   if (bn.stack.length <= depth) return undefined;
   if (!layer.stack.every((f, i) => f.at.node === bn.stack[i].at.node)) return undefined;
   const call = bn.stack[depth].at.node;
-  return ts.isCallExpression(call) ? call : undefined;
+  return tsApi.isCallExpression(call) ? call : undefined;
 }

@@ -1,7 +1,7 @@
 // The U-Net "copy and crop" fix (Ronneberger et al. 2015): a concatenate whose operands differ by a few
 // pixels gets cropping2D on the larger one, symmetric when the difference is even, else one pixel more
 // off the bottom/right (as Keras examples do).
-import * as ts from 'typescript';
+import { tsApi } from '../syntax/tsApi';
 import type { Fix } from '../types';
 import type { MergeSite } from '../graph/branch';
 import { skipOuter } from '../syntax/ast';
@@ -15,8 +15,8 @@ export function cropFix(sites: MergeSite[], ok: boolean[]): Omit<Fix, 'isPreferr
   if (app.layer.className !== 'Concatenate' || layout.rank !== 4 || layout.channel !== 3 || ok.some((x) => x)) return undefined;
   const sf = app.at.sf;
   const call = app.at.node;
-  const arg = ts.isCallExpression(call) && call.arguments[0] ? skipOuter(call.arguments[0]) : undefined;
-  if (!arg || !ts.isArrayLiteralExpression(arg)) return undefined;
+  const arg = tsApi.isCallExpression(call) && call.arguments[0] ? skipOuter(call.arguments[0]) : undefined;
+  if (!arg || !tsApi.isArrayLiteralExpression(arg)) return undefined;
   // One operand larger than the rest, by the same amount in every call.
   let larger: number | undefined;
   let diff: number[] | undefined;
@@ -32,7 +32,7 @@ export function cropFix(sites: MergeSite[], ok: boolean[]): Omit<Fix, 'isPreferr
     diff = d;
   }
   const operand = larger === undefined ? undefined : arg.elements[larger];
-  if (!operand || !diff || ts.isSpreadElement(operand) || diff.some((d) => d > 16)) return undefined;
+  if (!operand || !diff || tsApi.isSpreadElement(operand) || diff.some((d) => d > 16)) return undefined;
   const statement = enclosingStatement(call);
   if (!statement) return undefined;
   const pairs = diff.map((d) => [Math.floor(d / 2), d - Math.floor(d / 2)]);

@@ -1,5 +1,6 @@
 // Text edits that respect the user's style: quotes, indentation, line endings, casts, fresh names.
-import * as ts from 'typescript';
+import type * as ts from 'typescript';
+import { tsApi } from '../syntax/tsApi';
 import { propText } from '../syntax/ast';
 import { lineAt, spanRange } from '../syntax/text';
 import type { TextEdit } from '../types';
@@ -9,11 +10,11 @@ export function quoteOf(sf: ts.SourceFile): string {
   let single = 0;
   let double = 0;
   const visit = (n: ts.Node): void => {
-    if (ts.isStringLiteral(n)) {
+    if (tsApi.isStringLiteral(n)) {
       if (sf.text[n.getStart(sf)] === '"') double++;
       else single++;
     }
-    ts.forEachChild(n, visit);
+    tsApi.forEachChild(n, visit);
   };
   visit(sf);
   return double > single ? '"' : "'";
@@ -35,10 +36,10 @@ export function findProperty(obj: ts.ObjectLiteralExpression, key: string): ts.O
 /** Sets `key: valueText` in an object literal: replaces the value if present, else appends the property. */
 export function setProperty(sf: ts.SourceFile, obj: ts.ObjectLiteralExpression, key: string, valueText: string): TextEdit {
   const existing = findProperty(obj, key);
-  if (existing && ts.isPropertyAssignment(existing)) {
+  if (existing && tsApi.isPropertyAssignment(existing)) {
     return { range: spanRange(sf, existing.initializer.getStart(sf), existing.initializer.getEnd()), newText: valueText };
   }
-  if (existing && ts.isShorthandPropertyAssignment(existing)) {
+  if (existing && tsApi.isShorthandPropertyAssignment(existing)) {
     return { range: spanRange(sf, existing.getStart(sf), existing.getEnd()), newText: `${key}: ${valueText}` };
   }
   const props = obj.properties;
@@ -63,9 +64,9 @@ export function removeProperty(sf: ts.SourceFile, obj: ts.ObjectLiteralExpressio
 /** The statement (directly inside a block, case clause or the file) that contains a node. */
 export function enclosingStatement(node: ts.Node): ts.Statement | undefined {
   for (let n: ts.Node | undefined = node; n; n = n.parent) {
-    if (ts.isFunctionLike(n) && n !== node) return undefined;
+    if (tsApi.isFunctionLike(n) && n !== node) return undefined;
     const p = n.parent;
-    if (p && (ts.isBlock(p) || ts.isSourceFile(p) || ts.isCaseClause(p) || ts.isDefaultClause(p) || ts.isModuleBlock(p))) return n as ts.Statement;
+    if (p && (tsApi.isBlock(p) || tsApi.isSourceFile(p) || tsApi.isCaseClause(p) || tsApi.isDefaultClause(p) || tsApi.isModuleBlock(p))) return n as ts.Statement;
   }
   return undefined;
 }
@@ -90,7 +91,7 @@ export function replaceNode(sf: ts.SourceFile, node: ts.Node, text: string): Tex
 /** A name not used anywhere in the file. */
 export function freshName(sf: ts.SourceFile, base: string): string {
   const used = new Set<string>();
-  const visit = (n: ts.Node): void => { if (ts.isIdentifier(n)) used.add(n.text); ts.forEachChild(n, visit); };
+  const visit = (n: ts.Node): void => { if (tsApi.isIdentifier(n)) used.add(n.text); tsApi.forEachChild(n, visit); };
   visit(sf);
   if (!used.has(base)) return base;
   for (let i = 2; ; i++) if (!used.has(`${base}${i}`)) return `${base}${i}`;

@@ -3,7 +3,8 @@
 // a projection from the function's own `filters`/`strides` names (guarded when some calls already match);
 // literal filters and strides when every call needs the same; last, a guarded projection computed from the
 // operands' shapes. Every candidate is re-analysed (fixes/verify.ts) and only the first that works is kept.
-import * as ts from 'typescript';
+import type * as ts from 'typescript';
+import { tsApi } from '../syntax/tsApi';
 import type { Fix, TextEdit } from '../types';
 import type { MergeSite } from '../graph/branch';
 import { skipOuter } from '../syntax/ast';
@@ -26,14 +27,14 @@ export function projectionFixes(sites: MergeSite[], ok: boolean[]): Fix[] | { re
   const { app, layout } = first;
   const sf = app.at.sf;
   const call = app.at.node;
-  if (!ts.isCallExpression(call)) return { reason: 'the merge is not a direct .apply([...]) call' };
+  if (!tsApi.isCallExpression(call)) return { reason: 'the merge is not a direct .apply([...]) call' };
   const arg = call.arguments[0] && skipOuter(call.arguments[0]);
-  if (!arg || !ts.isArrayLiteralExpression(arg)) return { reason: 'the operands are not written as an array literal' };
+  if (!arg || !tsApi.isArrayLiteralExpression(arg)) return { reason: 'the operands are not written as an array literal' };
   if (layout.rank < 2 || layout.rank > 4) return { reason: `rank ${layout.rank} has no 1x1 projection` };
   if (app.layer.className === 'Concatenate') return { reason: 'concatenate does not need equal channels' };
   const scNode = arg.elements[first.shortcut];
   const brNode = arg.elements[first.branch];
-  if (!scNode || !brNode || ts.isSpreadElement(scNode)) return { reason: 'the shortcut operand is not a plain expression' };
+  if (!scNode || !brNode || tsApi.isSpreadElement(scNode)) return { reason: 'the shortcut operand is not a plain expression' };
   if (sites.some((s) => s.shortcut !== first.shortcut || s.branch !== first.branch)) return { reason: 'calls disagree on which operand is the shortcut' };
 
   // A function analysed without a caller has symbolic sizes: only the fixes written with its own names apply.
@@ -84,17 +85,17 @@ interface Ctx {
 /** `shortcut = conv(...)` inside an `if` before the merge: add the missing reason to project to its condition. */
 function guardExtension(ctx: Ctx): Fix | undefined {
   const { sf, call, sc, layout } = ctx;
-  if (!ts.isIdentifier(sc)) return undefined;
+  if (!tsApi.isIdentifier(sc)) return undefined;
   const statement = enclosingStatement(call);
   const block = statement?.parent;
-  if (!statement || !block || !(ts.isBlock(block) || ts.isSourceFile(block))) return undefined;
+  if (!statement || !block || !(tsApi.isBlock(block) || tsApi.isSourceFile(block))) return undefined;
   const before = block.statements.slice(0, block.statements.indexOf(statement));
   // `let shortcut = x;` gives the block input the condition compares against.
-  const decl = before.flatMap((s) => (ts.isVariableStatement(s) ? [...s.declarationList.declarations] : []))
-    .find((d) => ts.isIdentifier(d.name) && d.name.text === sc.text);
+  const decl = before.flatMap((s) => (tsApi.isVariableStatement(s) ? [...s.declarationList.declarations] : []))
+    .find((d) => tsApi.isIdentifier(d.name) && d.name.text === sc.text);
   const input = decl?.initializer && skipOuter(decl.initializer);
-  if (!input || !ts.isIdentifier(input)) return undefined;
-  const guard = [...before].reverse().find((s): s is ts.IfStatement => ts.isIfStatement(s) && !s.elseStatement && assigns(s.thenStatement, sc.text));
+  if (!input || !tsApi.isIdentifier(input)) return undefined;
+  const guard = [...before].reverse().find((s): s is ts.IfStatement => tsApi.isIfStatement(s) && !s.elseStatement && assigns(s.thenStatement, sc.text));
   if (!guard) return undefined;
   const config = projectionConfig(guard.thenStatement);
   if (!config) return undefined;
@@ -112,7 +113,7 @@ function guardExtension(ctx: Ctx): Fix | undefined {
   }
   if (added.length === 0 || added.every((a) => condText.replace(/\s+/g, '').includes(a.replace(/\s+/g, '')))) return undefined;
   const cond = skipOuter(guard.expression);
-  const low = ts.isConditionalExpression(cond) || (ts.isBinaryExpression(cond) && [ts.SyntaxKind.QuestionQuestionToken, ts.SyntaxKind.EqualsToken, ts.SyntaxKind.CommaToken].includes(cond.operatorToken.kind));
+  const low = tsApi.isConditionalExpression(cond) || (tsApi.isBinaryExpression(cond) && [tsApi.SyntaxKind.QuestionQuestionToken, tsApi.SyntaxKind.EqualsToken, tsApi.SyntaxKind.CommaToken].includes(cond.operatorToken.kind));
   const newCond = `${low ? `(${condText})` : condText} || ${added.join(' || ')}`;
   return {
     title: `Extend the shortcut's if at line ${lineOf(sf, guard)}: || ${added.join(' || ')}`,
@@ -129,7 +130,7 @@ function namedProjection(ctx: Ctx): Fix | undefined {
   const strides = STRIDE_NAMES.map((n) => names.get(n)).find((n) => n !== undefined);
   const literal = !strides && ctx.spatialDiffers ? ctx.pathStrides : undefined;
   if (!filters || (ctx.spatialDiffers && !strides && !literal)) return undefined;
-  if (!ctx.uniform && !ts.isIdentifier(sc)) return undefined;
+  if (!ctx.uniform && !tsApi.isIdentifier(sc)) return undefined;
   const conds = [
     ...(ctx.spatialDiffers && strides ? [`${strides} !== 1`] : []),
     ...(ctx.channelsDiffer ? [`${sc.getText(sf)}.shape[${layout.channel}] !== ${filters}`] : []),
@@ -153,7 +154,7 @@ function literalProjection(ctx: Ctx, n: Need): Fix | undefined {
 /** Calls need different projections and the code has no names for them: computed from the operands' shapes. */
 function shapeProjection(ctx: Ctx): Fix | undefined {
   const { sf, sc, br, layout } = ctx;
-  if (!ts.isIdentifier(br) || !ts.isIdentifier(sc)) return undefined;
+  if (!tsApi.isIdentifier(br) || !tsApi.isIdentifier(sc)) return undefined;
   const num = isTs(sf) ? ' as number' : '';
   const dim = (v: string, axis: number) => `(${v}.shape[${axis}]${num})`;
   const filters = `${br.text}.shape[${layout.channel}]${num}`;
@@ -216,8 +217,8 @@ function assigns(n: ts.Node, name: string): boolean {
   let found = false;
   const visit = (x: ts.Node): void => {
     if (found) return;
-    if (ts.isBinaryExpression(x) && x.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(x.left) && x.left.text === name) found = true;
-    else ts.forEachChild(x, visit);
+    if (tsApi.isBinaryExpression(x) && x.operatorToken.kind === tsApi.SyntaxKind.EqualsToken && tsApi.isIdentifier(x.left) && x.left.text === name) found = true;
+    else tsApi.forEachChild(x, visit);
   };
   visit(n);
   return found;
@@ -228,9 +229,9 @@ function projectionConfig(n: ts.Node): ts.ObjectLiteralExpression | undefined {
   let found: ts.ObjectLiteralExpression | undefined;
   const visit = (x: ts.Node): void => {
     if (found) return;
-    if (ts.isCallExpression(x) && /(conv1d|conv2d|dense)$/.test(x.expression.getText()) && x.arguments[0] && ts.isObjectLiteralExpression(skipOuter(x.arguments[0]))) {
+    if (tsApi.isCallExpression(x) && /(conv1d|conv2d|dense)$/.test(x.expression.getText()) && x.arguments[0] && tsApi.isObjectLiteralExpression(skipOuter(x.arguments[0]))) {
       found = skipOuter(x.arguments[0]) as ts.ObjectLiteralExpression;
-    } else ts.forEachChild(x, visit);
+    } else tsApi.forEachChild(x, visit);
   };
   visit(n);
   return found;
@@ -239,8 +240,8 @@ function projectionConfig(n: ts.Node): ts.ObjectLiteralExpression | undefined {
 function propertyText(sf: ts.SourceFile, obj: ts.ObjectLiteralExpression, key: string): string | undefined {
   for (const p of obj.properties) {
     if (!p.name || p.name.getText(sf) !== key) continue;
-    if (ts.isShorthandPropertyAssignment(p)) return key;
-    if (ts.isPropertyAssignment(p)) return p.initializer.getText(sf);
+    if (tsApi.isShorthandPropertyAssignment(p)) return key;
+    if (tsApi.isPropertyAssignment(p)) return p.initializer.getText(sf);
   }
   return undefined;
 }
@@ -254,30 +255,30 @@ function namesInScope(node: ts.Node): Map<string, string> {
   const out = new Map<string, string>();
   const add = (name: string, text = name) => { if (!out.has(name)) out.set(name, text); };
   const bind = (b: ts.BindingName) => {
-    if (ts.isIdentifier(b)) add(b.text);
-    else for (const e of b.elements) if (!ts.isOmittedExpression(e)) bind(e.name);
+    if (tsApi.isIdentifier(b)) add(b.text);
+    else for (const e of b.elements) if (!tsApi.isOmittedExpression(e)) bind(e.name);
   };
   let child: ts.Node = node;
   for (let p = node.parent; p; child = p, p = p.parent) {
-    if (ts.isBlock(p) || ts.isSourceFile(p)) {
+    if (tsApi.isBlock(p) || tsApi.isSourceFile(p)) {
       for (const s of p.statements) {
         if (s === child) break;
-        if (ts.isVariableStatement(s)) for (const d of s.declarationList.declarations) bind(d.name);
+        if (tsApi.isVariableStatement(s)) for (const d of s.declarationList.declarations) bind(d.name);
       }
-    } else if ((ts.isForStatement(p) && p.initializer && ts.isVariableDeclarationList(p.initializer))) {
+    } else if ((tsApi.isForStatement(p) && p.initializer && tsApi.isVariableDeclarationList(p.initializer))) {
       for (const d of p.initializer.declarations) bind(d.name);
-    } else if ((ts.isForOfStatement(p) || ts.isForInStatement(p)) && ts.isVariableDeclarationList(p.initializer)) {
+    } else if ((tsApi.isForOfStatement(p) || tsApi.isForInStatement(p)) && tsApi.isVariableDeclarationList(p.initializer)) {
       for (const d of p.initializer.declarations) bind(d.name);
-    } else if (ts.isFunctionLike(p)) {
+    } else if (tsApi.isFunctionLike(p)) {
       for (const param of p.parameters) bind(param.name);
-    } else if (ts.isClassLike(p)) {
-      for (const m of p.members) if (ts.isPropertyDeclaration(m) && ts.isIdentifier(m.name)) add(m.name.text, `this.${m.name.text}`);
-      const ctor = p.members.find(ts.isConstructorDeclaration);
+    } else if (tsApi.isClassLike(p)) {
+      for (const m of p.members) if (tsApi.isPropertyDeclaration(m) && tsApi.isIdentifier(m.name)) add(m.name.text, `this.${m.name.text}`);
+      const ctor = p.members.find(tsApi.isConstructorDeclaration);
       for (const param of ctor?.parameters ?? []) {
-        if (ts.isIdentifier(param.name) && ts.getModifiers(param)?.length) add(param.name.text, `this.${param.name.text}`);
+        if (tsApi.isIdentifier(param.name) && tsApi.getModifiers(param)?.length) add(param.name.text, `this.${param.name.text}`);
       }
       ctor?.body?.forEachChild(function visit(x): void {
-        if (ts.isBinaryExpression(x) && ts.isPropertyAccessExpression(x.left) && x.left.expression.kind === ts.SyntaxKind.ThisKeyword) add(x.left.name.text, `this.${x.left.name.text}`);
+        if (tsApi.isBinaryExpression(x) && tsApi.isPropertyAccessExpression(x.left) && x.left.expression.kind === tsApi.SyntaxKind.ThisKeyword) add(x.left.name.text, `this.${x.left.name.text}`);
         x.forEachChild(visit);
       });
     }

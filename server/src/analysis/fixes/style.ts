@@ -1,7 +1,8 @@
 // How the file is written, so inserted code reads like the rest of it: spacing inside braces, the
 // indentation step, the line width it keeps to, how it casts apply() results (a `T` alias included), its
 // own BatchNormalization helper, and names that are free in the function being edited.
-import * as ts from 'typescript';
+import type * as ts from 'typescript';
+import { tsApi } from '../syntax/tsApi';
 import { skipOuter } from '../syntax/ast';
 import { isTs } from './edits';
 
@@ -76,25 +77,25 @@ function bnHelper(sf: ts.SourceFile): string | undefined {
   for (const st of sf.statements) {
     let name: string | undefined;
     let fn: ts.FunctionLikeDeclaration | undefined;
-    if (ts.isFunctionDeclaration(st) && st.name) { name = st.name.text; fn = st; }
-    else if (ts.isVariableStatement(st)) {
+    if (tsApi.isFunctionDeclaration(st) && st.name) { name = st.name.text; fn = st; }
+    else if (tsApi.isVariableStatement(st)) {
       const d = st.declarationList.declarations[0];
       const init = d?.initializer && skipOuter(d.initializer);
-      if (d && ts.isIdentifier(d.name) && init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init))) { name = d.name.text; fn = init; }
+      if (d && tsApi.isIdentifier(d.name) && init && (tsApi.isArrowFunction(init) || tsApi.isFunctionExpression(init))) { name = d.name.text; fn = init; }
     }
     if (!name || !fn || !fn.body || fn.parameters.length < 1 || fn.parameters.slice(1).some((p) => !p.initializer && !p.questionToken)) continue;
     const param = fn.parameters[0].name;
-    if (!ts.isIdentifier(param)) continue;
+    if (!tsApi.isIdentifier(param)) continue;
     let ret: ts.Expression | undefined;
-    if (!ts.isBlock(fn.body)) ret = fn.body;
-    else if (fn.body.statements.length === 1 && ts.isReturnStatement(fn.body.statements[0])) ret = fn.body.statements[0].expression;
+    if (!tsApi.isBlock(fn.body)) ret = fn.body;
+    else if (fn.body.statements.length === 1 && tsApi.isReturnStatement(fn.body.statements[0])) ret = fn.body.statements[0].expression;
     const call = ret && skipOuter(ret);
-    if (!call || !ts.isCallExpression(call) || call.arguments.length !== 1) continue;
+    if (!call || !tsApi.isCallExpression(call) || call.arguments.length !== 1) continue;
     const arg = skipOuter(call.arguments[0]);
     const callee = skipOuter(call.expression);
-    if (!ts.isIdentifier(arg) || arg.text !== param.text || !ts.isPropertyAccessExpression(callee) || callee.name.text !== 'apply') continue;
+    if (!tsApi.isIdentifier(arg) || arg.text !== param.text || !tsApi.isPropertyAccessExpression(callee) || callee.name.text !== 'apply') continue;
     const factory = skipOuter(callee.expression);
-    if (ts.isCallExpression(factory) && /batchNormalization$/.test(factory.expression.getText(sf))) return name;
+    if (tsApi.isCallExpression(factory) && /batchNormalization$/.test(factory.expression.getText(sf))) return name;
   }
   return undefined;
 }
@@ -102,7 +103,7 @@ function bnHelper(sf: ts.SourceFile): string | undefined {
 /** Identifiers used anywhere inside `scope`. */
 function namesIn(scope: ts.Node): Set<string> {
   const used = new Set<string>();
-  const visit = (n: ts.Node): void => { if (ts.isIdentifier(n)) used.add(n.text); ts.forEachChild(n, visit); };
+  const visit = (n: ts.Node): void => { if (tsApi.isIdentifier(n)) used.add(n.text); tsApi.forEachChild(n, visit); };
   visit(scope);
   return used;
 }
@@ -110,7 +111,7 @@ function namesIn(scope: ts.Node): Set<string> {
 /** The first of `names` not used in the function around `node` (or the file), else the last with a number. */
 export function freeName(node: ts.Node, names: string[]): string {
   let scope: ts.Node = node;
-  while (scope.parent && !ts.isFunctionLike(scope)) scope = scope.parent;
+  while (scope.parent && !tsApi.isFunctionLike(scope)) scope = scope.parent;
   const used = namesIn(scope);
   for (const n of names) if (!used.has(n)) return n;
   const base = names[names.length - 1];

@@ -1,5 +1,6 @@
 // What a skipped piece of code may change: the names it assigns and the objects it calls methods on.
-import * as ts from 'typescript';
+import type * as ts from 'typescript';
+import { tsApi } from '../syntax/tsApi';
 import { perNode, skipOuter } from '../syntax/ast';
 
 /**
@@ -12,33 +13,33 @@ export const effects = perNode((root: ts.Node): { assigned: ReadonlySet<string>;
   const receivers = new Set<string>();
   const target = (t: ts.Node) => {
     t = skipOuter(t);
-    if (ts.isIdentifier(t)) assigned.add(t.text);
-    else if (ts.isArrayLiteralExpression(t)) t.elements.forEach(target);
-    else if (ts.isObjectLiteralExpression(t)) {
+    if (tsApi.isIdentifier(t)) assigned.add(t.text);
+    else if (tsApi.isArrayLiteralExpression(t)) t.elements.forEach(target);
+    else if (tsApi.isObjectLiteralExpression(t)) {
       for (const p of t.properties) {
-        if (ts.isShorthandPropertyAssignment(p)) assigned.add(p.name.text);
-        else if (ts.isPropertyAssignment(p)) target(p.initializer);
+        if (tsApi.isShorthandPropertyAssignment(p)) assigned.add(p.name.text);
+        else if (tsApi.isPropertyAssignment(p)) target(p.initializer);
       }
-    } else if (ts.isPropertyAccessExpression(t) || ts.isElementAccessExpression(t)) {
+    } else if (tsApi.isPropertyAccessExpression(t) || tsApi.isElementAccessExpression(t)) {
       // obj.p = … mutates obj: forget obj itself.
       const base = rootIdentifier(t);
       if (base) assigned.add(base);
     }
   };
   const visit = (n: ts.Node): void => {
-    if (n !== root && (ts.isFunctionLike(n) || ts.isClassLike(n))) return;
-    if (ts.isBinaryExpression(n) && isAssignmentOperator(n.operatorToken.kind)) target(n.left);
-    else if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) &&
-      (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken)) target(n.operand);
-    else if (ts.isDeleteExpression(n)) target(n.expression);
-    else if (ts.isCallExpression(n)) {
+    if (n !== root && (tsApi.isFunctionLike(n) || tsApi.isClassLike(n))) return;
+    if (tsApi.isBinaryExpression(n) && isAssignmentOperator(n.operatorToken.kind)) target(n.left);
+    else if ((tsApi.isPrefixUnaryExpression(n) || tsApi.isPostfixUnaryExpression(n)) &&
+      (n.operator === tsApi.SyntaxKind.PlusPlusToken || n.operator === tsApi.SyntaxKind.MinusMinusToken)) target(n.operand);
+    else if (tsApi.isDeleteExpression(n)) target(n.expression);
+    else if (tsApi.isCallExpression(n)) {
       const callee = skipOuter(n.expression);
-      if (ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee)) {
+      if (tsApi.isPropertyAccessExpression(callee) || tsApi.isElementAccessExpression(callee)) {
         const base = rootIdentifier(callee.expression);
         if (base) receivers.add(base);
       }
     }
-    ts.forEachChild(n, visit);
+    tsApi.forEachChild(n, visit);
   };
   visit(root);
   return { assigned, receivers };
@@ -46,10 +47,10 @@ export const effects = perNode((root: ts.Node): { assigned: ReadonlySet<string>;
 
 function rootIdentifier(n: ts.Node): string | undefined {
   n = skipOuter(n);
-  while (ts.isPropertyAccessExpression(n) || ts.isElementAccessExpression(n)) n = skipOuter(n.expression);
-  return ts.isIdentifier(n) ? n.text : undefined;
+  while (tsApi.isPropertyAccessExpression(n) || tsApi.isElementAccessExpression(n)) n = skipOuter(n.expression);
+  return tsApi.isIdentifier(n) ? n.text : undefined;
 }
 
 function isAssignmentOperator(k: ts.SyntaxKind): boolean {
-  return k >= ts.SyntaxKind.FirstAssignment && k <= ts.SyntaxKind.LastAssignment;
+  return k >= tsApi.SyntaxKind.FirstAssignment && k <= tsApi.SyntaxKind.LastAssignment;
 }

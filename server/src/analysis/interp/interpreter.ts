@@ -1,5 +1,6 @@
 // The symbolic interpreter: runs model-building code over Values, with a step budget, building the Graph.
-import * as ts from 'typescript';
+import type * as ts from 'typescript';
+import { tsApi } from '../syntax/tsApi';
 import type { AnalysisHost } from '../types';
 import { Graph, type CallFrame, type SourceRef, TensorNode, LayerInstance, ModelRecord } from '../graph/graph';
 import { ClassValue, Fn, Native, Obj, UNKNOWN, type NativeCall, type Value, propertyKey, truthy } from './values';
@@ -177,7 +178,7 @@ export class Interpreter implements Machine {
 
   private hoist(statements: readonly ts.Statement[], scope: Scope, mod: ModuleRecord): void {
     for (const st of statements) {
-      if (!ts.isFunctionDeclaration(st) || !st.body) continue;
+      if (!tsApi.isFunctionDeclaration(st) || !st.body) continue;
       const fn = new Fn(st, scope, mod, undefined);
       if (st.name) scope.declare(st.name.text, fn);
       // `export default function () {}` has no name to declare but is still the module's default export.
@@ -215,90 +216,90 @@ export class Interpreter implements Machine {
   execStmt(node: ts.Statement, scope: Scope, mod: ModuleRecord): Completion {
     this.tick();
     switch (node.kind) {
-      case ts.SyntaxKind.VariableStatement: {
+      case tsApi.SyntaxKind.VariableStatement: {
         const st = node as ts.VariableStatement;
         const exported = hasExport(st);
         // `declare const x: T` is provided by the environment: its value is unknown, not undefined.
-        const ambient = ts.getModifiers(st)?.some((m) => m.kind === ts.SyntaxKind.DeclareKeyword);
+        const ambient = tsApi.getModifiers(st)?.some((m) => m.kind === tsApi.SyntaxKind.DeclareKeyword);
         const isVar = isVarList(st.declarationList);
         for (const d of st.declarationList.declarations) {
           if (isVar && !d.initializer && !ambient) continue; // `var x;` keeps the hoisted binding's value
           const v = d.initializer ? this.evalExpr(d.initializer, scope, mod) : ambient ? UNKNOWN : undefined;
           this.bindPattern(d.name, v, scope, mod, !isVar);
-          if (ts.isIdentifier(d.name) && v instanceof TensorNode) {
+          if (tsApi.isIdentifier(d.name) && v instanceof TensorNode) {
             this.tensorVars.push({ at: { file: mod.file, sf: mod.sf, node: d.name }, name: d.name.text, tensor: v, symbolic: this.symbolic.root !== undefined });
           }
-          if (v instanceof ModelRecord && ts.isIdentifier(d.name) && v.name.startsWith('model@')) v.name = d.name.text;
+          if (v instanceof ModelRecord && tsApi.isIdentifier(d.name) && v.name.startsWith('model@')) v.name = d.name.text;
           if (exported) for (const n of boundNames(d.name)) this.exportBinding(mod, n, scope.get(n));
         }
         return undefined;
       }
-      case ts.SyntaxKind.FunctionDeclaration:
+      case tsApi.SyntaxKind.FunctionDeclaration:
         return undefined; // hoisted
-      case ts.SyntaxKind.ClassDeclaration: {
+      case tsApi.SyntaxKind.ClassDeclaration: {
         const cd = node as ts.ClassDeclaration;
         const cls = this.makeClass(cd, scope, mod);
         if (cd.name) scope.declare(cd.name.text, cls);
         if (hasExport(cd)) this.exportBinding(mod, isDefault(cd) ? 'default' : cls.name, cls);
         return undefined;
       }
-      case ts.SyntaxKind.EnumDeclaration: {
+      case tsApi.SyntaxKind.EnumDeclaration: {
         const ed = node as ts.EnumDeclaration;
         const e = this.makeEnum(ed, scope, mod);
         scope.declare(ed.name.text, e);
         if (hasExport(ed)) this.exportBinding(mod, ed.name.text, e);
         return undefined;
       }
-      case ts.SyntaxKind.ExpressionStatement:
+      case tsApi.SyntaxKind.ExpressionStatement:
         this.evalExpr((node as ts.ExpressionStatement).expression, scope, mod);
         return undefined;
-      case ts.SyntaxKind.ReturnStatement: {
+      case tsApi.SyntaxKind.ReturnStatement: {
         const e = (node as ts.ReturnStatement).expression;
         return { kind: 'return', value: e ? this.evalExpr(e, scope, mod) : undefined };
       }
-      case ts.SyntaxKind.Block:
+      case tsApi.SyntaxKind.Block:
         return this.execBlock((node as ts.Block).statements, new Scope(scope), mod);
-      case ts.SyntaxKind.IfStatement:
+      case tsApi.SyntaxKind.IfStatement:
         return this.execIf(node as ts.IfStatement, scope, mod);
-      case ts.SyntaxKind.ForStatement:
+      case tsApi.SyntaxKind.ForStatement:
         return this.cutByBudget(node, scope, () => this.execFor(node as ts.ForStatement, scope, mod));
-      case ts.SyntaxKind.ForOfStatement:
-      case ts.SyntaxKind.ForInStatement:
+      case tsApi.SyntaxKind.ForOfStatement:
+      case tsApi.SyntaxKind.ForInStatement:
         return this.cutByBudget(node, scope, () => this.execForEach(node as ts.ForOfStatement | ts.ForInStatement, scope, mod));
-      case ts.SyntaxKind.WhileStatement:
-      case ts.SyntaxKind.DoStatement:
+      case tsApi.SyntaxKind.WhileStatement:
+      case tsApi.SyntaxKind.DoStatement:
         return this.cutByBudget(node, scope, () => this.execWhile(node as ts.WhileStatement | ts.DoStatement, scope, mod));
-      case ts.SyntaxKind.SwitchStatement:
+      case tsApi.SyntaxKind.SwitchStatement:
         return this.execSwitch(node as ts.SwitchStatement, scope, mod);
-      case ts.SyntaxKind.BreakStatement:
+      case tsApi.SyntaxKind.BreakStatement:
         return { kind: 'break', label: (node as ts.BreakStatement).label?.text };
-      case ts.SyntaxKind.ContinueStatement:
+      case tsApi.SyntaxKind.ContinueStatement:
         return { kind: 'continue', label: (node as ts.ContinueStatement).label?.text };
-      case ts.SyntaxKind.LabeledStatement: {
+      case tsApi.SyntaxKind.LabeledStatement: {
         const ls = node as ts.LabeledStatement;
         const c = this.execStmt(ls.statement, scope, mod);
         if (c && c.kind === 'break' && c.label === ls.label.text) return undefined;
         return c;
       }
-      case ts.SyntaxKind.ThrowStatement:
+      case tsApi.SyntaxKind.ThrowStatement:
         this.evalExpr((node as ts.ThrowStatement).expression, scope, mod);
         throw new UserThrow();
-      case ts.SyntaxKind.TryStatement:
+      case tsApi.SyntaxKind.TryStatement:
         return this.execTry(node as ts.TryStatement, scope, mod);
-      case ts.SyntaxKind.ImportDeclaration:
+      case tsApi.SyntaxKind.ImportDeclaration:
         this.execImport(node as ts.ImportDeclaration, scope, mod);
         return undefined;
-      case ts.SyntaxKind.ImportEqualsDeclaration: {
+      case tsApi.SyntaxKind.ImportEqualsDeclaration: {
         const ie = node as ts.ImportEqualsDeclaration;
-        if (ts.isExternalModuleReference(ie.moduleReference) && ts.isStringLiteral(ie.moduleReference.expression)) {
+        if (tsApi.isExternalModuleReference(ie.moduleReference) && tsApi.isStringLiteral(ie.moduleReference.expression)) {
           scope.declare(ie.name.text, this.moduleNamespace(ie.moduleReference.expression.text, mod).ns);
         }
         return undefined;
       }
-      case ts.SyntaxKind.ExportDeclaration:
+      case tsApi.SyntaxKind.ExportDeclaration:
         this.execExportDecl(node as ts.ExportDeclaration, scope, mod);
         return undefined;
-      case ts.SyntaxKind.ExportAssignment:
+      case tsApi.SyntaxKind.ExportAssignment:
         this.exportBinding(mod, 'default', this.evalExpr((node as ts.ExportAssignment).expression, scope, mod));
         return undefined;
       default:
@@ -309,7 +310,7 @@ export class Interpreter implements Machine {
 
   /** An enum is an object of its members (numbers also map back to names); members see the earlier ones. */
   private makeEnum(node: ts.EnumDeclaration, scope: Scope, mod: ModuleRecord): Value {
-    if (ts.getModifiers(node)?.some((m) => m.kind === ts.SyntaxKind.DeclareKeyword)) return UNKNOWN;
+    if (tsApi.getModifiers(node)?.some((m) => m.kind === tsApi.SyntaxKind.DeclareKeyword)) return UNKNOWN;
     const obj = new Obj();
     const inner = new Scope(scope);
     let next: Value = 0;
@@ -326,7 +327,7 @@ export class Interpreter implements Machine {
   }
 
   private execImport(node: ts.ImportDeclaration, scope: Scope, mod: ModuleRecord): void {
-    if (!ts.isStringLiteral(node.moduleSpecifier) || !node.importClause) return;
+    if (!tsApi.isStringLiteral(node.moduleSpecifier) || !node.importClause) return;
     const clause = node.importClause;
     if (clause.isTypeOnly) return;
     const src = this.moduleNamespace(node.moduleSpecifier.text, mod);
@@ -336,20 +337,20 @@ export class Interpreter implements Machine {
     }
     const nb = clause.namedBindings;
     if (!nb) return;
-    if (ts.isNamespaceImport(nb)) scope.declare(nb.name.text, src.ns);
+    if (tsApi.isNamespaceImport(nb)) scope.declare(nb.name.text, src.ns);
     else for (const el of nb.elements) scope.declare(el.name.text, src.get((el.propertyName ?? el.name).text));
   }
 
   private execExportDecl(node: ts.ExportDeclaration, scope: Scope, mod: ModuleRecord): void {
     if (node.isTypeOnly) return;
-    const src = node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)
+    const src = node.moduleSpecifier && tsApi.isStringLiteral(node.moduleSpecifier)
       ? this.moduleNamespace(node.moduleSpecifier.text, mod) : undefined;
     const clause = node.exportClause;
     if (!clause) {
       if (src && src.ns instanceof Obj) for (const [k, v] of src.ns.props) this.exportBinding(mod, k, v);
       return;
     }
-    if (ts.isNamespaceExport(clause)) { this.exportBinding(mod, clause.name.text, src ? src.ns : UNKNOWN); return; }
+    if (tsApi.isNamespaceExport(clause)) { this.exportBinding(mod, clause.name.text, src ? src.ns : UNKNOWN); return; }
     for (const el of clause.elements) {
       const local = (el.propertyName ?? el.name).text;
       this.exportBinding(mod, el.name.text, src ? src.get(local) : (scope.has(local) ? scope.get(local) : UNKNOWN));
@@ -410,10 +411,10 @@ export class Interpreter implements Machine {
     let scope = new Scope(outer);
     const init = node.initializer;
     // `let` loop variables get a fresh copy per iteration (closures created in the body keep their own).
-    const perIteration = init && ts.isVariableDeclarationList(init) && !isVarList(init)
+    const perIteration = init && tsApi.isVariableDeclarationList(init) && !isVarList(init)
       ? init.declarations.flatMap((d) => boundNames(d.name)) : [];
     if (init) {
-      if (ts.isVariableDeclarationList(init)) {
+      if (tsApi.isVariableDeclarationList(init)) {
         for (const d of init.declarations) {
           this.bindPattern(d.name, d.initializer ? this.evalExpr(d.initializer, scope, mod) : undefined, scope, mod, !isVarList(init));
         }
@@ -440,7 +441,7 @@ export class Interpreter implements Machine {
     if (Array.isArray(coll) || typeof coll === 'string') this.charge(coll.length);
     else if (coll instanceof Obj) this.charge(coll.props.size);
     if (isForgotten(coll) || (coll instanceof Obj && coll.props.has(UNKNOWN_KEYS))) items = undefined;
-    else if (ts.isForOfStatement(node)) {
+    else if (tsApi.isForOfStatement(node)) {
       if (Array.isArray(coll)) items = [...coll];
       else if (typeof coll === 'string') items = [...coll];
     } else if (coll instanceof Obj) items = [...coll.props.keys()];
@@ -448,7 +449,7 @@ export class Interpreter implements Machine {
     if (!items) return this.skipUncertain([node], outer, mod);
     for (const item of items) {
       const scope = new Scope(outer);
-      if (ts.isVariableDeclarationList(node.initializer)) {
+      if (tsApi.isVariableDeclarationList(node.initializer)) {
         this.bindPattern(node.initializer.declarations[0].name, item, scope, mod, !isVarList(node.initializer));
       } else this.assignTo(node.initializer, item, scope, mod);
       const step = this.loopStep(this.execStmt(node.statement, scope, mod), node, outer);
@@ -459,7 +460,7 @@ export class Interpreter implements Machine {
   }
 
   private execWhile(node: ts.WhileStatement | ts.DoStatement, scope: Scope, mod: ModuleRecord): Completion {
-    let first = ts.isDoStatement(node);
+    let first = tsApi.isDoStatement(node);
     for (;;) {
       if (!first) {
         const t = this.truth(this.evalExpr(node.expression, scope, mod));
@@ -481,12 +482,12 @@ export class Interpreter implements Machine {
     if (v !== UNKNOWN) {
       for (let i = 0; i < clauses.length && start < 0; i++) {
         const cl = clauses[i];
-        if (!ts.isCaseClause(cl)) continue;
+        if (!tsApi.isCaseClause(cl)) continue;
         const cv = this.evalExpr(cl.expression, scope, mod);
         if (cv === UNKNOWN) return this.skipUncertain([node], outer, mod);
         if (cv === v) start = i;
       }
-      if (start < 0) start = clauses.findIndex((c) => ts.isDefaultClause(c));
+      if (start < 0) start = clauses.findIndex((c) => tsApi.isDefaultClause(c));
     } else return this.skipUncertain([node], outer, mod);
     if (start < 0) return undefined;
     for (let i = start; i < clauses.length; i++) {
@@ -496,7 +497,7 @@ export class Interpreter implements Machine {
         if (c.kind === 'uncertain') {
           // An unknown `break` leaves the switch, or not: forget what the rest of the switch may change.
           this.forget([node.caseBlock], outer);
-          return escapingJumps(node.caseBlock).some((j) => j.kind === ts.SyntaxKind.ContinueStatement || j.label) ? c : undefined;
+          return escapingJumps(node.caseBlock).some((j) => j.kind === tsApi.SyntaxKind.ContinueStatement || j.label) ? c : undefined;
         }
         return c;
       }
@@ -555,8 +556,8 @@ export class Interpreter implements Machine {
   bindPattern(name: ts.BindingName, value: Value, scope: Scope, mod: ModuleRecord, declare: boolean): void {
     // Not declaring: a `var`, which assigns the hoisted binding (declared here when hoisting missed it).
     const put = (n: string, v: Value) => (declare || !scope.has(n) ? scope.declare(n, v) : scope.set(n, v));
-    if (ts.isIdentifier(name)) { put(name.text, value); return; }
-    if (ts.isObjectBindingPattern(name)) {
+    if (tsApi.isIdentifier(name)) { put(name.text, value); return; }
+    if (tsApi.isObjectBindingPattern(name)) {
       const used: string[] = [];
       for (const el of name.elements) {
         if (el.dotDotDotToken) {
@@ -577,7 +578,7 @@ export class Interpreter implements Machine {
     // Array binding pattern
     value = known(value);
     name.elements.forEach((el, i) => {
-      if (ts.isOmittedExpression(el)) return;
+      if (tsApi.isOmittedExpression(el)) return;
       let v: Value;
       if (el.dotDotDotToken) v = Array.isArray(value) ? value.slice(i) : UNKNOWN;
       else v = Array.isArray(value) ? value[i] : value === UNKNOWN ? UNKNOWN : this.getMember(value, String(i));
@@ -587,8 +588,8 @@ export class Interpreter implements Machine {
   }
 
   private propertyName(n: ts.PropertyName, scope: Scope, mod: ModuleRecord): string | typeof UNKNOWN {
-    if (ts.isIdentifier(n) || ts.isStringLiteral(n) || ts.isNumericLiteral(n) || ts.isPrivateIdentifier(n)) return n.text;
-    if (ts.isComputedPropertyName(n)) {
+    if (tsApi.isIdentifier(n) || tsApi.isStringLiteral(n) || tsApi.isNumericLiteral(n) || tsApi.isPrivateIdentifier(n)) return n.text;
+    if (tsApi.isComputedPropertyName(n)) {
       return propertyKey(this.evalExpr(n.expression, scope, mod));
     }
     return UNKNOWN;
@@ -597,37 +598,37 @@ export class Interpreter implements Machine {
   /** Assignment to an arbitrary target expression (identifier, member, destructuring literal). */
   assignTo(target: ts.Node, value: Value, scope: Scope, mod: ModuleRecord): void {
     target = skipOuter(target);
-    if (ts.isIdentifier(target)) {
+    if (tsApi.isIdentifier(target)) {
       // A sloppy script assigning an undeclared name creates a global, as in a <script> tag.
       if (!scope.has(target.text) && isSloppyScript(mod.sf)) this.globals.declare(target.text, value);
       else scope.set(target.text, value);
       if (value instanceof TensorNode) this.tensorVars.push({ at: { file: mod.file, sf: mod.sf, node: target }, name: target.text, tensor: value, symbolic: this.symbolic.root !== undefined });
       return;
     }
-    if (ts.isPropertyAccessExpression(target)) {
+    if (tsApi.isPropertyAccessExpression(target)) {
       this.setMember(this.evalExpr(target.expression, scope, mod), target.name.text, value);
       return;
     }
-    if (ts.isElementAccessExpression(target)) {
+    if (tsApi.isElementAccessExpression(target)) {
       const obj = this.evalExpr(target.expression, scope, mod);
       const key = propertyKey(this.evalExpr(target.argumentExpression, scope, mod));
       if (key === UNKNOWN) { this.havocValue(obj); return; }
       this.setMember(obj, key, value);
       return;
     }
-    if (ts.isArrayLiteralExpression(target)) {
+    if (tsApi.isArrayLiteralExpression(target)) {
       value = known(value);
       target.elements.forEach((el, i) => {
-        if (ts.isOmittedExpression(el)) return;
-        if (ts.isSpreadElement(el)) this.assignTo(el.expression, Array.isArray(value) ? value.slice(i) : UNKNOWN, scope, mod);
+        if (tsApi.isOmittedExpression(el)) return;
+        if (tsApi.isSpreadElement(el)) this.assignTo(el.expression, Array.isArray(value) ? value.slice(i) : UNKNOWN, scope, mod);
         else this.assignTo(el, Array.isArray(value) ? value[i] : UNKNOWN, scope, mod);
       });
       return;
     }
-    if (ts.isObjectLiteralExpression(target)) {
+    if (tsApi.isObjectLiteralExpression(target)) {
       for (const p of target.properties) {
-        if (ts.isShorthandPropertyAssignment(p)) this.assignTo(p.name, this.getMember(value, p.name.text), scope, mod);
-        else if (ts.isPropertyAssignment(p)) {
+        if (tsApi.isShorthandPropertyAssignment(p)) this.assignTo(p.name, this.getMember(value, p.name.text), scope, mod);
+        else if (tsApi.isPropertyAssignment(p)) {
           const k = this.propertyName(p.name, scope, mod);
           this.assignTo(p.initializer, k === UNKNOWN ? UNKNOWN : this.getMember(value, k), scope, mod);
         }
@@ -658,7 +659,7 @@ export class Interpreter implements Machine {
         const m = this.findMethod(c, key);
         if (m) return m;
         const getter = c.node.members.find((g): g is ts.GetAccessorDeclaration =>
-          ts.isGetAccessorDeclaration(g) && !isStatic(g) && !!g.body && propText(g.name) === key);
+          tsApi.isGetAccessorDeclaration(g) && !isStatic(g) && !!g.body && propText(g.name) === key);
         if (getter) return this.callFn(new Fn(getter, c.scope, c.mod, undefined, c), [], obj, getter);
       }
       const symbolicField = symbolicMember(this, obj, key);
@@ -681,7 +682,7 @@ export class Interpreter implements Machine {
 
   private findMethod(cls: ClassValue, key: string): Value | undefined {
     for (const m of cls.node.members) {
-      if (ts.isMethodDeclaration(m) && !isStatic(m) && m.name && propText(m.name) === key && m.body) {
+      if (tsApi.isMethodDeclaration(m) && !isStatic(m) && m.name && propText(m.name) === key && m.body) {
         return new Fn(m, cls.scope, cls.mod, undefined, cls);
       }
     }
@@ -715,7 +716,7 @@ export class Interpreter implements Machine {
       if (isAccessor(obj, key)) forgetObject(obj);
       else obj.props.set(key, value);
     } else if (obj instanceof ClassValue) {
-      const setter = findAccessor(obj, key, true, ts.SyntaxKind.SetAccessor);
+      const setter = findAccessor(obj, key, true, tsApi.SyntaxKind.SetAccessor);
       if (setter) this.forgetFnEffects(new Fn(setter.member, setter.cls.scope, setter.cls.mod, undefined, setter.cls));
       obj.statics.set(key, setter ? UNKNOWN : value);
     }
@@ -724,7 +725,7 @@ export class Interpreter implements Machine {
   /** `obj.key = value` on an instance whose class (or a base) defines `set key(v)`: runs the setter. */
   private callSetter(obj: Obj, key: string, value: Value): boolean {
     if (!obj.cls || obj.props.has(key)) return false;
-    const setter = findAccessor(obj.cls, key, false, ts.SyntaxKind.SetAccessor);
+    const setter = findAccessor(obj.cls, key, false, tsApi.SyntaxKind.SetAccessor);
     if (!setter) return false;
     this.callFn(new Fn(setter.member, setter.cls.scope, setter.cls.mod, undefined, setter.cls), [value], obj, setter.member);
     return true;
@@ -733,9 +734,9 @@ export class Interpreter implements Machine {
   /** `delete obj.key`: the property is gone (a hole in an array); an unknown key forgets the object. */
   private evalDelete(node: ts.DeleteExpression, scope: Scope, mod: ModuleRecord): Value {
     const target = skipOuter(node.expression);
-    if (!ts.isPropertyAccessExpression(target) && !ts.isElementAccessExpression(target)) { this.evalExpr(target as ts.Expression, scope, mod); return true; }
+    if (!tsApi.isPropertyAccessExpression(target) && !tsApi.isElementAccessExpression(target)) { this.evalExpr(target as ts.Expression, scope, mod); return true; }
     const obj = this.evalExpr(target.expression, scope, mod);
-    const key = ts.isPropertyAccessExpression(target) ? target.name.text : propertyKey(this.evalExpr(target.argumentExpression, scope, mod));
+    const key = tsApi.isPropertyAccessExpression(target) ? target.name.text : propertyKey(this.evalExpr(target.argumentExpression, scope, mod));
     if (obj === null || obj === undefined) { this.implicitThrow(); return UNKNOWN; }
     if (isFrozen(obj)) { this.unseenCalls++; return UNKNOWN; }
     if (key === UNKNOWN || (obj instanceof Obj && (obj.cls || isAccessor(obj, key)))) {
@@ -755,15 +756,15 @@ export class Interpreter implements Machine {
   // ---------------------------------------------------------------- classes and calls
 
   private makeClass(node: ts.ClassLikeDeclaration, scope: Scope, mod: ModuleRecord): ClassValue {
-    const ext = node.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
+    const ext = node.heritageClauses?.find((h) => h.token === tsApi.SyntaxKind.ExtendsKeyword)?.types[0];
     const superClass = ext ? this.evalExpr(ext.expression, scope, mod) : undefined;
     const cls = new ClassValue(node, scope, mod, superClass);
     for (const m of node.members) {
       if (!isStatic(m) || !m.name) continue;
       const key = propText(m.name);
       if (key === undefined) continue;
-      if (ts.isPropertyDeclaration(m)) cls.statics.set(key, m.initializer ? this.evalExpr(m.initializer, scope, mod) : undefined);
-      else if (ts.isMethodDeclaration(m) && m.body) cls.statics.set(key, new Fn(m, scope, mod, undefined, cls));
+      if (tsApi.isPropertyDeclaration(m)) cls.statics.set(key, m.initializer ? this.evalExpr(m.initializer, scope, mod) : undefined);
+      else if (tsApi.isMethodDeclaration(m) && m.body) cls.statics.set(key, new Fn(m, scope, mod, undefined, cls));
     }
     return cls;
   }
@@ -787,11 +788,11 @@ export class Interpreter implements Machine {
   }
 
   private initInstance(cls: ClassValue, inst: Obj, args: Value[], node: ts.Node): void {
-    const ctor = cls.node.members.find((m): m is ts.ConstructorDeclaration => ts.isConstructorDeclaration(m) && !!m.body);
+    const ctor = cls.node.members.find((m): m is ts.ConstructorDeclaration => tsApi.isConstructorDeclaration(m) && !!m.body);
     const initFields = () => {
       const s = new Scope(cls.scope, inst);
       for (const m of cls.node.members) {
-        if (ts.isPropertyDeclaration(m) && !isStatic(m) && m.name) {
+        if (tsApi.isPropertyDeclaration(m) && !isStatic(m) && m.name) {
           const key = propText(m.name);
           if (key !== undefined) inst.props.set(key, m.initializer ? this.evalExpr(m.initializer, s, cls.mod) : undefined);
         }
@@ -806,7 +807,7 @@ export class Interpreter implements Machine {
     const scope = new Scope(cls.scope, inst);
     this.bindParams(ctor, args, scope, cls.mod);
     for (const p of ctor.parameters) {
-      if (ts.isIdentifier(p.name) && p.modifiers?.some((m) => isParameterPropertyModifier(m.kind))) {
+      if (tsApi.isIdentifier(p.name) && p.modifiers?.some((m) => isParameterPropertyModifier(m.kind))) {
         inst.props.set(p.name.text, scope.get(p.name.text));
       }
     }
@@ -824,7 +825,7 @@ export class Interpreter implements Machine {
 
   private bindParams(fn: ts.SignatureDeclarationBase, args: Value[], scope: Scope, mod: ModuleRecord): void {
     fn.parameters.forEach((p, i) => {
-      if (ts.isIdentifier(p.name) && p.name.text === 'this') return;
+      if (tsApi.isIdentifier(p.name) && p.name.text === 'this') return;
       let v: Value;
       if (p.dotDotDotToken) v = args.slice(i);
       else {
@@ -860,7 +861,7 @@ export class Interpreter implements Machine {
       this.forgetFnEffects(fn);
       return UNKNOWN;
     }
-    const isArrow = ts.isArrowFunction(fn.node);
+    const isArrow = tsApi.isArrowFunction(fn.node);
     const scope = new Scope(fn.scope, isArrow ? undefined : thisValue ?? UNKNOWN);
     if (fn.homeClass && fn.homeClass.superClass instanceof ClassValue) {
       const sup = fn.homeClass.superClass;
@@ -869,7 +870,7 @@ export class Interpreter implements Machine {
     try {
       return this.enter(fn.name, fn.mod, node, () => {
         this.bindParams(fn.node, args, scope, fn.mod);
-        if (!ts.isBlock(body)) return this.evalExpr(body, scope, fn.mod);
+        if (!tsApi.isBlock(body)) return this.evalExpr(body, scope, fn.mod);
         this.hoistVars(body, scope);
         const c = this.execBlock(body.statements, scope, fn.mod);
         if (c?.kind === 'uncertain') return UNKNOWN;
@@ -920,15 +921,15 @@ export class Interpreter implements Machine {
   evalExpr(node: ts.Expression, scope: Scope, mod: ModuleRecord): Value {
     this.tick();
     switch (node.kind) {
-      case ts.SyntaxKind.NumericLiteral: return Number((node as ts.NumericLiteral).text);
-      case ts.SyntaxKind.StringLiteral:
-      case ts.SyntaxKind.NoSubstitutionTemplateLiteral: return (node as ts.StringLiteral).text;
-      case ts.SyntaxKind.TrueKeyword: return true;
-      case ts.SyntaxKind.FalseKeyword: return false;
-      case ts.SyntaxKind.NullKeyword: return null;
-      case ts.SyntaxKind.ThisKeyword: return scope.findThis();
-      case ts.SyntaxKind.Identifier: return this.evalIdentifier(node as ts.Identifier, scope);
-      case ts.SyntaxKind.TemplateExpression: {
+      case tsApi.SyntaxKind.NumericLiteral: return Number((node as ts.NumericLiteral).text);
+      case tsApi.SyntaxKind.StringLiteral:
+      case tsApi.SyntaxKind.NoSubstitutionTemplateLiteral: return (node as ts.StringLiteral).text;
+      case tsApi.SyntaxKind.TrueKeyword: return true;
+      case tsApi.SyntaxKind.FalseKeyword: return false;
+      case tsApi.SyntaxKind.NullKeyword: return null;
+      case tsApi.SyntaxKind.ThisKeyword: return scope.findThis();
+      case tsApi.SyntaxKind.Identifier: return this.evalIdentifier(node as ts.Identifier, scope);
+      case tsApi.SyntaxKind.TemplateExpression: {
         const te = node as ts.TemplateExpression;
         let s = te.head.text;
         for (const span of te.templateSpans) {
@@ -940,35 +941,35 @@ export class Interpreter implements Machine {
         }
         return s;
       }
-      case ts.SyntaxKind.ParenthesizedExpression:
-      case ts.SyntaxKind.AsExpression:
-      case ts.SyntaxKind.NonNullExpression:
-      case ts.SyntaxKind.TypeAssertionExpression:
-      case ts.SyntaxKind.SatisfiesExpression:
+      case tsApi.SyntaxKind.ParenthesizedExpression:
+      case tsApi.SyntaxKind.AsExpression:
+      case tsApi.SyntaxKind.NonNullExpression:
+      case tsApi.SyntaxKind.TypeAssertionExpression:
+      case tsApi.SyntaxKind.SatisfiesExpression:
         return this.evalExpr((node as ts.ParenthesizedExpression).expression, scope, mod);
-      case ts.SyntaxKind.AwaitExpression: return this.evalExpr((node as ts.AwaitExpression).expression, scope, mod);
-      case ts.SyntaxKind.ArrayLiteralExpression: {
+      case tsApi.SyntaxKind.AwaitExpression: return this.evalExpr((node as ts.AwaitExpression).expression, scope, mod);
+      case tsApi.SyntaxKind.ArrayLiteralExpression: {
         const out: Value[] = [];
         for (const el of (node as ts.ArrayLiteralExpression).elements) {
-          if (ts.isSpreadElement(el)) {
+          if (tsApi.isSpreadElement(el)) {
             const v = known(this.evalExpr(el.expression, scope, mod));
             if (!Array.isArray(v)) return UNKNOWN;
             this.charge(v.length);
             for (const item of v) out.push(item);
-          } else if (ts.isOmittedExpression(el)) out.length++; // a hole, as in JS
+          } else if (tsApi.isOmittedExpression(el)) out.length++; // a hole, as in JS
           else out.push(this.evalExpr(el, scope, mod));
         }
         return out;
       }
-      case ts.SyntaxKind.ObjectLiteralExpression: return this.evalObjectLiteral(node as ts.ObjectLiteralExpression, scope, mod);
-      case ts.SyntaxKind.PropertyAccessExpression: {
+      case tsApi.SyntaxKind.ObjectLiteralExpression: return this.evalObjectLiteral(node as ts.ObjectLiteralExpression, scope, mod);
+      case tsApi.SyntaxKind.PropertyAccessExpression: {
         const pa = node as ts.PropertyAccessExpression;
-        if (pa.expression.kind === ts.SyntaxKind.SuperKeyword) return this.superMember(pa.name.text, scope);
+        if (pa.expression.kind === tsApi.SyntaxKind.SuperKeyword) return this.superMember(pa.name.text, scope);
         const obj = this.evalExpr(pa.expression, scope, mod);
         if (pa.questionDotToken && (obj === null || obj === undefined)) return undefined;
         return this.getMember(obj, pa.name.text);
       }
-      case ts.SyntaxKind.ElementAccessExpression: {
+      case tsApi.SyntaxKind.ElementAccessExpression: {
         const ea = node as ts.ElementAccessExpression;
         const obj = this.evalExpr(ea.expression, scope, mod);
         if (ea.questionDotToken && (obj === null || obj === undefined)) return undefined;
@@ -978,52 +979,52 @@ export class Interpreter implements Machine {
         if (key === UNKNOWN) return UNKNOWN;
         return this.getMember(obj, key);
       }
-      case ts.SyntaxKind.CallExpression: return this.evalCall(node as ts.CallExpression, scope, mod);
-      case ts.SyntaxKind.NewExpression: {
+      case tsApi.SyntaxKind.CallExpression: return this.evalCall(node as ts.CallExpression, scope, mod);
+      case tsApi.SyntaxKind.NewExpression: {
         const ne = node as ts.NewExpression;
         const callee = this.evalExpr(ne.expression, scope, mod);
-        const args = this.evalArgs(ne.arguments ?? ts.factory.createNodeArray(), scope, mod);
+        const args = this.evalArgs(ne.arguments ?? tsApi.factory.createNodeArray(), scope, mod);
         if (args === UNKNOWN) return UNKNOWN;
         return this.construct(callee, args, ne);
       }
-      case ts.SyntaxKind.ArrowFunction:
-      case ts.SyntaxKind.FunctionExpression: {
+      case tsApi.SyntaxKind.ArrowFunction:
+      case tsApi.SyntaxKind.FunctionExpression: {
         const f = node as ts.ArrowFunction | ts.FunctionExpression;
-        if (ts.isFunctionExpression(f) && f.name) {
+        if (tsApi.isFunctionExpression(f) && f.name) {
           // A named function expression can call itself by name.
           const s = new Scope(scope);
           const fn = new Fn(f, s, mod, undefined);
           s.declare(f.name.text, fn);
           return fn;
         }
-        return new Fn(f, scope, mod, ts.isArrowFunction(f) ? scope.findThis() : undefined);
+        return new Fn(f, scope, mod, tsApi.isArrowFunction(f) ? scope.findThis() : undefined);
       }
-      case ts.SyntaxKind.ClassExpression: return this.makeClass(node as ts.ClassExpression, scope, mod);
-      case ts.SyntaxKind.ConditionalExpression: {
+      case tsApi.SyntaxKind.ClassExpression: return this.makeClass(node as ts.ClassExpression, scope, mod);
+      case tsApi.SyntaxKind.ConditionalExpression: {
         const ce = node as ts.ConditionalExpression;
         const t = this.truth(this.evalExpr(ce.condition, scope, mod));
         if (t === UNKNOWN) return UNKNOWN;
         return this.evalExpr(t ? ce.whenTrue : ce.whenFalse, scope, mod);
       }
-      case ts.SyntaxKind.BinaryExpression: return this.evalBinary(node as ts.BinaryExpression, scope, mod);
-      case ts.SyntaxKind.PrefixUnaryExpression: {
+      case tsApi.SyntaxKind.BinaryExpression: return this.evalBinary(node as ts.BinaryExpression, scope, mod);
+      case tsApi.SyntaxKind.PrefixUnaryExpression: {
         const pu = node as ts.PrefixUnaryExpression;
-        if (pu.operator === ts.SyntaxKind.PlusPlusToken || pu.operator === ts.SyntaxKind.MinusMinusToken) {
+        if (pu.operator === tsApi.SyntaxKind.PlusPlusToken || pu.operator === tsApi.SyntaxKind.MinusMinusToken) {
           const old = this.evalExpr(pu.operand, scope, mod);
-          const nv = typeof old === 'number' ? old + (pu.operator === ts.SyntaxKind.PlusPlusToken ? 1 : -1) : UNKNOWN;
+          const nv = typeof old === 'number' ? old + (pu.operator === tsApi.SyntaxKind.PlusPlusToken ? 1 : -1) : UNKNOWN;
           this.assignTo(pu.operand, nv, scope, mod);
           return nv;
         }
         return unaryOp(pu.operator, this.evalExpr(pu.operand, scope, mod));
       }
-      case ts.SyntaxKind.PostfixUnaryExpression: {
+      case tsApi.SyntaxKind.PostfixUnaryExpression: {
         const pu = node as ts.PostfixUnaryExpression;
         const old = this.evalExpr(pu.operand, scope, mod);
-        const nv = typeof old === 'number' ? old + (pu.operator === ts.SyntaxKind.PlusPlusToken ? 1 : -1) : UNKNOWN;
+        const nv = typeof old === 'number' ? old + (pu.operator === tsApi.SyntaxKind.PlusPlusToken ? 1 : -1) : UNKNOWN;
         this.assignTo(pu.operand, nv, scope, mod);
         return old;
       }
-      case ts.SyntaxKind.TypeOfExpression: {
+      case tsApi.SyntaxKind.TypeOfExpression: {
         const v = this.evalExpr((node as ts.TypeOfExpression).expression, scope, mod);
         if (v === UNKNOWN) return UNKNOWN;
         if (v === null) return 'object';
@@ -1032,11 +1033,11 @@ export class Interpreter implements Machine {
         if (v instanceof SymCond) return 'boolean';
         return typeof v === 'object' ? 'object' : typeof v;
       }
-      case ts.SyntaxKind.VoidExpression:
+      case tsApi.SyntaxKind.VoidExpression:
         this.evalExpr((node as ts.VoidExpression).expression, scope, mod);
         return undefined;
-      case ts.SyntaxKind.DeleteExpression: return this.evalDelete(node as ts.DeleteExpression, scope, mod);
-      case ts.SyntaxKind.SpreadElement: return UNKNOWN;
+      case tsApi.SyntaxKind.DeleteExpression: return this.evalDelete(node as ts.DeleteExpression, scope, mod);
+      case tsApi.SyntaxKind.SpreadElement: return UNKNOWN;
       default:
         return UNKNOWN;
     }
@@ -1063,7 +1064,7 @@ export class Interpreter implements Machine {
   private evalObjectLiteral(node: ts.ObjectLiteralExpression, scope: Scope, mod: ModuleRecord): Value {
     const obj = new Obj();
     for (const p of node.properties) {
-      if (ts.isSpreadAssignment(p)) {
+      if (tsApi.isSpreadAssignment(p)) {
         const v = this.evalExpr(p.expression, scope, mod);
         if (v instanceof Obj) this.charge(v.props.size);
         if (v instanceof Obj && !v.props.has(UNKNOWN_KEYS)) for (const [k, pv] of v.props) obj.props.set(k, pv);
@@ -1075,12 +1076,12 @@ export class Interpreter implements Machine {
         }
         continue;
       }
-      if (ts.isShorthandPropertyAssignment(p)) { obj.props.set(p.name.text, this.evalIdentifier(p.name, scope)); continue; }
+      if (tsApi.isShorthandPropertyAssignment(p)) { obj.props.set(p.name.text, this.evalIdentifier(p.name, scope)); continue; }
       if (!p.name) continue;
       const key = this.propertyName(p.name, scope, mod);
       if (key === UNKNOWN) continue;
-      if (ts.isPropertyAssignment(p)) obj.props.set(key, this.evalExpr(p.initializer, scope, mod));
-      else if (ts.isMethodDeclaration(p)) obj.props.set(key, new Fn(p, scope, mod, undefined));
+      if (tsApi.isPropertyAssignment(p)) obj.props.set(key, this.evalExpr(p.initializer, scope, mod));
+      else if (tsApi.isMethodDeclaration(p)) obj.props.set(key, new Fn(p, scope, mod, undefined));
       else { obj.props.set(key, UNKNOWN); markAccessor(obj, key); }
     }
     return obj;
@@ -1089,7 +1090,7 @@ export class Interpreter implements Machine {
   private evalArgs(args: ts.NodeArray<ts.Expression>, scope: Scope, mod: ModuleRecord): Value[] | typeof UNKNOWN {
     const out: Value[] = [];
     for (const a of args) {
-      if (ts.isSpreadElement(a)) {
+      if (tsApi.isSpreadElement(a)) {
         const v = known(this.evalExpr(a.expression, scope, mod));
         if (!Array.isArray(v)) return UNKNOWN;
         this.charge(v.length);
@@ -1101,26 +1102,26 @@ export class Interpreter implements Machine {
 
   private evalCall(node: ts.CallExpression, scope: Scope, mod: ModuleRecord): Value {
     const calleeNode = skipOuter(node.expression);
-    if (calleeNode.kind === ts.SyntaxKind.SuperKeyword) {
+    if (calleeNode.kind === tsApi.SyntaxKind.SuperKeyword) {
       const sup = scope.get('%super');
       const args = this.evalArgs(node.arguments, scope, mod);
       if (sup instanceof Native && sup.callImpl) sup.callImpl(args === UNKNOWN ? [] : args, this.nativeCall(node, undefined));
       return undefined;
     }
-    if (ts.isIdentifier(calleeNode) && calleeNode.text === 'require' && !scope.has('require')) {
+    if (tsApi.isIdentifier(calleeNode) && calleeNode.text === 'require' && !scope.has('require')) {
       const a = node.arguments[0];
-      return a && ts.isStringLiteral(a) ? this.moduleNamespace(a.text, mod).ns : UNKNOWN;
+      return a && tsApi.isStringLiteral(a) ? this.moduleNamespace(a.text, mod).ns : UNKNOWN;
     }
     let thisValue: Value;
     let callee: Value;
-    if (ts.isPropertyAccessExpression(calleeNode) || ts.isElementAccessExpression(calleeNode)) {
-      if (calleeNode.expression.kind === ts.SyntaxKind.SuperKeyword) {
+    if (tsApi.isPropertyAccessExpression(calleeNode) || tsApi.isElementAccessExpression(calleeNode)) {
+      if (calleeNode.expression.kind === tsApi.SyntaxKind.SuperKeyword) {
         thisValue = scope.findThis();
-        callee = ts.isPropertyAccessExpression(calleeNode) ? this.superMember(calleeNode.name.text, scope) : UNKNOWN;
+        callee = tsApi.isPropertyAccessExpression(calleeNode) ? this.superMember(calleeNode.name.text, scope) : UNKNOWN;
       } else {
         thisValue = this.evalExpr(calleeNode.expression, scope, mod);
         if (calleeNode.questionDotToken && (thisValue === null || thisValue === undefined)) return undefined;
-        const key = ts.isPropertyAccessExpression(calleeNode) ? calleeNode.name.text : propertyKey(this.evalExpr(calleeNode.argumentExpression, scope, mod));
+        const key = tsApi.isPropertyAccessExpression(calleeNode) ? calleeNode.name.text : propertyKey(this.evalExpr(calleeNode.argumentExpression, scope, mod));
         callee = key === UNKNOWN ? UNKNOWN : this.getMember(thisValue, key);
       }
     } else {
@@ -1146,25 +1147,25 @@ export class Interpreter implements Machine {
   /** The values of a call's arguments, for forgetting them when the call cannot be followed. */
   private argValues(args: ts.NodeArray<ts.Expression>, scope: Scope): Value[] {
     return args.map((a) => {
-      const e = skipOuter(ts.isSpreadElement(a) ? a.expression : a);
-      return ts.isIdentifier(e) ? scope.get(e.text) : undefined;
+      const e = skipOuter(tsApi.isSpreadElement(a) ? a.expression : a);
+      return tsApi.isIdentifier(e) ? scope.get(e.text) : undefined;
     });
   }
 
   private evalBinary(node: ts.BinaryExpression, scope: Scope, mod: ModuleRecord): Value {
     const op = node.operatorToken.kind;
-    if (op === ts.SyntaxKind.EqualsToken) {
+    if (op === tsApi.SyntaxKind.EqualsToken) {
       const v = this.evalExpr(node.right, scope, mod);
       this.assignTo(node.left, v, scope, mod);
       return v;
     }
-    if (op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.BarBarToken || op === ts.SyntaxKind.QuestionQuestionToken) {
+    if (op === tsApi.SyntaxKind.AmpersandAmpersandToken || op === tsApi.SyntaxKind.BarBarToken || op === tsApi.SyntaxKind.QuestionQuestionToken) {
       const l = this.evalExpr(node.left, scope, mod);
       if (l === UNKNOWN) return UNKNOWN;
-      const t = op === ts.SyntaxKind.QuestionQuestionToken ? undefined : this.truth(l);
+      const t = op === tsApi.SyntaxKind.QuestionQuestionToken ? undefined : this.truth(l);
       if (t === UNKNOWN) return UNKNOWN;
-      const short = op === ts.SyntaxKind.QuestionQuestionToken ? l !== null && l !== undefined
-        : op === ts.SyntaxKind.BarBarToken ? t === true : t === false;
+      const short = op === tsApi.SyntaxKind.QuestionQuestionToken ? l !== null && l !== undefined
+        : op === tsApi.SyntaxKind.BarBarToken ? t === true : t === false;
       return short ? l : this.evalExpr(node.right, scope, mod);
     }
     const logical = LOGICAL_ASSIGNMENT[op];
@@ -1177,8 +1178,8 @@ export class Interpreter implements Machine {
         this.assignTo(node.left, UNKNOWN, scope, mod);
         return UNKNOWN;
       }
-      const short = logical === ts.SyntaxKind.QuestionQuestionToken ? l !== null && l !== undefined
-        : logical === ts.SyntaxKind.BarBarToken ? truthy(l) === true : truthy(l) === false;
+      const short = logical === tsApi.SyntaxKind.QuestionQuestionToken ? l !== null && l !== undefined
+        : logical === tsApi.SyntaxKind.BarBarToken ? truthy(l) === true : truthy(l) === false;
       if (short) return l;
       const v = this.evalExpr(node.right, scope, mod);
       this.assignTo(node.left, v, scope, mod);
@@ -1192,17 +1193,17 @@ export class Interpreter implements Machine {
       this.assignTo(node.left, v, scope, mod);
       return v;
     }
-    if (op === ts.SyntaxKind.CommaToken) {
+    if (op === tsApi.SyntaxKind.CommaToken) {
       this.evalExpr(node.left, scope, mod);
       return this.evalExpr(node.right, scope, mod);
     }
-    if (op === ts.SyntaxKind.InKeyword) {
+    if (op === tsApi.SyntaxKind.InKeyword) {
       const l = this.evalExpr(node.left, scope, mod);
       const r = this.evalExpr(node.right, scope, mod);
       if ((typeof l !== 'string' && typeof l !== 'number') || !(r instanceof Obj) || r.cls || r.props.has('%unknownSpread')) return UNKNOWN;
       return r.props.has(String(l));
     }
-    if (op === ts.SyntaxKind.InstanceOfKeyword) {
+    if (op === tsApi.SyntaxKind.InstanceOfKeyword) {
       const l = this.evalExpr(node.left, scope, mod);
       const r = this.evalExpr(node.right, scope, mod);
       if (r instanceof ClassValue && l instanceof Obj) {
@@ -1232,27 +1233,27 @@ function findAccessor(cls: ClassValue, key: string, statics: boolean, kind: ts.S
 const MUTATING_TFJS_METHODS = new Set(['pop', 'setInputs', 'add']);
 
 function calleeName(n: ts.Node): string {
-  return ts.isPropertyAccessExpression(n) ? n.name.text : '';
+  return tsApi.isPropertyAccessExpression(n) ? n.name.text : '';
 }
 
 const LOGICAL_ASSIGNMENT: Partial<Record<ts.SyntaxKind, ts.SyntaxKind>> = {
-  [ts.SyntaxKind.AmpersandAmpersandEqualsToken]: ts.SyntaxKind.AmpersandAmpersandToken,
-  [ts.SyntaxKind.BarBarEqualsToken]: ts.SyntaxKind.BarBarToken,
-  [ts.SyntaxKind.QuestionQuestionEqualsToken]: ts.SyntaxKind.QuestionQuestionToken,
+  [tsApi.SyntaxKind.AmpersandAmpersandEqualsToken]: tsApi.SyntaxKind.AmpersandAmpersandToken,
+  [tsApi.SyntaxKind.BarBarEqualsToken]: tsApi.SyntaxKind.BarBarToken,
+  [tsApi.SyntaxKind.QuestionQuestionEqualsToken]: tsApi.SyntaxKind.QuestionQuestionToken,
 };
 
 const COMPOUND: Partial<Record<ts.SyntaxKind, ts.SyntaxKind>> = {
-  [ts.SyntaxKind.PlusEqualsToken]: ts.SyntaxKind.PlusToken,
-  [ts.SyntaxKind.MinusEqualsToken]: ts.SyntaxKind.MinusToken,
-  [ts.SyntaxKind.AsteriskEqualsToken]: ts.SyntaxKind.AsteriskToken,
-  [ts.SyntaxKind.SlashEqualsToken]: ts.SyntaxKind.SlashToken,
-  [ts.SyntaxKind.PercentEqualsToken]: ts.SyntaxKind.PercentToken,
-  [ts.SyntaxKind.AsteriskAsteriskEqualsToken]: ts.SyntaxKind.AsteriskAsteriskToken,
-  [ts.SyntaxKind.LessThanLessThanEqualsToken]: ts.SyntaxKind.LessThanLessThanToken,
-  [ts.SyntaxKind.GreaterThanGreaterThanEqualsToken]: ts.SyntaxKind.GreaterThanGreaterThanToken,
-  [ts.SyntaxKind.GreaterThanGreaterThanGreaterThanEqualsToken]: ts.SyntaxKind.GreaterThanGreaterThanGreaterThanToken,
-  [ts.SyntaxKind.AmpersandEqualsToken]: ts.SyntaxKind.AmpersandToken,
-  [ts.SyntaxKind.BarEqualsToken]: ts.SyntaxKind.BarToken,
-  [ts.SyntaxKind.CaretEqualsToken]: ts.SyntaxKind.CaretToken,
+  [tsApi.SyntaxKind.PlusEqualsToken]: tsApi.SyntaxKind.PlusToken,
+  [tsApi.SyntaxKind.MinusEqualsToken]: tsApi.SyntaxKind.MinusToken,
+  [tsApi.SyntaxKind.AsteriskEqualsToken]: tsApi.SyntaxKind.AsteriskToken,
+  [tsApi.SyntaxKind.SlashEqualsToken]: tsApi.SyntaxKind.SlashToken,
+  [tsApi.SyntaxKind.PercentEqualsToken]: tsApi.SyntaxKind.PercentToken,
+  [tsApi.SyntaxKind.AsteriskAsteriskEqualsToken]: tsApi.SyntaxKind.AsteriskAsteriskToken,
+  [tsApi.SyntaxKind.LessThanLessThanEqualsToken]: tsApi.SyntaxKind.LessThanLessThanToken,
+  [tsApi.SyntaxKind.GreaterThanGreaterThanEqualsToken]: tsApi.SyntaxKind.GreaterThanGreaterThanToken,
+  [tsApi.SyntaxKind.GreaterThanGreaterThanGreaterThanEqualsToken]: tsApi.SyntaxKind.GreaterThanGreaterThanGreaterThanToken,
+  [tsApi.SyntaxKind.AmpersandEqualsToken]: tsApi.SyntaxKind.AmpersandToken,
+  [tsApi.SyntaxKind.BarEqualsToken]: tsApi.SyntaxKind.BarToken,
+  [tsApi.SyntaxKind.CaretEqualsToken]: tsApi.SyntaxKind.CaretToken,
 };
 

@@ -1,5 +1,6 @@
 // Modules for the interpreter: parsing (incrementally while the user types) and resolving relative imports.
-import * as ts from 'typescript';
+import type * as ts from 'typescript';
+import { tsApi } from '../syntax/tsApi';
 import * as path from '../syntax/paths';
 import type { Value } from './values';
 import { Scope } from './scope';
@@ -23,10 +24,10 @@ export function isTfjsSpecifier(spec: string): boolean {
 
 export function scriptKindFor(file: string): ts.ScriptKind {
   const ext = path.extname(file).toLowerCase();
-  if (ext === '.js' || ext === '.mjs' || ext === '.cjs') return ts.ScriptKind.JS;
-  if (ext === '.jsx') return ts.ScriptKind.JSX;
-  if (ext === '.tsx') return ts.ScriptKind.TSX;
-  return ts.ScriptKind.TS;
+  if (ext === '.js' || ext === '.mjs' || ext === '.cjs') return tsApi.ScriptKind.JS;
+  if (ext === '.jsx') return tsApi.ScriptKind.JSX;
+  if (ext === '.tsx') return tsApi.ScriptKind.TSX;
+  return tsApi.ScriptKind.TS;
 }
 
 /**
@@ -49,10 +50,10 @@ export function parse(file: string, text: string): ts.SourceFile {
     // is spent whatever happens; a failed update (too deep to parse) starts over from scratch.
     const change = changeRange(old.text, text);
     if (change.span.length + change.newLength <= MAX_INCREMENTAL_CHANGE) {
-      try { sf = ts.updateSourceFile(old, text, change); } catch { sf = undefined; }
+      try { sf = tsApi.updateSourceFile(old, text, change); } catch { sf = undefined; }
     }
   }
-  sf ??= ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKindFor(file));
+  sf ??= tsApi.createSourceFile(file, text, tsApi.ScriptTarget.Latest, true, scriptKindFor(file));
   lastParse.set(file, sf);
   if (lastParse.size > MAX_CACHED_FILES) lastParse.delete(lastParse.keys().next().value!);
   return sf;
@@ -65,7 +66,7 @@ function changeRange(a: string, b: string): ts.TextChangeRange {
   while (start < max && a.charCodeAt(start) === b.charCodeAt(start)) start++;
   let end = 0;
   while (end < max - start && a.charCodeAt(a.length - 1 - end) === b.charCodeAt(b.length - 1 - end)) end++;
-  return ts.createTextChangeRange(ts.createTextSpan(start, a.length - end - start), b.length - end - start);
+  return tsApi.createTextChangeRange(tsApi.createTextSpan(start, a.length - end - start), b.length - end - start);
 }
 
 const EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];

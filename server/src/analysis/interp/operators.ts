@@ -1,7 +1,8 @@
 // JavaScript operator semantics on interpreter values.
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-return --
    the user's primitives go through JS's own operators, so mixed types coerce exactly as in their program. */
-import * as ts from 'typescript';
+import type * as ts from 'typescript';
+import { tsApi } from '../syntax/tsApi';
 import { UNKNOWN, type Value } from './values';
 import { MAX_STRING } from './builtins';
 import { SymNum, dimOf, numValue } from '../symbolic/value';
@@ -20,7 +21,7 @@ const isPrim = (v: Value): v is Prim => v === null || v === undefined || ['numbe
  * identity comparisons, which are exact for objects the interpreter created.
  */
 export function binaryOp(op: ts.SyntaxKind, l: Value, r: Value): Value {
-  const K = ts.SyntaxKind;
+  const K = tsApi.SyntaxKind;
   if (isSymbolic(l) || isSymbolic(r)) {
     if (l === UNKNOWN || r === UNKNOWN) return UNKNOWN;
     const v = symbolicBinary(op, l, r, currentFacts());
@@ -62,7 +63,7 @@ export function binaryOp(op: ts.SyntaxKind, l: Value, r: Value): Value {
 }
 
 export function unaryOp(op: ts.SyntaxKind, v: Value): Value {
-  const K = ts.SyntaxKind;
+  const K = tsApi.SyntaxKind;
   if (v instanceof SymCond) return op === K.ExclamationToken ? not(v) : UNKNOWN;
   if (v instanceof SymNum) {
     // A symbol stands for a positive integer: truthy.

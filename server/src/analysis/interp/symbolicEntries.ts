@@ -3,7 +3,8 @@
 // symbolic arguments (symbolic/params.ts), once per path through its branches on symbols: the run records
 // its decisions, and the next run replays a prefix of them and takes the other direction at the last
 // undecided branch (depth-first), up to a bound.
-import * as ts from 'typescript';
+import type * as ts from 'typescript';
+import { tsApi } from '../syntax/tsApi';
 import { ClassValue, Fn, type Value } from './values';
 import type { Interpreter } from './interpreter';
 import type { ModuleRecord } from './modules';
@@ -32,13 +33,13 @@ export function symbolicEntries(_it: Interpreter, mod: ModuleRecord, skip: Reado
   const addClass = (name: string, cls: ClassValue) => {
     if (seen.has(cls.node)) return;
     seen.add(cls.node);
-    const ctor = cls.node.members.find((m): m is ts.ConstructorDeclaration => ts.isConstructorDeclaration(m) && !!m.body);
+    const ctor = cls.node.members.find((m): m is ts.ConstructorDeclaration => tsApi.isConstructorDeclaration(m) && !!m.body);
     if (ctor) {
       seen.add(ctor);
       out.push({ name: `new ${name}`, node: ctor, run: (i) => i.construct(cls, symbolicArgs(i, ctor), ctor as unknown as ts.NewExpression) });
     }
     for (const m of cls.node.members) {
-      if (!ts.isMethodDeclaration(m) || !m.body || m.asteriskToken || seen.has(m)) continue;
+      if (!tsApi.isMethodDeclaration(m) || !m.body || m.asteriskToken || seen.has(m)) continue;
       const key = propText(m.name);
       if (key === undefined) continue;
       seen.add(m);
@@ -48,14 +49,14 @@ export function symbolicEntries(_it: Interpreter, mod: ModuleRecord, skip: Reado
     }
   };
   for (const st of mod.sf.statements) {
-    if (ts.isFunctionDeclaration(st) && st.name) addFn(st.name.text, mod.scope.get(st.name.text));
-    else if (ts.isFunctionDeclaration(st)) addFn('default', mod.exports.get('default'));
-    else if (ts.isClassDeclaration(st)) {
+    if (tsApi.isFunctionDeclaration(st) && st.name) addFn(st.name.text, mod.scope.get(st.name.text));
+    else if (tsApi.isFunctionDeclaration(st)) addFn('default', mod.exports.get('default'));
+    else if (tsApi.isClassDeclaration(st)) {
       const v = st.name ? mod.scope.get(st.name.text) : mod.exports.get('default');
       if (v instanceof ClassValue) addClass(st.name?.text ?? 'default', v);
-    } else if (ts.isVariableStatement(st)) {
+    } else if (tsApi.isVariableStatement(st)) {
       for (const d of st.declarationList.declarations) {
-        if (!ts.isIdentifier(d.name)) continue;
+        if (!tsApi.isIdentifier(d.name)) continue;
         const v = mod.scope.get(d.name.text);
         if (v instanceof ClassValue) addClass(d.name.text, v);
         else addFn(d.name.text, v);

@@ -2,7 +2,8 @@
 // default or its name says it is — a tensor of unknown shape, a symbolic number, a symbolic array (an
 // `inputShape`), an options object whose fields are symbols — or stays UNKNOWN when nothing says.
 // Symbols are named after the source (`filters`, `x.shape[3]`, `opts.width`, `this.filters`).
-import * as ts from 'typescript';
+import type * as ts from 'typescript';
+import { tsApi } from '../syntax/tsApi';
 import { Native, Obj, UNKNOWN, type Value } from './values';
 import type { Machine } from './machine';
 import { SymNum } from '../symbolic/value';
@@ -45,28 +46,28 @@ function kindFromName(name: string): ParamKind {
 function kindFromType(t: ts.TypeNode): ParamKind | undefined {
   const text = t.getText();
   if (/^(tf\.)?(SymbolicTensor|Tensor(\d*D)?)(\s*\|\s*(tf\.)?(SymbolicTensor|Tensor(\d*D)?))*$/.test(text)) return 'tensor';
-  if (t.kind === ts.SyntaxKind.NumberKeyword) return 'number';
-  if (ts.isArrayTypeNode(t) && t.elementType.kind === ts.SyntaxKind.NumberKeyword) return 'array';
-  if (ts.isTupleTypeNode(t) || ts.isArrayTypeNode(t)) return 'unknown';
-  if (ts.isTypeLiteralNode(t)) return 'object';
-  if (ts.isTypeReferenceNode(t) && /Config|Options|Opts|Args|Params|Settings$/.test(t.typeName.getText())) return 'object';
+  if (t.kind === tsApi.SyntaxKind.NumberKeyword) return 'number';
+  if (tsApi.isArrayTypeNode(t) && t.elementType.kind === tsApi.SyntaxKind.NumberKeyword) return 'array';
+  if (tsApi.isTupleTypeNode(t) || tsApi.isArrayTypeNode(t)) return 'unknown';
+  if (tsApi.isTypeLiteralNode(t)) return 'object';
+  if (tsApi.isTypeReferenceNode(t) && /Config|Options|Opts|Args|Params|Settings$/.test(t.typeName.getText())) return 'object';
   return 'unknown';
 }
 
 function kindFromDefault(e: ts.Expression): ParamKind {
-  if (ts.isNumericLiteral(e)) return 'number';
-  if (ts.isObjectLiteralExpression(e)) return 'object';
-  if (ts.isArrayLiteralExpression(e) && e.elements.every(ts.isNumericLiteral)) return 'array';
+  if (tsApi.isNumericLiteral(e)) return 'number';
+  if (tsApi.isObjectLiteralExpression(e)) return 'object';
+  if (tsApi.isArrayLiteralExpression(e) && e.elements.every(tsApi.isNumericLiteral)) return 'array';
   return 'unknown';
 }
 
 export function paramKind(p: ts.ParameterDeclaration): ParamKind {
   if (p.dotDotDotToken) return 'unknown';
-  if (!ts.isIdentifier(p.name)) return ts.isObjectBindingPattern(p.name) ? 'object' : 'unknown';
+  if (!tsApi.isIdentifier(p.name)) return tsApi.isObjectBindingPattern(p.name) ? 'object' : 'unknown';
   if (p.type) {
     const k = kindFromType(p.type);
     if (k !== undefined && k !== 'unknown') return k;
-    if (k === 'unknown' && !p.initializer) return p.type.kind === ts.SyntaxKind.AnyKeyword ? kindFromName(p.name.text) : 'unknown';
+    if (k === 'unknown' && !p.initializer) return p.type.kind === tsApi.SyntaxKind.AnyKeyword ? kindFromName(p.name.text) : 'unknown';
   }
   if (p.initializer) return kindFromDefault(p.initializer);
   return kindFromName(p.name.text);
@@ -95,10 +96,10 @@ export function symbolicObject(prefix: string, cls?: Obj['cls']): Obj {
 
 /** The arguments a function is analysed with when nothing calls it. */
 export function symbolicArgs(it: Machine, fn: ts.FunctionLikeDeclaration): Value[] {
-  return fn.parameters.filter((p) => !(ts.isIdentifier(p.name) && p.name.text === 'this')).map((p) => {
+  return fn.parameters.filter((p) => !(tsApi.isIdentifier(p.name) && p.name.text === 'this')).map((p) => {
     const kind = paramKind(p);
     // Destructured options are named by their fields, as the body uses them.
-    const origin = ts.isIdentifier(p.name) ? p.name.text : '';
+    const origin = tsApi.isIdentifier(p.name) ? p.name.text : '';
     return symbolicValue(it, kind, origin);
   });
 }

@@ -1,5 +1,6 @@
 // The tfjs API as the interpreter sees it: layer factories, apply(), tf.model/sequential/input build the Graph.
-import * as ts from 'typescript';
+import type * as ts from 'typescript';
+import { tsApi } from '../syntax/tsApi';
 import type { Shape } from '../types';
 import { Application, LayerInstance, ModelRecord, TensorNode, type SourceRef } from '../graph/graph';
 import { ClassValue, Native, Obj, UNKNOWN, type Value } from './values';
@@ -90,10 +91,10 @@ export class TfApi {
     const call = node as ts.CallExpression;
     const cfgArg = call.arguments?.[0] && skipOuter(call.arguments[0]);
     const callee = skipOuter(call.expression);
-    const prefix = ts.isPropertyAccessExpression(callee) ? callee.expression.getText() + '.' : '';
+    const prefix = tsApi.isPropertyAccessExpression(callee) ? callee.expression.getText() + '.' : '';
     const className = spec?.className ?? factory.charAt(0).toUpperCase() + factory.slice(1);
     const layer = new LayerInstance(this.it.graph.id(), className, factory, spec, config, this.ref(node), [...this.it.stack],
-      cfgArg && ts.isObjectLiteralExpression(cfgArg) ? cfgArg : undefined, prefix);
+      cfgArg && tsApi.isObjectLiteralExpression(cfgArg) ? cfgArg : undefined, prefix);
     this.it.graph.layers.push(layer);
     return layer;
   }
@@ -160,6 +161,8 @@ export class TfApi {
 
   /** Records that tfjs itself would throw at this call, for the tfjs-would-throw rule. */
   private wouldThrow(message: string, node: ts.Node): void {
+    // A call still being typed (`tf.layers.conv2d(` with no closing parenthesis yet) proves nothing.
+    if (ts.isCallExpression(node) && node.getSourceFile().text.charCodeAt(node.end - 1) !== 0x29 /* ) */) return;
     this.it.graph.throws.push({ message, at: this.ref(node), stack: [...this.it.stack] });
   }
 
@@ -341,10 +344,10 @@ export class TfApi {
 function calleeText(node: ts.Node): string {
   const text = (n: ts.Node): string => {
     n = skipOuter(n);
-    if (ts.isPropertyAccessExpression(n)) return `${text(n.expression)}.${n.name.text}`;
+    if (tsApi.isPropertyAccessExpression(n)) return `${text(n.expression)}.${n.name.text}`;
     return n.getText();
   };
-  return ts.isCallExpression(node) ? text(node.expression) : node.getText();
+  return tsApi.isCallExpression(node) ? text(node.expression) : node.getText();
 }
 
 /** Members through which a custom layer can own or report weights. */
@@ -359,8 +362,8 @@ function hasNoWeights(cls: ClassValue): boolean {
     let found = false;
     const visit = (n: ts.Node): void => {
       if (found) return;
-      if ((ts.isIdentifier(n) || ts.isPrivateIdentifier(n)) && WEIGHT_MEMBERS.has(n.text)) found = true;
-      else ts.forEachChild(n, visit);
+      if ((tsApi.isIdentifier(n) || tsApi.isPrivateIdentifier(n)) && WEIGHT_MEMBERS.has(n.text)) found = true;
+      else tsApi.forEachChild(n, visit);
     };
     visit(c.node);
     if (found) return false;

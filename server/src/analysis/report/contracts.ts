@@ -1,6 +1,7 @@
 // The symbolic phase of an analysis: runs every function of the file that the concrete entry points did not
 // already run, with symbols for its parameters, and turns what its merges needed into contracts.
-import * as ts from 'typescript';
+import type * as ts from 'typescript';
+import { tsApi } from '../syntax/tsApi';
 import type { Interpreter } from '../interp/interpreter';
 import type { ModuleRecord } from '../interp/modules';
 import type { Application } from '../graph/graph';
@@ -38,8 +39,8 @@ export function runSymbolicPhase(it: Interpreter, mod: ModuleRecord, concrete: R
 
 function nameRange(node: ts.FunctionLikeDeclaration) {
   const sf = node.getSourceFile();
-  const target = node.name ?? (ts.isVariableDeclaration(node.parent) ? node.parent.name : undefined) ??
-    (ts.isConstructorDeclaration(node) ? node.getFirstToken(sf) : undefined) ?? node;
+  const target = node.name ?? (tsApi.isVariableDeclaration(node.parent) ? node.parent.name : undefined) ??
+    (tsApi.isConstructorDeclaration(node) ? node.getFirstToken(sf) : undefined) ?? node;
   return rangeOf(sf, target);
 }
 

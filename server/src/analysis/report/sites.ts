@@ -1,5 +1,6 @@
 // Per source location facts for hovers and inlay hints (SiteInfo).
-import * as ts from 'typescript';
+import type * as ts from 'typescript';
+import { tsApi } from '../syntax/tsApi';
 import type { Application, Graph, SourceRef, TensorNode } from '../graph/graph';
 import { skipOuter } from '../syntax/ast';
 import { rangeOf } from '../syntax/text';
@@ -13,6 +14,15 @@ const shapeKey = (s: Shape | null) => JSON.stringify(s);
 export function collectSites(graph: Graph, tensorVars: { at: SourceRef; name: string; tensor: TensorNode; symbolic?: boolean }[],
   symbolicApps: ReadonlyMap<Application, unknown> = new Map()): SiteInfo[] {
   const sites = new Map<string, SiteInfo>();
+  // Keys of the shapes already in a site's lists: symbolic runs repeat the same shape at a site once per
+  // path and per call, and comparing each new one against the whole list was quadratic.
+  const symbolicSeen = new Map<SiteInfo, Set<string>>();
+  const concreteSeen = new Map<SiteInfo, Set<string>>();
+  const seenIn = (m: Map<SiteInfo, Set<string>>, s: SiteInfo) => {
+    let set = m.get(s);
+    if (!set) m.set(s, set = new Set());
+    return set;
+  };
   const site = (at: SourceRef, kind: SiteInfo['kind'], className?: string): SiteInfo => {
     const k = key(at) + kind;
     let s = sites.get(k);
@@ -26,22 +36,28 @@ export function collectSites(graph: Graph, tensorVars: { at: SourceRef; name: st
   const addSymbolic = (s: SiteInfo, shape: Shape | undefined): boolean => {
     const j = symbolicJsonShape(shape);
     if (!j || !j.some((d) => typeof d === 'string')) return false;
-    const list = (s.symbolicShapes ??= []);
-    if (list.some((x) => shapeKey(x) === shapeKey(j))) return false;
-    list.push(j);
+    const seen = seenIn(symbolicSeen, s);
+    const k = shapeKey(j);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    (s.symbolicShapes ??= []).push(j);
     return true;
   };
   const addShape = (s: SiteInfo, shape: Shape | undefined, params: number | null): boolean => {
     // A None input's dims are symbols inside the analysis: shown as null (tfjs's view) and symbolically.
     if (shape?.some((d) => typeof d === 'string')) addSymbolic(s, shape);
     const j = jsonShape(shape);
-    if (!j || s.shapes.some((x, i) => shapeKey(x) === shapeKey(j) && s.paramCounts[i] === params)) return false;
+    if (!j) return false;
+    const seen = seenIn(concreteSeen, s);
+    const k = `${shapeKey(j)}|${params}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
     s.shapes.push(j);
     s.paramCounts.push(params);
     return true;
   };
   for (const layer of graph.layers) {
-    if (!ts.isCallExpression(layer.created.node) && !ts.isNewExpression(layer.created.node)) continue;
+    if (!tsApi.isCallExpression(layer.created.node) && !tsApi.isNewExpression(layer.created.node)) continue;
     const ls = site(layer.created, 'layer', layer.className);
     for (const app of layer.apps) {
       if (!app.outputs[0] || app.outputs[0].recovered) continue;
@@ -75,16 +91,16 @@ export function collectSites(graph: Graph, tensorVars: { at: SourceRef; name: st
 }
 
 function isApplyCall(n: ts.Node): boolean {
-  return ts.isCallExpression(n) && ts.isPropertyAccessExpression(skipOuter(n.expression)) &&
+  return tsApi.isCallExpression(n) && tsApi.isPropertyAccessExpression(skipOuter(n.expression)) &&
     (skipOuter(n.expression) as ts.PropertyAccessExpression).name.text === 'apply';
 }
 
 /** `const y = layer.apply(x) as tf.SymbolicTensor` → 'y'. */
 export function storedName(n: ts.Node): string | undefined {
   let p = n.parent;
-  while (p && (ts.isParenthesizedExpression(p) || ts.isAsExpression(p) || ts.isNonNullExpression(p) || ts.isTypeAssertionExpression(p) || ts.isSatisfiesExpression(p))) p = p.parent;
+  while (p && (tsApi.isParenthesizedExpression(p) || tsApi.isAsExpression(p) || tsApi.isNonNullExpression(p) || tsApi.isTypeAssertionExpression(p) || tsApi.isSatisfiesExpression(p))) p = p.parent;
   if (!p) return undefined;
-  if (ts.isVariableDeclaration(p) && ts.isIdentifier(p.name)) return p.name.text;
-  if (ts.isBinaryExpression(p) && p.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(p.left)) return p.left.text;
+  if (tsApi.isVariableDeclaration(p) && tsApi.isIdentifier(p.name)) return p.name.text;
+  if (tsApi.isBinaryExpression(p) && p.operatorToken.kind === tsApi.SyntaxKind.EqualsToken && tsApi.isIdentifier(p.left)) return p.left.text;
   return undefined;
 }

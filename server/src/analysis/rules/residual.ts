@@ -1,5 +1,6 @@
 // residual-shape-mismatch, residual-broadcast and missing-same-padding: the operands of each merge.
-import * as ts from 'typescript';
+import type * as ts from 'typescript';
+import { tsApi } from '../syntax/tsApi';
 import type { Application } from '../graph/graph';
 import { mergeCheck, show, type MergeCheck } from '../layers';
 import { rangeOf, lineOf, lineOfLayer, showShape } from '../syntax/text';
@@ -129,8 +130,8 @@ function oddOperand(site: MergeSite): number | undefined {
 function oddOperandMessage(site: MergeSite, odd: number): string {
   const { layout, operands, app } = site;
   const call = app.at.node;
-  const arg = ts.isCallExpression(call) && call.arguments[0] ? call.arguments[0] : undefined;
-  const el = arg && ts.isArrayLiteralExpression(arg) ? arg.elements[odd] : undefined;
+  const arg = tsApi.isCallExpression(call) && call.arguments[0] ? call.arguments[0] : undefined;
+  const el = arg && tsApi.isArrayLiteralExpression(arg) ? arg.elements[odd] : undefined;
   const name = el ? `\`${el.getText(app.at.sf)}\`` : `operand ${odd + 1}`;
   const other = operands.find((_, i) => i !== odd)!;
   const concat = app.layer.className === 'Concatenate';
@@ -147,12 +148,12 @@ const stackKey = (a: Application) => a.stack.map((f) => `${f.at.file}:${f.at.nod
 /** The entry point itself is entered at its declaration, not at a call. */
 const realCall = (a: Application) => {
   const frame = a.stack[a.stack.length - 1];
-  return frame && (ts.isCallExpression(frame.at.node) || ts.isNewExpression(frame.at.node)) ? frame : undefined;
+  return frame && (tsApi.isCallExpression(frame.at.node) || tsApi.isNewExpression(frame.at.node)) ? frame : undefined;
 };
 
 /** The innermost loop around a node, for "iterations of the loop at line N". */
 function loopAround(node: ts.Node): ts.IterationStatement | undefined {
-  for (let n = node.parent; n && !ts.isFunctionLike(n); n = n.parent) if (ts.isIterationStatement(n, false)) return n;
+  for (let n = node.parent; n && !tsApi.isFunctionLike(n); n = n.parent) if (tsApi.isIterationStatement(n, false)) return n;
   return undefined;
 }
 

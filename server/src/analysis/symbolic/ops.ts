@@ -1,12 +1,13 @@
 // JS operators on symbolic numbers: arithmetic builds normalised expressions, comparisons are decided when
 // the algebra can decide them (for every admissible value) and are otherwise a condition the path forks
 // on (symbolic/paths.ts) — never a guess.
-import * as ts from 'typescript';
+import type * as ts from 'typescript';
+import { tsApi } from '../syntax/tsApi';
 import { decideEqual, divide, add, sub, mul, provablyNonPositive, provablyPositive, type Facts, type SymDim } from './expr';
 import { SymNum, dimOf, numValue } from './value';
 import { SymCond, atom, not } from './cond';
 
-const K = ts.SyntaxKind;
+const K = tsApi.SyntaxKind;
 
 /**
  * The result of `l op r` when one side is symbolic; undefined when this module has nothing to say (the

@@ -1,5 +1,6 @@
 // Small AST helpers shared by the interpreter, the rules and the fixes.
-import * as ts from 'typescript';
+import type * as ts from 'typescript';
+import { tsApi } from './tsApi';
 
 /**
  * Caches a syntactic query per node: the interpreter asks the same question of a function body on every
@@ -15,40 +16,40 @@ export function perNode<T>(query: (n: ts.Node) => T): (n: ts.Node) => T {
 }
 
 export function skipOuter(n: ts.Node): ts.Node {
-  while (ts.isParenthesizedExpression(n) || ts.isAsExpression(n) || ts.isNonNullExpression(n) || ts.isTypeAssertionExpression(n) || ts.isSatisfiesExpression(n)) n = n.expression;
+  while (tsApi.isParenthesizedExpression(n) || tsApi.isAsExpression(n) || tsApi.isNonNullExpression(n) || tsApi.isTypeAssertionExpression(n) || tsApi.isSatisfiesExpression(n)) n = n.expression;
   return n;
 }
 
 export function hasExport(n: ts.Node): boolean {
-  return ts.canHaveModifiers(n) && !!ts.getModifiers(n)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+  return tsApi.canHaveModifiers(n) && !!tsApi.getModifiers(n)?.some((m) => m.kind === tsApi.SyntaxKind.ExportKeyword);
 }
 export function isDefault(n: ts.Node): boolean {
-  return ts.canHaveModifiers(n) && !!ts.getModifiers(n)?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
+  return tsApi.canHaveModifiers(n) && !!tsApi.getModifiers(n)?.some((m) => m.kind === tsApi.SyntaxKind.DefaultKeyword);
 }
 export function isStatic(n: ts.Node): boolean {
-  return ts.canHaveModifiers(n) && !!ts.getModifiers(n)?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword);
+  return tsApi.canHaveModifiers(n) && !!tsApi.getModifiers(n)?.some((m) => m.kind === tsApi.SyntaxKind.StaticKeyword);
 }
 export function isParameterPropertyModifier(k: ts.SyntaxKind): boolean {
-  return k === ts.SyntaxKind.PublicKeyword || k === ts.SyntaxKind.PrivateKeyword || k === ts.SyntaxKind.ProtectedKeyword || k === ts.SyntaxKind.ReadonlyKeyword;
+  return k === tsApi.SyntaxKind.PublicKeyword || k === tsApi.SyntaxKind.PrivateKeyword || k === tsApi.SyntaxKind.ProtectedKeyword || k === tsApi.SyntaxKind.ReadonlyKeyword;
 }
 export function propText(n: ts.PropertyName): string | undefined {
-  if (ts.isIdentifier(n) || ts.isStringLiteral(n) || ts.isNumericLiteral(n) || ts.isPrivateIdentifier(n)) return n.text;
+  if (tsApi.isIdentifier(n) || tsApi.isStringLiteral(n) || tsApi.isNumericLiteral(n) || tsApi.isPrivateIdentifier(n)) return n.text;
   return undefined;
 }
 
 export function boundNames(n: ts.BindingName): string[] {
-  if (ts.isIdentifier(n)) return [n.text];
+  if (tsApi.isIdentifier(n)) return [n.text];
   const out: string[] = [];
-  for (const el of n.elements) if (!ts.isOmittedExpression(el)) out.push(...boundNames(el.name));
+  for (const el of n.elements) if (!tsApi.isOmittedExpression(el)) out.push(...boundNames(el.name));
   return out;
 }
 
 export const containsReturn = perNode((n: ts.Node): boolean => {
   let found = false;
   const visit = (c: ts.Node): void => {
-    if (found || ts.isFunctionLike(c) || ts.isClassLike(c)) return;
-    if (ts.isReturnStatement(c)) { found = true; return; }
-    ts.forEachChild(c, visit);
+    if (found || tsApi.isFunctionLike(c) || tsApi.isClassLike(c)) return;
+    if (tsApi.isReturnStatement(c)) { found = true; return; }
+    tsApi.forEachChild(c, visit);
   };
   visit(n);
   return found;
@@ -57,16 +58,16 @@ export const containsReturn = perNode((n: ts.Node): boolean => {
 
 /** `var` (function-scoped) rather than `let`/`const`. */
 export function isVarList(list: ts.VariableDeclarationList): boolean {
-  return (list.flags & ts.NodeFlags.BlockScoped) === 0;
+  return (list.flags & tsApi.NodeFlags.BlockScoped) === 0;
 }
 
 /** Names declared with `var` anywhere in a function body or module, outside nested functions. */
 export const varNames = perNode((root: ts.Node): readonly string[] => {
   const out: string[] = [];
   const visit = (n: ts.Node): void => {
-    if (n !== root && (ts.isFunctionLike(n) || ts.isClassLike(n))) return;
-    if (ts.isVariableDeclarationList(n) && isVarList(n)) for (const d of n.declarations) out.push(...boundNames(d.name));
-    ts.forEachChild(n, visit);
+    if (n !== root && (tsApi.isFunctionLike(n) || tsApi.isClassLike(n))) return;
+    if (tsApi.isVariableDeclarationList(n) && isVarList(n)) for (const d of n.declarations) out.push(...boundNames(d.name));
+    tsApi.forEachChild(n, visit);
   };
   visit(root);
   return out;
@@ -75,7 +76,7 @@ export const varNames = perNode((root: ts.Node): readonly string[] => {
 /** Labels written directly in front of a statement (`outer: for …`). */
 export function labelsOf(n: ts.Node): string[] {
   const out: string[] = [];
-  for (let p = n.parent; p && ts.isLabeledStatement(p); p = p.parent) out.push(p.label.text);
+  for (let p = n.parent; p && tsApi.isLabeledStatement(p); p = p.parent) out.push(p.label.text);
   return out;
 }
 
@@ -83,18 +84,18 @@ export function labelsOf(n: ts.Node): string[] {
 export const escapingJumps = perNode((root: ts.Node): readonly ts.BreakOrContinueStatement[] => {
   const out: ts.BreakOrContinueStatement[] = [];
   const visit = (n: ts.Node, inLoop: boolean, inSwitch: boolean, labels: string[]): void => {
-    if (n !== root && (ts.isFunctionLike(n) || ts.isClassLike(n))) return;
-    if (ts.isBreakStatement(n) || ts.isContinueStatement(n)) {
-      const captured = n.label ? labels.includes(n.label.text) : ts.isBreakStatement(n) ? inLoop || inSwitch : inLoop;
+    if (n !== root && (tsApi.isFunctionLike(n) || tsApi.isClassLike(n))) return;
+    if (tsApi.isBreakStatement(n) || tsApi.isContinueStatement(n)) {
+      const captured = n.label ? labels.includes(n.label.text) : tsApi.isBreakStatement(n) ? inLoop || inSwitch : inLoop;
       if (!captured) out.push(n);
       return;
     }
-    const loop = inLoop || ts.isIterationStatement(n, false);
-    const sw = inSwitch || ts.isSwitchStatement(n);
-    const own = ts.isLabeledStatement(n) ? [...labels, n.label.text] : labels;
-    ts.forEachChild(n, (c) => visit(c, loop, sw, own));
+    const loop = inLoop || tsApi.isIterationStatement(n, false);
+    const sw = inSwitch || tsApi.isSwitchStatement(n);
+    const own = tsApi.isLabeledStatement(n) ? [...labels, n.label.text] : labels;
+    tsApi.forEachChild(n, (c) => visit(c, loop, sw, own));
   };
-  visit(root, false, false, ts.isIterationStatement(root, false) || ts.isSwitchStatement(root) ? labelsOf(root) : []);
+  visit(root, false, false, tsApi.isIterationStatement(root, false) || tsApi.isSwitchStatement(root) ? labelsOf(root) : []);
   return out;
 });
 
@@ -104,9 +105,9 @@ export const escapingJumps = perNode((root: ts.Node): readonly ts.BreakOrContinu
  */
 export const isSloppyScript = perNode((n: ts.Node): boolean => {
   const sf = n as ts.SourceFile;
-  if (!/\.(js|cjs|jsx)$/i.test(sf.fileName) || ts.isExternalModule(sf)) return false;
+  if (!/\.(js|cjs|jsx)$/i.test(sf.fileName) || tsApi.isExternalModule(sf)) return false;
   for (const st of sf.statements) {
-    if (!ts.isExpressionStatement(st) || !ts.isStringLiteral(st.expression)) break;
+    if (!tsApi.isExpressionStatement(st) || !tsApi.isStringLiteral(st.expression)) break;
     if (st.expression.text === 'use strict') return false;
   }
   return true;

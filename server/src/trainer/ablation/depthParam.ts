@@ -2,14 +2,9 @@
 // user's code): `resnet(depth = 20)` (positional) or `resnet({ depth = 20 } = {})` (a property of an options
 // object). Syntactic, from the builder's own signature: the sweep is offered only when there is one.
 import ts from 'typescript';
+import type { DepthParam } from './depthArgs';
 
-export interface DepthParam {
-  /** Position of the parameter (or of the options object holding it). */
-  index: number;
-  /** Set when the depth is a property of an options object. */
-  property?: string;
-  name: string;
-}
+export type { DepthParam };
 
 const DEPTH_NAME = /^(depth|numLayers|num_layers|layers|nLayers)$/;
 
@@ -45,9 +40,4 @@ export function findDepthParam(text: string, entry: string): DepthParam | undefi
   return undefined;
 }
 
-/** Arguments that call the builder with `depth`, other parameters left undefined (their defaults apply). */
-export function depthArgs(param: DepthParam, depth: number): unknown[] {
-  const args: unknown[] = new Array(param.index).fill(null);
-  args.push(param.property ? { [param.property]: depth } : depth);
-  return args;
-}
+export { depthArgs } from './depthArgs';
