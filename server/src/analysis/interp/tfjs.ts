@@ -162,7 +162,7 @@ export class TfApi {
   /** Records that tfjs itself would throw at this call, for the tfjs-would-throw rule. */
   private wouldThrow(message: string, node: ts.Node): void {
     // A call still being typed (`tf.layers.conv2d(` with no closing parenthesis yet) proves nothing.
-    if (ts.isCallExpression(node) && node.getSourceFile().text.charCodeAt(node.end - 1) !== 0x29 /* ) */) return;
+    if ('arguments' in node && node.getSourceFile().text.charCodeAt(node.end - 1) !== 0x29 /* ) */) return;
     this.it.graph.throws.push({ message, at: this.ref(node), stack: [...this.it.stack] });
   }
 
