@@ -161,6 +161,13 @@ describe('trainer robustness', function () {
     assert.ok(existsSync(join(first, 'complete.json')) && existsSync(join(first, 'model', 'model.json')));
     assert.ok(!existsSync(join(second, 'complete.json')) && !existsSync(join(second, 'model')));
     assert.deepEqual(readdirSync(first).filter((f) => f.endsWith('.tmp')), []);
+    // The same run killed before its end: its report (the static one here) says so instead of "training".
+    const killed = join(dir, 'killed');
+    mkdirSync(killed);
+    const lines = readFileSync(join(first, 'metrics.jsonl'), 'utf8').split('\n').filter((l) => l && !l.startsWith('{"type":"end"'));
+    writeFileSync(join(killed, 'metrics.jsonl'), lines.join('\n') + '\n');
+    assert.match(readFileSync(writeReport(killed, 'svg'), 'utf8'), /Outcome<\/b><\/td><td>interrupted/);
+    assert.match(readFileSync(writeReport(first, 'svg'), 'utf8'), /Outcome<\/b><\/td><td>completed after/);
   });
 
   it('an output folder that cannot be created is a user error, not internal', async () => {

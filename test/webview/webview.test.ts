@@ -261,6 +261,18 @@ describe('training webview in Chromium', function () {
     assert.deepEqual((await tableColumn(page, 'chart-std-order', 'plain')).values, lastStd(plainVariant(run)).layers.map((l) => l.std));
   });
 
+  it('marks a report of a killed run (no end message) "Interrupted", in the header and the comparison table', async () => {
+    const killed = run.filter((m) => m.type !== 'end');
+    assert.ok(killed.length < run.length, 'the recorded run has an end message to drop');
+    const page = await open({ reportHtml: buildReportHtml({ title: 'killed', script: bundle.js, css: bundle.css, messages: killed,
+      variants: [{ label: 'plain', messages: plainVariant(run).filter((m) => m.type !== 'end') }] }) });
+    assert.equal(await page.textContent('.sc-status'), 'Interrupted');
+    const status = await page.$$eval('#comparison tbody tr', (trs) => trs.map((tr) => tr.lastElementChild?.textContent));
+    assert.deepEqual(status, ['interrupted', 'interrupted']);
+    const done = await open({ reportHtml: buildReportHtml({ title: 'done', script: bundle.js, css: bundle.css, messages: run }) });
+    assert.equal(await done.textContent('.sc-status'), 'Completed');
+  });
+
   it('tells batch, train and validation apart: grey batches, blue train, red dashed validation, named in the legend', async () => {
     const page = await open();
     await post(page, run);

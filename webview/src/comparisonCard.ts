@@ -22,7 +22,8 @@ export class ComparisonCard {
     this.element.append(el('h2', '', 'Ablation: the model against its twins'), this.table, this.reading, this.caption);
   }
 
-  update(current: LabelledRun, variants: LabelledRun[], theme: Theme): void {
+  /** `finished`: a report, drawn after its runs — one still "running" there was interrupted. */
+  update(current: LabelledRun, variants: LabelledRun[], theme: Theme, finished = false): void {
     this.element.hidden = variants.length === 0;
     if (!variants.length) return;
     const rows: [VariantRow, string][] = [
@@ -42,7 +43,7 @@ export class ComparisonCard {
       swatch.style.background = color;
       name.append(swatch, document.createTextNode(r.label));
       const cells = [r.params?.toLocaleString('en-US') ?? '—', String(r.epochs), num(r.loss), pct(r.acc), num(r.valLoss), pct(r.valAcc),
-        num(r.meanStd), r.samplesPerSec === undefined ? '—' : r.samplesPerSec.toFixed(1), r.error ? `failed: ${r.error}` : r.status];
+        num(r.meanStd), r.samplesPerSec === undefined ? '—' : r.samplesPerSec.toFixed(1), r.error ? `failed: ${r.error}` : finished && r.status === 'running' ? 'interrupted' : r.status];
       for (const c of cells) tr.insertCell().textContent = c;
     }
     this.reading.textContent = ablationReading(current, variants);

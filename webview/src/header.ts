@@ -62,8 +62,10 @@ export class Header {
     const start = run.start;
     const status = runStatus(run);
     this.title.textContent = start ? start.model.name : 'Training';
-    this.status.textContent = mode.restored && status === 'running' ? 'Restored — no longer live' : statusText[status];
-    this.status.dataset.status = status;
+    // A report is drawn after its run: a run that never ended there was killed (no complete.json, no end message).
+    const interrupted = !mode.live && !mode.restored && status === 'running';
+    this.status.textContent = mode.restored && status === 'running' ? 'Restored — no longer live' : interrupted ? 'Interrupted' : statusText[status];
+    this.status.dataset.status = interrupted ? 'interrupted' : status;
     this.stopButton.hidden = !mode.live || (status !== 'running' && status !== 'waiting');
     if (status === 'waiting') {
       this.stopButton.disabled = false;

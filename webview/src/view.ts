@@ -101,7 +101,7 @@ export class TrainingView {
     const label = variants.length ? this.state.label ?? 'residual' : this.state.run.start?.model.name ?? 'this run';
     const theme = readTheme(this.root);
     this.header.update(this.state.run, { live: this.options.live, restored: this.options.restored ?? false, comparing: variants.length > 0 });
-    this.comparison.update({ label, run: this.state.run }, variants, theme);
+    this.comparison.update({ label, run: this.state.run }, variants, theme, !this.options.live && !this.options.restored);
     // An ablation compares its variants; earlier runs would only crowd the charts then.
     const overlays = variants.length ? variants : this.state.history;
     this.board.render({ label, run: this.state.run }, overlays, theme, this.state.logLoss, variants.length > 0);

@@ -35,6 +35,8 @@ function summary(run: RunRecord): string {
       `${last.valLoss !== undefined ? `, val loss ${last.valLoss.toFixed(4)}, val accuracy ${last.valAcc?.toFixed(3)}` : ''}, ${last.samplesPerSec.toFixed(1)} samples/s`]);
   }
   if (run.end) rows.push(['Outcome', `${run.end.reason} after ${run.end.seconds.toFixed(1)} s`]);
+  // Written after the run: no end and no error means the trainer was killed before it could say so.
+  else if (!run.error) rows.push(['Outcome', 'interrupted (the trainer stopped without finishing; no complete.json)']);
   const table = `<table>${rows.map(([k, v]) => `<tr><td><b>${esc(k)}</b></td><td>${esc(v)}</td></tr>`).join('')}</table>`;
   const notes = [
     ...run.warnings.map((w) => `<p class="warn">Warning: ${esc(w)}</p>`),
