@@ -1,5 +1,6 @@
 // The packed .vsix: what it carries, and that what it carries runs from where VS Code unpacks it.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -34,12 +35,18 @@ describe('packaged .vsix', function () {
   });
 
   it('contains every file the manifest points at', function () {
-    const needed = [manifest.main, 'README.md', ...(manifest.contributes?.snippets ?? []).map((s) => s.path), 'dist/server.js', 'dist/trainer.js', 'dist/webview.js',
+    const needed = [manifest.main, 'README.md', ...(manifest.contributes?.snippets ?? []).map((s) => s.path), 'dist/server.js', 'dist/trainer.js', 'dist/webview.js', 'dist/cli.js',
       'dist/distributed.js', 'dist/python/train_distributed.py', 'dist/python/export_keras.py', 'dist/python/skipcheck_tfjs.py']
       .map((p) => p.replace(/^\.\//, ''));
     const shipped = new Set(entries.map((e) => e.toLowerCase()));
     assert.deepEqual(needed.filter((p) => !shipped.has(p.toLowerCase())), []);
     assert.ok(entries.some((e) => /^LICENSE/.test(e)), 'LICENSE');
+  });
+
+  it('runs the bundled CLI\'s setup-native from the unpacked extension (what "Set Up Native TensorFlow" starts)', function () {
+    const r = spawnSync(process.execPath, [join(unpacked, 'dist', 'cli.js'), 'setup-native', '--help'], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /Usage: skipcheck setup-native/);
   });
 
   it('runs the bundled tfjs fallback from the unpacked extension with the numbers of real tfjs', async function () {
