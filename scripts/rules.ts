@@ -30,7 +30,7 @@ function withTable(file: string, text: string, base: string): string {
 
 /** package.json with the rule settings regenerated in place (where the first one was, else first). */
 function withSettings(text: string): string {
-  const pkg = JSON.parse(text);
+  const pkg = JSON.parse(text) as { contributes: { configuration: { properties: Record<string, unknown> } } };
   const props: Record<string, unknown> = pkg.contributes.configuration.properties;
   const generated: Record<string, unknown> = {};
   for (const id of RULE_IDS) {

@@ -15,7 +15,7 @@ const languages = ['typescript', 'javascript', 'typescriptreact', 'javascriptrea
 export interface SkipcheckClient {
   client: LanguageClient;
   /** A restart the user asked for starts a fresh crash count. */
-  resetCrashCount(): void;
+  resetCrashCount: () => void;
 }
 
 export function createLanguageClient(context: vscode.ExtensionContext, output: vscode.OutputChannel): SkipcheckClient {

@@ -114,7 +114,7 @@ describe('rules on broken fixtures', function () {
     });
     try {
       const configFile = path.join(__dirname, '..', 'fixtures', 'tsconfig.json');
-      const cfg = ts.readConfigFile(configFile, ts.sys.readFile);
+      const cfg = ts.readConfigFile(configFile, (f) => ts.sys.readFile(f));
       const parsed = ts.parseJsonConfigFileContent(cfg.config, ts.sys, path.dirname(configFile));
       const program = ts.createProgram(written, parsed.options);
       const diags = written.flatMap((f) => ts.getPreEmitDiagnostics(program, program.getSourceFile(f)));

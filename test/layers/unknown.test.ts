@@ -12,10 +12,10 @@ type Hole = { key: string; index?: number; candidates: ConfigValue[] } | { input
 function fill(c: Case, hole: Hole, value: ConfigValue | Dim): Case {
   if ('key' in hole) {
     const cfg: LayerConfig = { ...c.cfg };
-    if (hole.index === undefined) cfg[hole.key] = value as ConfigValue;
+    if (hole.index === undefined) cfg[hole.key] = value;
     else {
       const arr = (cfg[hole.key] as ConfigValue[]).slice();
-      arr[hole.index] = value as ConfigValue;
+      arr[hole.index] = value;
       cfg[hole.key] = arr;
     }
     return { ...c, cfg };

@@ -250,7 +250,7 @@ describe('language server features (scripted analyzer, in process)', () => {
       { function: 'block', file: '/w/c.ts', range: range(1, 9, 14), requires: [cond('filters == x.shape[3]', 3), cond('strides == 1', 3, '!project')] },
       { function: 'clean', file: '/w/c.ts', range: range(5, 9, 14), requires: [] },
     ];
-    analyzeImpl = (file) => result(file, { contracts: file === '/w/c.ts' ? contracts : [] } as unknown as Partial<AnalysisResult>);
+    analyzeImpl = (file) => result(file, { contracts: file === '/w/c.ts' ? contracts : [] });
     await start();
     const uri = 'file:///w/c.ts';
     await lsp.open(uri, tfText('function block(x, filters, strides, project) {\n\n  add\n}\nfunction clean() {}\n'));

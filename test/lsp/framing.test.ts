@@ -21,7 +21,7 @@ function feed(chunks: string[], ms = 8000): Promise<{ code: number | null | 'ali
     let timer: NodeJS.Timeout | undefined;
     let exited = false;
     proc.on('exit', (code) => { exited = true; clearTimeout(timer); resolve({ code, stdout, stderr }); });
-    (async () => {
+    void (async () => {
       for (const c of chunks) {
         if (c === 'WAIT_FOR_REPLY') { while (!stdout.includes('"id":1') && !exited) await new Promise((r) => setTimeout(r, 50)); continue; }
         proc.stdin.write(c);

@@ -207,7 +207,10 @@ describe('language server over stdio', function () {
       await lsp.open(uri, text);
       const trimmed = await lsp.request<InlayHint[]>('textDocument/inlayHint', { textDocument: { uri }, range: wholeFile });
       assert.ok(trimmed.length > 0);
-      for (const h of trimmed) assert.ok(String(h.label).length <= 8 && String(h.label).endsWith('…'), String(h.label));
+      for (const { label } of trimmed) {
+        const text = typeof label === 'string' ? label : JSON.stringify(label);
+        assert.ok(text.length <= 8 && text.endsWith('…'), text);
+      }
       lsp.settings = { 'inlayHints.enabled': false };
       await lsp.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
       assert.deepEqual(await lsp.request('textDocument/inlayHint', { textDocument: { uri }, range: wholeFile }), []);

@@ -108,6 +108,7 @@ describe('symbolic shapes and contracts in the editor (real analyzer over stdio)
     });
     const wide = hints.find((h) => h.position.line === at('const wide').line);
     assert.equal(wide?.label, '[null,⌈H/2⌉,⌈W/2⌉,2·width]');
-    assert.match(String(wide?.tooltip), /H = `inputShape\[0\]`/);
+    const tip = wide?.tooltip;
+    assert.match(typeof tip === 'string' ? tip : tip?.value ?? '', /H = `inputShape\[0\]`/);
   });
 });

@@ -69,7 +69,7 @@ async function tensorGrowth(tf: Tf): Promise<number> {
   const conv = tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same' }).apply(input) as tfjs.SymbolicTensor;
   const bn = tf.layers.batchNormalization().apply(conv) as tfjs.SymbolicTensor;
   const out = tf.layers.dense({ units: 2, activation: 'softmax' }).apply(
-    tf.layers.flatten().apply(tf.layers.reLU().apply(bn) as tfjs.SymbolicTensor) as tfjs.SymbolicTensor) as tfjs.SymbolicTensor;
+    tf.layers.flatten().apply(tf.layers.reLU().apply(bn))) as tfjs.SymbolicTensor;
   const model = tf.model({ inputs: input, outputs: out });
   fuseBatchNormalization(tf, model);
   model.compile({ optimizer: tf.train.sgd(0.01), loss: 'categoricalCrossentropy' });

@@ -26,9 +26,9 @@ describe('native TensorFlow runtime (tfjs-node built by setup-native)', function
     }
     const config: Omit<RunConfig, 'runtime'> = { model: 'small', mode: 'train', samples: 64, batchSize: 16, epochs: 3, learningRate: 0.05 };
     // One after the other: the machine has two cores and both runs want them.
-    native = await runTrainChild({ ...config, runtime: runtime.packageDir! });
-    eager = await runTrainChild({ ...config, runtime: runtime.packageDir!, graph: false });
-    unfused = await runTrainChild({ ...config, runtime: runtime.packageDir!, fused: false, graph: false });
+    native = await runTrainChild({ ...config, runtime: runtime.packageDir });
+    eager = await runTrainChild({ ...config, runtime: runtime.packageDir, graph: false });
+    unfused = await runTrainChild({ ...config, runtime: runtime.packageDir, fused: false, graph: false });
     js = await runTrainChild({ ...config, runtime: 'js' });
   });
 
@@ -64,7 +64,7 @@ describe('native TensorFlow runtime (tfjs-node built by setup-native)', function
 
   it('runs the training steps as one TensorFlow graph, to the same losses and weights as the eager steps', () => {
     assert.equal(native.execution?.mode, 'graph', native.execution?.message);
-    assert.match(native.execution!.message, /one TensorFlow graph \(\d+ nodes/);
+    assert.match(native.execution.message, /one TensorFlow graph \(\d+ nodes/);
     assert.equal(eager.execution?.mode, 'eager', 'graph: false runs trainOnBatch');
     assertSameTraining(native, eager, 1e-4, 'graph', 'eager');
   });

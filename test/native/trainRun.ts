@@ -56,8 +56,8 @@ async function loadTf(runtime: string): Promise<Tf> {
   if (runtime === 'js') {
     const tf = await import('@tensorflow/tfjs');
     await tf.setBackend('cpu');
-    installFastCpuKernels(tf as unknown as Tf); // as the trainer does on this backend
-    return tf as unknown as Tf;
+    installFastCpuKernels(tf); // as the trainer does on this backend
+    return tf;
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require(runtime) as Tf;
@@ -87,7 +87,7 @@ async function main(config: RunConfig): Promise<RunResult> {
   if (config.mode === 'grads') {
     const xb = x.slice(0, config.batchSize);
     const yb = y.slice(0, config.batchSize);
-    const { grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(yb, model.apply(xb, { training: true }) as tfjs.Tensor) as tfjs.Scalar);
+    const { grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy<tfjs.Tensor, tfjs.Scalar>(yb, model.apply(xb, { training: true }) as tfjs.Tensor));
     result.gradients = model.trainableWeights.map((w) => Array.from(grads[(w.read() as tfjs.Variable).name].dataSync()));
   } else {
     // The trainer's path: its StepRunner decides between one TensorFlow graph per step and trainOnBatch.

@@ -33,7 +33,7 @@ describe('trainer on the native runtime', function () {
       this.skip();
     }
     dir = tempDir();
-    symlinkSync(dirname(dirname(runtime.packageDir!)), join(dir, 'node_modules'), 'dir');
+    symlinkSync(dirname(dirname(runtime.packageDir)), join(dir, 'node_modules'), 'dir');
   });
 
   it('uses the workspace\'s tfjs-node, reports TensorFlow\'s version, its fused kernels and graph steps, and learns', async () => {

@@ -41,10 +41,12 @@ describe('rule registry', () => {
     assert.deepEqual(Object.keys(props).filter((k) => k.startsWith('skipcheck.rules.')), RULE_IDS.map((id) => `skipcheck.rules.${id}`));
   });
 
-  it('every rule has a one-line summary and a docs anchor', () => {
+  it('every rule has a one-line summary and a docs anchor that exists', () => {
+    const headings = fs.readFileSync(path.join(root, 'docs', 'rules.md'), 'utf8').split('\n').filter((l) => l.startsWith('## ')).map((l) => l.slice(3).trim());
     for (const id of RULE_IDS) {
       assert.ok(RULES[id].summary.length > 10 && !RULES[id].summary.includes('\n') && !RULES[id].summary.endsWith('.'), id);
       assert.equal(docsAnchor(id), `docs/rules.md#${id}`);
+      assert.ok(headings.includes(id), `docs/rules.md needs a '## ${id}' section (the settings and tables link to it)`);
     }
   });
 });

@@ -145,7 +145,7 @@ function entryPoints(file: string, exports: Record<string, unknown>): EntryPoint
   return result;
 }
 
-function isClass(fn: Function): boolean {
+function isClass(fn: object): boolean {
   return /^class\b/.test(Function.prototype.toString.call(fn));
 }
 

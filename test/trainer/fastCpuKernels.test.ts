@@ -9,15 +9,15 @@ describe('trainer: fast CPU conv filter gradient', () => {
     [[2, 10, 9, 2], [5, 3, 2, 3], 2, 'valid'], [[2, 8, 8, 2], [3, 3, 2, 2], 2, 'same'], [[1, 7, 7, 1], [7, 7, 1, 2], 2, 'same'],
   ];
   const filterGrads = () => cases.map(([xs, fs, s, p]) => tf.tidy(() => {
-    const x = tf.randomNormal(xs, 0, 1, 'float32', 7) as tf.Tensor4D;
-    const f = tf.randomNormal(fs, 0, 1, 'float32', 8) as tf.Tensor4D;
+    const x = tf.randomNormal<tf.Rank.R4>(xs, 0, 1, 'float32', 7);
+    const f = tf.randomNormal<tf.Rank.R4>(fs, 0, 1, 'float32', 8);
     return Array.from(tf.grad((ff) => tf.conv2d(x, ff as tf.Tensor4D, s, p).square().sum())(f).dataSync());
   }));
 
   it('gives the same gradients as the kernel it replaces', async () => {
     await tf.setBackend('cpu');
     // Another test may have installed it already (one kernel registry per process): put tfjs's own back first.
-    const current = tf.getKernel('Conv2DBackpropFilter', 'cpu')!;
+    const current = tf.getKernel('Conv2DBackpropFilter', 'cpu');
     const original = (current.kernelFunc as { original?: tf.KernelConfig }).original ?? current;
     tf.unregisterKernel('Conv2DBackpropFilter', 'cpu');
     tf.registerKernel(original);

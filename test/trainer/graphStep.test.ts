@@ -66,16 +66,16 @@ describe('graph step: recording a training step', () => {
     const { trace, result, problem } = await traceStep(rt.tf, [x as unknown as tfType.Tensor], sgdStep(rt, x, c));
     assert.equal(problem, undefined);
     assert.ok(Math.abs(result - (1 - 0.35)) < 1e-6, `w[0] = 1 + -0.1 * 3.5, got ${result}`);
-    assert.deepEqual(trace!.ops.map((o) => o.type), ['AddV2', 'Mul', 'AddV2']);
-    assert.deepEqual(trace!.ops[0].inputs, [{ kind: 'ext', index: 0 }, { kind: 'const', index: 0 }]);
-    assert.deepEqual(trace!.ops[2].inputs, [{ kind: 'ext', index: 2 }, { kind: 'out', op: 1, index: 0 }]);
-    assert.deepEqual(trace!.externals.map((e) => e.kind), ['feed', 'captured', 'variable']);
-    const captured = trace!.externals[1];
+    assert.deepEqual(trace.ops.map((o) => o.type), ['AddV2', 'Mul', 'AddV2']);
+    assert.deepEqual(trace.ops[0].inputs, [{ kind: 'ext', index: 0 }, { kind: 'const', index: 0 }]);
+    assert.deepEqual(trace.ops[2].inputs, [{ kind: 'ext', index: 2 }, { kind: 'out', op: 1, index: 0 }]);
+    assert.deepEqual(trace.externals.map((e) => e.kind), ['feed', 'captured', 'variable']);
+    const captured = trace.externals[1];
     assert.ok(captured.kind === 'captured');
     assert.deepEqual([captured.value.shape, Array.from(captured.value.data as Float32Array)], [[1], [Math.fround(-0.1)]]);
-    assert.deepEqual(trace!.consts.map((k) => Array.from(k.data as Float32Array)), [[0.5, 0.5]]);
-    assert.deepEqual(trace!.reads, [{ kind: 'out', op: 2, index: 0 }]);
-    assert.deepEqual(trace!.updates, [{ name: 'w', value: { kind: 'out', op: 2, index: 0 } }]);
+    assert.deepEqual(trace.consts.map((k) => Array.from(k.data as Float32Array)), [[0.5, 0.5]]);
+    assert.deepEqual(trace.reads, [{ kind: 'out', op: 2, index: 0 }]);
+    assert.deepEqual(trace.updates, [{ name: 'w', value: { kind: 'out', op: 2, index: 0 } }]);
     assert.notEqual(rt.variables.w.id, wId);
     // The Identity used to describe the captured scalar was freed; the real binding is back.
     assert.equal(rt.backend.binding, rt.binding);
@@ -182,7 +182,7 @@ describe('graph step: OpDef arguments', () => {
 
 describe('graph step: self-check against the eager step', () => {
   const value = (data: number[]): TensorValue => ({ dtype: F32, shape: [data.length], data: Float32Array.from(data) });
-  const graph = (data: number[]) => new Map([['w', Float32Array.from(data) as ArrayBufferView]]);
+  const graph = (data: number[]) => new Map([['w', Float32Array.from(data)]]);
 
   it('accepts float32 round-off and rejects real differences, naming them', () => {
     const eager = new Map([['w', value([1, -2, 3])]]);

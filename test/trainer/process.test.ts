@@ -10,11 +10,11 @@ import type { Readable } from 'node:stream';
 import { RESIDUAL_MODEL, config, tempDir, writeModel } from './fixtures';
 
 function startTrainer(): { child: ChildProcessWithoutNullStreams; next: (pred: (m: TrainerMessage) => boolean) => Promise<TrainerMessage>; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, trainerCommand(), { stdio: [...TRAINER_STDIO], env: { ...process.env, [MESSAGE_FD_ENV]: String(MESSAGE_FD) } }) as unknown as ChildProcessWithoutNullStreams;
+  const child = spawn(process.execPath, trainerCommand(), { stdio: [...TRAINER_STDIO], env: { ...process.env, [MESSAGE_FD_ENV]: String(MESSAGE_FD) } });
   const waiters: { pred: (m: TrainerMessage) => boolean; resolve: (m: TrainerMessage) => void }[] = [];
   createInterface({ input: child.stdio[MESSAGE_FD] as Readable }).on('line', (line) => {
     const m = JSON.parse(line) as TrainerMessage;
-    for (const w of waiters.splice(0)) (w.pred(m) ? w.resolve(m) : waiters.push(w));
+    for (const w of waiters.splice(0)) { if (w.pred(m)) w.resolve(m); else waiters.push(w); }
   });
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
   return { child, exited, next: (pred) => new Promise((resolve) => waiters.push({ pred, resolve })) };

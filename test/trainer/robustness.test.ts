@@ -132,8 +132,8 @@ describe('trainer robustness', function () {
       const model = writeModel(dir, tiny());
       const proc = spawn(process.execPath, [BIN, 'train', model, '--epochs', '500', '--dataset', 'synthetic', '--out', join(dir, 'runs')], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
-      proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-      proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+      proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      proc.stderr.on('data', (d: Buffer) => (out += d.toString()));
       const exited = new Promise<number | null>((r) => proc.on('close', (code) => r(code)));
       assert.ok(await until(() => /epoch 1\/500/.test(out), 60_000), out);
       process.kill(-proc.pid!, 'SIGINT');

@@ -35,7 +35,7 @@ describe('webview run state', () => {
   });
 
   it('reads epochs counted from 0 or 1 the same way', () => {
-    const zeroBased = run.map((m) => ('epoch' in m && typeof m.epoch === 'number' ? { ...m, epoch: m.epoch - 1 } : m)) as TrainerMessage[];
+    const zeroBased = run.map<TrainerMessage>((m) => ('epoch' in m && typeof m.epoch === 'number' ? { ...m, epoch: m.epoch - 1 } : m));
     const a = foldRun(run);
     const b = foldRun(zeroBased);
     assert.deepEqual(b.batches.map((p) => p.x), a.batches.map((p) => p.x));

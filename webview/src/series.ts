@@ -43,7 +43,7 @@ export function align(columns: Point[][]): { x: number[]; values: (number | null
   const x = [...new Set(columns.flatMap((c) => c.map((p) => p[0])))].sort((a, b) => a - b);
   const index = new Map(x.map((v, i) => [v, i]));
   const values = columns.map((c) => {
-    const row: (number | null)[] = new Array(x.length).fill(null);
+    const row = new Array<number | null>(x.length).fill(null);
     for (const [px, py] of c) if (py !== undefined && Number.isFinite(py)) row[index.get(px)!] = py;
     return row;
   });

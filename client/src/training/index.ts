@@ -348,8 +348,9 @@ export function registerTraining(context: vscode.ExtensionContext): void {
       (active.at(-1) ?? [...runs].at(-1))?.[1].reveal();
     }),
     vscode.window.registerWebviewPanelSerializer(panelViewType, {
-      async deserializeWebviewPanel(webviewPanel: vscode.WebviewPanel) {
+      deserializeWebviewPanel(webviewPanel: vscode.WebviewPanel) {
         TrainingPanel.restore(webviewPanel, context.extensionUri);
+        return Promise.resolve();
       },
     }),
     // Runs on deactivate: no trainer may outlive the extension host.

@@ -46,7 +46,7 @@ export class LocalCluster {
       });
       this.children.push(child);
       let tail = '';
-      child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+      child.stderr.setEncoding('utf8').on('data', (d: string) => {
         tail = (tail + d).slice(-4000);
         options.onStderr?.(index, d);
       });

@@ -17,7 +17,7 @@ export interface DistributedSinks {
   /** A message for the driver (stdout). */
   send(message: TrainerMessage): void;
   /** Progress for people (stderr). */
-  log(line: string): void;
+  log: (line: string) => void;
 }
 
 function exportError(err: unknown): Extract<TrainerMessage, { type: 'error' }> {

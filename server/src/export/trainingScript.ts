@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type * as tfType from '@tensorflow/tfjs';
 import { loadDataset } from '../trainer/datasets/index';
 import { mnistDataDir } from '../trainer/datasets/mnist';
-import { blockPoints, responsePoints } from '../trainer/probe';
+import { activationName, blockPoints, responsePoints } from '../trainer/probe';
 import type { DatasetSpec, TrainConfig } from '../../../contract/protocol';
 import { writeFileAtomic } from '../trainer/runDir';
 import { concreteShape, feedShape, modelClasses, modelSampleShape } from '../trainer/shapeCheck';
@@ -46,7 +46,7 @@ function inputShape(model: tfType.LayersModel, config: TrainConfig, log: (line: 
 
 export function trainingSettings(model: tfType.LayersModel, config: TrainConfig, kerasFile: string, log: (line: string) => void = () => undefined): Record<string, unknown> {
   const outLayer = model.outputs[0].sourceLayer;
-  const activation = String((outLayer.getConfig() as { activation?: unknown }).activation ?? 'linear');
+  const activation = activationName(outLayer);
   return {
     model: kerasFile,
     dataset: resolvedDataset(config.dataset, config.workspaceDir),

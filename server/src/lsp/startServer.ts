@@ -133,7 +133,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     }
   };
 
-  connection.onDidChangeWatchedFiles(async ({ changes }) => {
+  const onWatchedFilesChanged = async (changes: readonly { uri: string; type: FileChangeType }[]): Promise<void> => {
     for (const change of changes) {
       const file = files.fileOf(change.uri);
       // An open document's text is the editor's; its disk events say nothing new.
@@ -143,6 +143,10 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       else await workspace.refresh(file);
       if (wasRelevant || workspace.graph.isRelevant(file)) validator.changedOnDisk(files.uriOf(file));
     }
+  };
+  // The watcher ignores a returned promise: run the update here and log its failure instead of losing it.
+  connection.onDidChangeWatchedFiles(({ changes }) => {
+    void onWatchedFilesChanged(changes).catch((e: unknown) => connection.console.error(`skipcheck: file watch update failed: ${String(e)}`));
   });
 
   connection.onDidChangeConfiguration((params) => {

@@ -107,7 +107,8 @@ export async function driveTrainer(config: TrainConfig, node: string, out: Progr
       if (m.type === 'start' || m.type === 'end') runDir = m.runDir;
       if (m.type === 'end' || m.type === 'error') sawEnd = true;
       const text = formatMessage(m, tty);
-      if (text) (m.type === 'error' || m.type === 'warning' ? out.error : out.write)(prefix ? text.replace(/^(?=.)/gm, prefix) : text);
+      const shown = text && (prefix ? text.replace(/^(?=.)/gm, prefix) : text);
+      if (shown) { if (m.type === 'error' || m.type === 'warning') out.error(shown); else out.write(shown); }
     }
   });
   // The distributed launcher's stderr is progress meant for people (export, pip, per-worker epochs).

@@ -30,8 +30,8 @@ export function fuseBatchNormalization(tf: Tf, model: tfType.LayersModel): numbe
         const channels = x.shape[x.rank - 1];
         // The kernel wants NHWC; any channels-last tensor is that with its leading axes folded.
         const x4 = x.rank === 4 ? x : tf.reshape(x, [-1, 1, 1, channels]);
-        const [y, mean, unbiasedVariance] = tf.engine().runKernel(BN_TRAIN, { x: x4, scale: gamma.read(), offset: beta.read() },
-          { epsilon: config.epsilon }) as tfType.Tensor[];
+        const [y, mean, unbiasedVariance] = tf.engine().runKernel<tfType.Tensor[]>(BN_TRAIN, { x: x4, scale: gamma.read(), offset: beta.read() },
+          { epsilon: config.epsilon });
         const n = x.size / channels;
         const variance = tf.mul(unbiasedVariance, n > 1 ? (n - 1) / n : 1);
         for (const [running, batch] of [[movingMean, mean], [movingVariance, variance]] as const) {

@@ -52,7 +52,7 @@ export function residualOperand(operands: SymbolicTensor[]): number {
   }
   if (fork === undefined) return operands.length - 1; // independent inputs: no shortcut to tell apart
   let branch = 0;
-  dists.forEach((d, i) => { if (d.get(fork!)! > dists[branch].get(fork!)!) branch = i; });
+  dists.forEach((d, i) => { if (d.get(fork)! > dists[branch].get(fork)!) branch = i; });
   return branch;
 }
 

@@ -8,7 +8,7 @@ export interface MessageChannel {
   /** The descriptor the messages go to, for a helper process that must write there too. */
   fd: number;
   stream: Writable;
-  send(message: TrainerMessage): void;
+  send: (message: TrainerMessage) => void;
 }
 
 export function openMessageChannel(): MessageChannel {

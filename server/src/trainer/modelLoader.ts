@@ -2,7 +2,7 @@
 // and every tfjs import is pointed at the one tf instance the trainer loaded: a model built with a
 // second copy of tfjs would fail `instanceof` checks and could not be trained by our optimizer.
 import * as esbuild from 'esbuild';
-import { SourceMap, createRequire } from 'node:module';
+import { SourceMap, type SourceMapPayload, createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { runInThisContext } from 'node:vm';
 import type * as tfType from '@tensorflow/tfjs';
@@ -41,9 +41,10 @@ export async function bundleModelFile(modelFile: string): Promise<string> {
 /** Evaluates the bundle as a fresh CommonJS module and returns its exports. */
 export function evaluateBundle(code: string, modelFile: string, tf: Tf): Record<string, unknown> {
   const localRequire = createRequire(modelFile);
-  const req = Object.assign((id: string) => (id === TF_INSTANCE ? tf : localRequire(id)), localRequire);
+  const req = Object.assign((id: string): unknown => (id === TF_INSTANCE ? tf : localRequire(id)), localRequire);
   const module = { exports: {} as Record<string, unknown> };
-  const wrapper = runInThisContext(`(function (exports, require, module, __filename, __dirname) {${code}\n})`, { filename: modelFile });
+  const wrapper = runInThisContext(`(function (exports, require, module, __filename, __dirname) {${code}\n})`, { filename: modelFile }) as
+    (exports: unknown, require: unknown, module: unknown, filename: string, dirname: string) => void;
   try {
     wrapper(module.exports, req, module, modelFile, dirname(modelFile));
   } catch (err) {
@@ -65,7 +66,7 @@ export function mapStack(stack: string, code: string, modelFile: string): string
   const inline = /\/\/# sourceMappingURL=data:application\/json;base64,([A-Za-z0-9+/=]+)\s*$/.exec(code);
   if (!inline) return stack;
   let map: SourceMap;
-  try { map = new SourceMap(JSON.parse(Buffer.from(inline[1], 'base64').toString('utf8'))); } catch { return stack; }
+  try { map = new SourceMap(JSON.parse(Buffer.from(inline[1], 'base64').toString('utf8')) as SourceMapPayload); } catch { return stack; }
   const escaped = modelFile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   return stack.replace(new RegExp(`${escaped}:(\\d+):(\\d+)`, 'g'), (whole, line: string, col: string) => {
     const entry = map.findEntry(Number(line) - 1, Number(col) - 1) as { originalSource?: string; originalLine?: number; originalColumn?: number };
@@ -96,7 +97,7 @@ async function callEntry(exports: Record<string, unknown>, entry: string, modelF
     throw new ModelLoadError('model-load-failed', `${entry}() threw: ${errorText(err)}`, stack && from ? mapStack(stack, from.code, from.modelFile) : stack);
   }
   if (!(value instanceof tf.LayersModel)) {
-    const what = value === null ? 'null' : typeof value === 'object' ? (value as object).constructor?.name ?? 'an object' : typeof value;
+    const what = value === null ? 'null' : typeof value === 'object' ? (value).constructor?.name ?? 'an object' : typeof value;
     throw new ModelLoadError('not-a-model', `${entry}() returned ${what}, not a tf.LayersModel.`,
       'Return the model built with tf.model({inputs, outputs}) or tf.sequential(). A model built with another copy of tfjs is not accepted either.');
   }

@@ -59,7 +59,7 @@ export function nativeDropout(tf: Tf, model: tfType.LayersModel): NativeDropout 
       return tf.tidy(() => {
         const noise = dropout.getNoiseShape(x) ?? x.shape;
         const shape = noise.map((d, i) => d ?? x.shape[i]);
-        const u = tf.engine().runKernel(STATELESS_UNIFORM, { seed: counter }, { shape }) as tfType.Tensor;
+        const u = tf.engine().runKernel<tfType.Tensor>(STATELESS_UNIFORM, { seed: counter }, { shape });
         counter.assign(tf.add(counter, tf.tensor1d([0, 1], 'int32')));
         const keep = 1 - dropout.rate;
         return tf.mul(x, tf.div(tf.floor(tf.add(u, keep)), keep));

@@ -60,7 +60,7 @@ function register(tf: Tf): void {
   tf.registerGradient({
     kernelName: 'Relu', inputsToSave: ['x'],
     gradFunc: (dy, saved, attrs) => tf.getBackend() === BACKEND
-      ? { x: () => tf.engine().runKernel(RELU_GRAD, { dy: dy as tfType.Tensor, x: saved[0] }) as tfType.Tensor }
+      ? { x: () => tf.engine().runKernel<tfType.Tensor>(RELU_GRAD, { dy: dy as tfType.Tensor, x: saved[0] }) }
       : reluGradient.gradFunc(dy, saved, attrs),
   });
 
@@ -90,7 +90,7 @@ function register(tf: Tf): void {
       const [x, scale, r1, r2, r3] = saved;
       const dy = (dys as (tfType.Tensor | null)[])[0] ?? tf.zerosLike(x);
       // Computed once, here: the engine asks for each input's gradient inside its own tidy.
-      const [dx, dScale, dOffset] = tf.engine().runKernel(BN_TRAIN_GRAD, { dy, x, scale, r1, r2, r3 }, attrs) as tfType.Tensor[];
+      const [dx, dScale, dOffset] = tf.engine().runKernel<tfType.Tensor[]>(BN_TRAIN_GRAD, { dy, x, scale, r1, r2, r3 }, attrs);
       return { x: () => dx, scale: () => dScale, offset: () => dOffset };
     },
   });
@@ -103,7 +103,7 @@ function selfCheck(tf: Tf): string | undefined {
     const w = tf.cos(tf.range(0, 2 * 3 * 3 * 4)).reshape([2, 3, 3, 4]);
     const scale = tf.tensor1d([1, 2, 0.5, -1]);
     const offset = tf.tensor1d([0, 1, -1, 0.5]);
-    const fused = (t: tfType.Tensor) => (tf.engine().runKernel(BN_TRAIN, { x: t, scale, offset }, { epsilon: 1e-3 }) as tfType.Tensor[])[0];
+    const fused = (t: tfType.Tensor) => tf.engine().runKernel<tfType.Tensor[]>(BN_TRAIN, { x: t, scale, offset }, { epsilon: 1e-3 })[0];
     const composed = (t: tfType.Tensor) => {
       const { mean, variance } = tf.moments(t, [0, 1, 2]);
       return tf.batchNorm(t, mean, variance, offset, scale, 1e-3);

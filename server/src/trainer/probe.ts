@@ -12,6 +12,12 @@ import type { Tf } from './datasets/batches';
 import { consumersOf, firstOutput, inputsOf, residualOperand, shortcutSplit } from './graph';
 import type { BlockSignal, LayerStd } from '../../../contract/protocol';
 
+/** The activation a layer's config names; tfjs serializes it as its name, 'linear' when there is none. */
+export function activationName(layer: tfType.layers.Layer): string {
+  const a = (layer.getConfig() as { activation?: unknown }).activation;
+  return typeof a === 'string' ? a : 'linear';
+}
+
 const WEIGHTED = new Set(['Conv1D', 'Conv2D', 'Conv3D', 'SeparableConv2D', 'DepthwiseConv2D', 'Conv2DTranspose', 'Dense']);
 const MERGES = new Set(['Add']);
 
@@ -26,7 +32,7 @@ export function responsePoints(model: tfType.LayersModel): ResponsePoint[] {
   for (const layer of model.layers) {
     if (!WEIGHTED.has(layer.getClassName()) || outputs.has(layer)) continue;
     const bn = consumersOf(layer, model).find((l) => l.getClassName() === 'BatchNormalization');
-    const activation = String((layer.getConfig() as { activation?: unknown }).activation ?? 'linear');
+    const activation = activationName(layer);
     points.push({
       layer: layer.name, measuredAt: (bn ?? layer).name,
       afterActivation: !bn && activation !== 'linear',
@@ -127,6 +133,8 @@ export function batchStatisticsMode(model: tfType.LayersModel): () => void {
         undo.push(() => { w.write(saved); saved.dispose(); });
       }
     } else if (NOISE.has(layer.getClassName())) {
+      // Kept to be called again with the layer as `this` (below) and put back by undo.
+      // eslint-disable-next-line @typescript-eslint/unbound-method
       const call = layer.call;
       layer.call = (inputs, kwargs) => call.call(layer, inputs, { ...kwargs, training: false });
       undo.push(() => { layer.call = call; });

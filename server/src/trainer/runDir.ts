@@ -96,7 +96,7 @@ export class MetricsLog {
 export async function saveModel(tf: Tf, model: tfType.LayersModel, runDir: string, folder = MODEL_DIR): Promise<string> {
   const dir = join(runDir, folder);
   mkdirSync(dir, { recursive: true });
-  await model.save(tf.io.withSaveHandler(async (artifacts) => {
+  await model.save(tf.io.withSaveHandler((artifacts) => {
     const weights = artifacts.weightData === undefined ? new ArrayBuffer(0)
       : Array.isArray(artifacts.weightData) ? tf.io.concatenateArrayBuffers(artifacts.weightData) : artifacts.weightData;
     writeFileAtomic(join(dir, 'weights.bin'), new Uint8Array(weights));
@@ -106,7 +106,7 @@ export async function saveModel(tf: Tf, model: tfType.LayersModel, runDir: strin
       weightsManifest: [{ paths: ['./weights.bin'], weights: artifacts.weightSpecs ?? [] }],
     };
     writeFileAtomic(join(dir, 'model.json'), JSON.stringify(modelJson));
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: weights.byteLength } };
+    return Promise.resolve({ modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' as const, weightDataBytes: weights.byteLength } });
   }));
   return join(dir, 'model.json');
 }

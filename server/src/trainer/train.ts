@@ -15,7 +15,7 @@ import { loadGraphAddon } from './graphStep/addon';
 import { StepRunner } from './graphStep/stepRunner';
 import { buildTwin, TwinError } from './ablation/twin';
 import { learningRateAt } from './config';
-import { createProbe } from './probe';
+import { activationName, createProbe } from './probe';
 import { seedInitializers } from './seeding';
 import { addWeightDecay } from './weightDecay';
 import type { LayerSummary, TrainConfig, TrainerErrorCode, TrainerMessage } from '../../../contract/protocol';
@@ -214,7 +214,7 @@ function compile(tf: Tf, model: tfType.LayersModel, config: TrainConfig, emit: E
   const make = optimizers[config.optimizer];
   if (!make) throw new TrainError('internal', `Unknown optimizer "${config.optimizer}" (adam, sgd, rmsprop or momentum).`);
   const outLayer = model.outputs[0].sourceLayer;
-  const activation = String((outLayer.getConfig() as { activation?: unknown }).activation ?? 'linear');
+  const activation = activationName(outLayer);
   let loss: string | ((yTrue: tfType.Tensor, yPred: tfType.Tensor) => tfType.Tensor) = 'categoricalCrossentropy';
   if (activation === 'linear') {
     // A linear last layer produces logits; cross-entropy on them needs the softmax folded in.

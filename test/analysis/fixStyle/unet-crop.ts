@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 export function unet(): tf.LayersModel {
   const input = tf.input({ shape: [61, 61, 1] });
   // Two 'valid' 3x3 convolutions, as in the U-Net paper: 61 -> 57.
-  let e = tf.layers.conv2d({ filters: 16, kernelSize: 3, activation: 'relu' }).apply(input) as tf.SymbolicTensor;
+  const e = tf.layers.conv2d({ filters: 16, kernelSize: 3, activation: 'relu' }).apply(input) as tf.SymbolicTensor;
   const skip = tf.layers.conv2d({ filters: 16, kernelSize: 3, activation: 'relu' }).apply(e) as tf.SymbolicTensor;
   let d = tf.layers.maxPooling2d({ poolSize: 2 }).apply(skip) as tf.SymbolicTensor;
   d = tf.layers.conv2d({ filters: 32, kernelSize: 3, padding: 'same', activation: 'relu' }).apply(d) as tf.SymbolicTensor;

@@ -58,7 +58,7 @@ export async function expectFixture(file = FIXTURE): Promise<FixtureExpectation>
     const lines = source.split(/\r\n|\r|\n/);
     const whole = { start: { line: 0, character: 0 }, end: { line: lines.length, character: 0 } };
     return inlayHints(sites, whole, settings, (line) => ({ line, character: (lines[line] ?? '').trimEnd().length }))
-      .map((h) => ({ position: h.position, label: String(h.label) }));
+      .map((h) => ({ position: h.position, label: typeof h.label === 'string' ? h.label : JSON.stringify(h.label) }));
   };
   const text = readFileSync(file, 'utf8');
   const result = analyze(file, text, host);

@@ -68,7 +68,7 @@ export function defineSkipcheckSuite(): void {
 
     it('shows the shape hover the core computed', async function () {
       if (!expected!.hover) this.skip();
-      const { position, markdown } = expected!.hover!;
+      const { position, markdown } = expected!.hover;
       const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri,
         new vscode.Position(position.line, position.character));
       assert.ok(hoverMarkdown(hovers).includes(markdown), `hover shows:\n${hoverMarkdown(hovers)}\nexpected to include:\n${markdown}`);

@@ -44,7 +44,7 @@ export function cropFix(sites: MergeSite[], ok: boolean[]): Omit<Fix, 'isPreferr
   const opText = skipOuter(operand).getText(sf);
   const shape = first.operands[larger!].tensor.shape!;
   const from = layout.spatial.map((a) => shape[a]).join('x');
-  const to = layout.spatial.map((a, i) => (shape[a] as number) - diff![i]).join('x');
+  const to = layout.spatial.map((a, i) => (shape[a] as number) - diff[i]).join('x');
   const how = symmetric ? `${pairs[0][0] === pairs[1][0] ? `${pairs[0][0]} px` : `${pairs[0][0]}/${pairs[1][0]} px`} off each side` : 'asymmetric: the extra pixel off the bottom/right';
   return {
     title: `Crop ${opText} (the larger operand) ${from} -> ${to} with cropping2D (${how})`,

@@ -7,7 +7,7 @@ const num = (v: Value): number | undefined => (typeof v === 'number' ? v : undef
 function mathFn(f: (...xs: number[]) => number): Native {
   return new Native('Math', (args) => {
     const xs = args.map(num);
-    return xs.every((x) => x !== undefined) ? f(...(xs as number[])) : UNKNOWN;
+    return xs.every((x) => x !== undefined) ? f(...(xs)) : UNKNOWN;
   });
 }
 
@@ -28,7 +28,9 @@ function ofObject(name: string, f: (o: Obj) => Value): Native {
 export function builtinGlobals(): [string, Value][] {
   const math: Record<string, Value> = { PI: Math.PI, E: Math.E, SQRT2: Math.SQRT2 };
   for (const k of ['abs', 'ceil', 'floor', 'round', 'trunc', 'sqrt', 'log', 'log2', 'log10', 'exp', 'sign', 'pow', 'max', 'min', 'hypot'] as const) {
-    math[k] = mathFn(Math[k] as (...xs: number[]) => number);
+    // Math's functions never read `this`.
+    // eslint-disable-next-line @typescript-eslint/unbound-method
+    math[k] = mathFn(Math[k]);
   }
   const arrayFrom = new Native('Array.from', (args, call) => {
     const [src, fn] = args;
@@ -100,7 +102,7 @@ export function primitiveMember(recv: Value, key: string): Value {
       call.charge(size);
       return attempt(() => {
         const r = (fn as (...a: unknown[]) => unknown).apply(recv, args);
-        return Array.isArray(r) ? [...r] : (r as Value);
+        return Array.isArray(r) ? [...(r as Value[])] : (r as Value);
       });
     });
   }
@@ -154,7 +156,8 @@ function arrayMethod(arr: Value[], key: string): Value {
     case 'indexOf': return linear('indexOf', ([v]) => arr.indexOf(v));
     case 'includes': return linear('includes', ([v]) => (v === UNKNOWN || arr.includes(UNKNOWN) ? UNKNOWN : arr.includes(v)));
     case 'join': return linear('join', ([sep]) => {
-      if (arr.some((v) => v === UNKNOWN || (typeof v === 'object' && v !== null)) || (sep !== undefined && typeof sep !== 'string')) return UNKNOWN;
+      // An object's text comes from its own toString, which is not modelled.
+      if (!arr.every(isPrimitive) || (sep !== undefined && typeof sep !== 'string')) return UNKNOWN;
       const s = sep ?? ',';
       // Measured before joining: a thousand copies of a long name must not become a gigabyte string.
       const size = arr.reduce<number>((n, v) => n + (v === undefined || v === null ? 0 : String(v).length) + s.length, 0);
@@ -219,6 +222,8 @@ function sortArray(arr: Value[], cmp: Value, call: NativeCall): Value {
   try {
     return arr.sort((a, b) => {
       const r = call.invoke(cmp, [a, b]);
+      // A sentinel caught just below, not an error: it only unwinds out of sort().
+      // eslint-disable-next-line @typescript-eslint/only-throw-error
       if (typeof r !== 'number') throw unknownOrder;
       return r;
     });
@@ -249,3 +254,7 @@ function flatten(arr: Value[], depth: number, charge: (n: number) => void): Valu
 }
 
 export const isCallable = (v: Value): boolean => v instanceof Fn || v instanceof Native || v instanceof ClassValue;
+
+function isPrimitive(v: Value): v is string | number | boolean | null | undefined {
+  return v === null || v === undefined || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+}

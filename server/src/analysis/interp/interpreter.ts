@@ -3,7 +3,7 @@ import type * as ts from 'typescript';
 import { tsApi } from '../syntax/tsApi';
 import type { AnalysisHost } from '../types';
 import { Graph, type CallFrame, type SourceRef, TensorNode, LayerInstance, ModelRecord } from '../graph/graph';
-import { ClassValue, Fn, Native, Obj, UNKNOWN, type NativeCall, type Value, truthy } from './values';
+import { ClassValue, Fn, Native, Obj, UNKNOWN, type NativeCall, type Value, propertyKey, truthy } from './values';
 import { Scope } from './scope';
 import { ModuleRecord, candidatePaths, isTfjsSpecifier, parse } from './modules';
 import { binaryOp, unaryOp } from './operators';
@@ -590,8 +590,7 @@ export class Interpreter implements Machine {
   private propertyName(n: ts.PropertyName, scope: Scope, mod: ModuleRecord): string | typeof UNKNOWN {
     if (tsApi.isIdentifier(n) || tsApi.isStringLiteral(n) || tsApi.isNumericLiteral(n) || tsApi.isPrivateIdentifier(n)) return n.text;
     if (tsApi.isComputedPropertyName(n)) {
-      const v = this.evalExpr(n.expression, scope, mod);
-      return v === UNKNOWN ? UNKNOWN : String(v);
+      return propertyKey(this.evalExpr(n.expression, scope, mod));
     }
     return UNKNOWN;
   }
@@ -612,9 +611,9 @@ export class Interpreter implements Machine {
     }
     if (tsApi.isElementAccessExpression(target)) {
       const obj = this.evalExpr(target.expression, scope, mod);
-      const key = this.evalExpr(target.argumentExpression, scope, mod);
+      const key = propertyKey(this.evalExpr(target.argumentExpression, scope, mod));
       if (key === UNKNOWN) { this.havocValue(obj); return; }
-      this.setMember(obj, String(key), value);
+      this.setMember(obj, key, value);
       return;
     }
     if (tsApi.isArrayLiteralExpression(target)) {
@@ -737,18 +736,20 @@ export class Interpreter implements Machine {
     const target = skipOuter(node.expression);
     if (!tsApi.isPropertyAccessExpression(target) && !tsApi.isElementAccessExpression(target)) { this.evalExpr(target as ts.Expression, scope, mod); return true; }
     const obj = this.evalExpr(target.expression, scope, mod);
-    const key = tsApi.isPropertyAccessExpression(target) ? target.name.text : this.evalExpr(target.argumentExpression, scope, mod);
+    const key = tsApi.isPropertyAccessExpression(target) ? target.name.text : propertyKey(this.evalExpr(target.argumentExpression, scope, mod));
     if (obj === null || obj === undefined) { this.implicitThrow(); return UNKNOWN; }
     if (isFrozen(obj)) { this.unseenCalls++; return UNKNOWN; }
-    if (key === UNKNOWN || (obj instanceof Obj && (obj.cls || isAccessor(obj, String(key))))) {
+    if (key === UNKNOWN || (obj instanceof Obj && (obj.cls || isAccessor(obj, key)))) {
       forgetReachable(obj, (n) => this.charge(n), (f) => this.forgetFnEffects(f));
       return UNKNOWN;
     }
     if (Array.isArray(obj)) {
-      if (/^\d+$/.test(String(key))) delete obj[Number(key)];
-      else if (String(key) === 'length') return false;
-    } else if (obj instanceof Obj) obj.props.delete(String(key));
-    else if (obj instanceof ClassValue) obj.statics.delete(String(key));
+      // The user's `delete arr[i]` leaves a hole, exactly as the interpreted program would.
+      // eslint-disable-next-line @typescript-eslint/no-array-delete
+      if (/^\d+$/.test(key)) delete obj[Number(key)];
+      else if (key === 'length') return false;
+    } else if (obj instanceof Obj) obj.props.delete(key);
+    else if (obj instanceof ClassValue) obj.statics.delete(key);
     return true;
   }
 
@@ -972,10 +973,11 @@ export class Interpreter implements Machine {
         const ea = node as ts.ElementAccessExpression;
         const obj = this.evalExpr(ea.expression, scope, mod);
         if (ea.questionDotToken && (obj === null || obj === undefined)) return undefined;
-        const key = this.evalExpr(ea.argumentExpression, scope, mod);
+        const raw = this.evalExpr(ea.argumentExpression, scope, mod);
+        if (Array.isArray(obj) && typeof raw === 'number' && raw < 0) return undefined;
+        const key = propertyKey(raw);
         if (key === UNKNOWN) return UNKNOWN;
-        if (Array.isArray(obj) && typeof key === 'number' && key < 0) return undefined;
-        return this.getMember(obj, String(key));
+        return this.getMember(obj, key);
       }
       case tsApi.SyntaxKind.CallExpression: return this.evalCall(node as ts.CallExpression, scope, mod);
       case tsApi.SyntaxKind.NewExpression: {
@@ -1119,8 +1121,8 @@ export class Interpreter implements Machine {
       } else {
         thisValue = this.evalExpr(calleeNode.expression, scope, mod);
         if (calleeNode.questionDotToken && (thisValue === null || thisValue === undefined)) return undefined;
-        const key = tsApi.isPropertyAccessExpression(calleeNode) ? calleeNode.name.text : this.evalExpr(calleeNode.argumentExpression, scope, mod);
-        callee = key === UNKNOWN ? UNKNOWN : this.getMember(thisValue, String(key));
+        const key = tsApi.isPropertyAccessExpression(calleeNode) ? calleeNode.name.text : propertyKey(this.evalExpr(calleeNode.argumentExpression, scope, mod));
+        callee = key === UNKNOWN ? UNKNOWN : this.getMember(thisValue, key);
       }
     } else {
       callee = this.evalExpr(calleeNode as ts.Expression, scope, mod);

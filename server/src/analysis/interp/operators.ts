@@ -1,4 +1,6 @@
 // JavaScript operator semantics on interpreter values.
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-return --
+   the user's primitives go through JS's own operators, so mixed types coerce exactly as in their program. */
 import type * as ts from 'typescript';
 import { tsApi } from '../syntax/tsApi';
 import { UNKNOWN, type Value } from './values';
@@ -31,7 +33,7 @@ export function binaryOp(op: ts.SyntaxKind, l: Value, r: Value): Value {
     return op === K.EqualsEqualsEqualsToken ? eq : !eq;
   }
   if (l === UNKNOWN || r === UNKNOWN || !isPrim(l) || !isPrim(r)) return UNKNOWN;
-  const a = l as any, b = r as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const a = l as any, b = r as any;
   switch (op) {
     case K.PlusToken:
       // Names are short: a string doubling in a loop becomes UNKNOWN before it exhausts memory.
@@ -46,8 +48,8 @@ export function binaryOp(op: ts.SyntaxKind, l: Value, r: Value): Value {
     case K.LessThanEqualsToken: return a <= b;
     case K.GreaterThanToken: return a > b;
     case K.GreaterThanEqualsToken: return a >= b;
-    case K.EqualsEqualsToken: return a == b; // eslint-disable-line eqeqeq
-    case K.ExclamationEqualsToken: return a != b; // eslint-disable-line eqeqeq
+    case K.EqualsEqualsToken: return a == b;
+    case K.ExclamationEqualsToken: return a != b;
     case K.AmpersandToken: return a & b;
     case K.BarToken: return a | b;
     case K.CaretToken: return a ^ b;
@@ -76,7 +78,7 @@ export function unaryOp(op: ts.SyntaxKind, v: Value): Value {
     return !v;
   }
   if (v === UNKNOWN || !isPrim(v)) return UNKNOWN;
-  const a = v as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const a = v as any;
   switch (op) {
     case K.MinusToken: return -a;
     case K.PlusToken: return +a;

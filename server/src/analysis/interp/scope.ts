@@ -12,6 +12,7 @@ export class Scope {
   declare(name: string, value: Value): void { this.vars.set(name, { value }); }
 
   lookup(name: string): Binding | undefined {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the walk up the scope chain starts here
     for (let s: Scope | undefined = this; s; s = s.parent) {
       const b = s.vars.get(name);
       if (b) return b;
@@ -42,6 +43,7 @@ export class Scope {
   havoc(name: string): void { this.set(name, UNKNOWN); }
 
   findThis(): Value {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the walk up the scope chain starts here
     for (let s: Scope | undefined = this; s; s = s.parent) if (s.thisValue !== undefined) return s.thisValue;
     return undefined;
   }

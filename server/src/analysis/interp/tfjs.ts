@@ -214,7 +214,7 @@ export class TfApi {
     if (passLazy && outs.length === 1 && outs[0].shape === undefined) makeLazy(outs[0], passLazy);
     const info = outs[0]?.producer && this.it.symbolic.apps.get(outs[0].producer);
     if (info && layer.spec?.kind === 'merge' && known && inputs.length > 1) {
-      info.conditions = mergeCheck(layer.className, layer.config, shapes as Shape[]).conditions ?? [];
+      info.conditions = mergeCheck(layer.className, layer.config, shapes).conditions ?? [];
     }
     if (error && layer.spec?.kind === 'merge' && layer.className !== 'Concatenate' && outs.length === 1 && inputs.length >= 2) {
       const site = analyzeMerge(outs[0].producer!);
@@ -448,7 +448,7 @@ function valueToShape(v: Value): Shape | undefined {
 
 function tensorList(v: Value): TensorNode[] | undefined {
   if (v instanceof TensorNode) return [v];
-  if (Array.isArray(v) && v.every((t) => t instanceof TensorNode)) return v as TensorNode[];
+  if (Array.isArray(v) && v.every((t) => t instanceof TensorNode)) return v;
   return undefined;
 }
 

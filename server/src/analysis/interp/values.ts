@@ -69,9 +69,9 @@ export interface NativeCall {
   node: ts.CallExpression | ts.NewExpression;
   thisValue: Value;
   /** Calls back into the interpreter, for natives that take callbacks (forEach, map, tidy...). */
-  invoke(fn: Value, args: Value[]): Value;
+  invoke: (fn: Value, args: Value[]) => Value;
   /** Counts `n` steps of work against the step budget (copying arrays, building strings). */
-  charge(n: number): void;
+  charge: (n: number) => void;
 }
 
 export function isUnknown(v: Value): v is typeof UNKNOWN { return v === UNKNOWN; }
@@ -86,4 +86,13 @@ export function truthy(v: Value): boolean | typeof UNKNOWN {
   if (typeof v === 'number') return v !== 0 && !Number.isNaN(v);
   if (typeof v === 'string') return v.length > 0;
   return true;
+}
+
+/**
+ * The property name a value stands for as a key (`o[k]`, `{ [k]: v }`, `delete o[k]`). A primitive converts as
+ * in JS; an object's key comes from its own `toString`, which the analyzer does not model, so it is UNKNOWN.
+ */
+export function propertyKey(v: Value): string | typeof UNKNOWN {
+  if (v === null || v === undefined || typeof v === 'boolean' || typeof v === 'number' || typeof v === 'string') return String(v);
+  return UNKNOWN;
 }

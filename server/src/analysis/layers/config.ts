@@ -31,7 +31,8 @@ export function isAbsent(v: ConfigValue): v is null | undefined {
 export function show(v: ConfigValue): string {
   if (v === UNKNOWN) return '?';
   if (Array.isArray(v)) return `[${v.map(show).join(',')}]`;
-  return JSON.stringify(v) ?? String(v);
+  // JSON.stringify gives undefined only for undefined itself.
+  return JSON.stringify(v) ?? 'undefined';
 }
 
 export function isPositiveInt(v: unknown): v is number {

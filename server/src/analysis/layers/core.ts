@@ -63,14 +63,14 @@ function reshapeShape(cfg: LayerConfig, input: Shape): ShapeResult {
   const symbolic = input.some((d) => isNone(d) || (typeof d === 'number' && d < 0));
   if (symbolic) {
     try {
-      if (checkable) fixUnknownDimension(rest as number[], target as (number | null)[], targetText);
+      if (checkable) fixUnknownDimension(rest, target as (number | null)[], targetText);
     } catch (e) {
       return { shape: [input[0], ...target], error: errorMessage(e) };
     }
     return { shape: [input[0], ...target] };
   }
   if (!checkable) return { shape: [input[0], ...target.map((d) => (d === null ? undefined : d))] };
-  return { shape: [input[0], ...fixUnknownDimension(rest as number[], target as (number | null)[], targetText)] };
+  return { shape: [input[0], ...fixUnknownDimension(rest, target as (number | null)[], targetText)] };
 }
 
 /** Permute dims must be a permutation of 1..n; undefined when unknown. */

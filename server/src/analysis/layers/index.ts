@@ -12,7 +12,7 @@ import { spatialLayers } from './spatial';
 import type { LayerSpec } from './spec';
 
 export type { Dim, Shape } from '../types';
-export { UNKNOWN, type ConfigValue, type LayerConfig } from './config';
+export { UNKNOWN, show, type ConfigValue, type LayerConfig } from './config';
 export type { LayerKind, LayerSpec, ShapeResult } from './spec';
 export { activationOf, isNonlinear, ACTIVATIONS } from './activations';
 export { inputLayerShape, type InputVia } from './input';

@@ -41,6 +41,8 @@ function mergeBatch(inputs: Shape[]): { batch: Dim; error?: string } {
   return { batch: inputs.some((s) => s[0] === undefined) ? undefined : null };
 }
 
+// Dim's strings are symbolic sizes, so the type cannot tell this sentinel apart from a size named 'absent'.
+// eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents
 type Slot = Dim | 'absent';
 
 /**
@@ -48,6 +50,7 @@ type Slot = Dim | 'absent';
  * sizes clash only when they differ for every admissible value ≥ 2 (size 1 would broadcast); undecided
  * pairs go to `conditions`.
  */
+// eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents -- as Slot's 'absent'
 function combine(a: Slot, b: Slot, conditions: [Dim, Dim][]): Slot | 'clash' {
   if (a === 'absent') return b;
   if (b === 'absent') return a;
@@ -166,7 +169,7 @@ function dotCheck(cfg: LayerConfig, inputs: Shape[]): MergeCheck {
   const wrap = (x: number, rank: number): number => (x < 0 ? ((x % rank) + rank) % rank : x);
   let axes: number[];
   if (typeof raw === 'number') axes = [wrap(raw, a.length), wrap(raw, b.length)];
-  else if (Array.isArray(raw) && raw.length === 2 && raw.every((x) => typeof x === 'number')) axes = raw as number[];
+  else if (Array.isArray(raw) && raw.length === 2 && raw.every((x) => typeof x === 'number')) axes = raw;
   else return failed(`Dot expects axes to be a number or a pair of numbers, got ${show(raw)}`);
   const pick = (s: Shape, i: number): Dim | typeof OUT_OF_RANGE => (i >= 0 && i < s.length ? s[i] : OUT_OF_RANGE);
   const d1 = pick(a, axes[0]);

@@ -60,7 +60,7 @@ function biasCount(layer: LayerInstance): number | undefined {
 function biasFinding(layer: LayerInstance, bn: Application, twins: LayerInstance[]): RuleFinding {
   const sf = layer.created.sf;
   const counts = twins.map(biasCount);
-  const total = counts.every((c) => c !== undefined) ? (counts as number[]).reduce((a, b) => a + b, 0) : undefined;
+  const total = counts.every((c) => c !== undefined) ? (counts).reduce((a, b) => a + b, 0) : undefined;
   const wasted = total === undefined ? '' : twins.length > 1 ? ` ${total} parameters are wasted, summed over the ${twins.length} layers this line creates.` : ` ${total} parameters are wasted.`;
   return {
     rule: 'bias-before-batchnorm',

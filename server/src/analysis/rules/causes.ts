@@ -12,7 +12,7 @@ export function validShrink(a: Application, layout: Layout): boolean {
   if (!wide) return false;
   const inDims = dimsAt(a.inputs[0]?.shape, layout.spatial);
   const outDims = dimsAt(a.outputs[0]?.shape, layout.spatial);
-  return inDims.some((d, i) => typeof d === 'number' && typeof outDims[i] === 'number' && outDims[i]! < d);
+  return inDims.some((d, i) => typeof d === 'number' && typeof outDims[i] === 'number' && outDims[i] < d);
 }
 
 /** What a layer does to the spatial size and the channels, in words, or undefined if it changes neither. */

@@ -2,7 +2,7 @@
 import type * as ts from 'typescript';
 import { tsApi } from '../syntax/tsApi';
 import type { Application } from '../graph/graph';
-import { mergeCheck, type MergeCheck } from '../layers';
+import { mergeCheck, show, type MergeCheck } from '../layers';
 import { rangeOf, lineOf, lineOfLayer, showShape } from '../syntax/text';
 import { type MergeSite, analyzeMerge, dimsAt, sizeText } from '../graph/branch';
 import { describePath, validShrink } from './causes';
@@ -182,7 +182,7 @@ function paddingFinding(a: Application, site: MergeSite, pad: Application[]): Ru
   const merge = site.app;
   return {
     rule: 'missing-same-padding',
-    message: `${a.layer.factory}${Array.isArray(k) ? ` ${k.join('x')}` : typeof k === 'number' ? ` ${k}x${k}` : ''} at line ${lineOfLayer(a)} ` +
+    message: `${a.layer.factory}${Array.isArray(k) ? ` ${k.map(show).join('x')}` : typeof k === 'number' ? ` ${k}x${k}` : ''} at line ${lineOfLayer(a)} ` +
       `shrinks a residual branch with 'valid' padding${a.layer.config.padding === undefined ? ' (the tfjs default)' : ''}. It turns ` +
       `${showShape(a.inputs[0]?.shape)} into ${showShape(a.outputs[0]?.shape)}, so the ${merge.layer.factory} at line ${lineOf(merge.at.sf, merge.at.node)} ` +
       `gets ${merge.inputs.map((t) => showShape(t.shape)).join(' and ')}. Use padding: 'same' to keep the size.`,

@@ -34,7 +34,7 @@ export function sameWouldMatch(site: MergeSite, pad: Application[]): boolean | u
       return input.map((l, i) => convOutputLength(l, w.kernel[i], changed ? 'same' : w.padding, w.strides[i], w.dilation[i]));
     }
     if (a.layer.className === 'UpSampling2D' || a.layer.className === 'UpSampling1D') {
-      return input.map((l, i) => (typeof l === 'number' && typeof realIn[i] === 'number' && typeof realOut[i] === 'number' ? l * (realOut[i] as number) / (realIn[i] as number) : undefined));
+      return input.map((l, i) => (typeof l === 'number' && typeof realIn[i] === 'number' && typeof realOut[i] === 'number' ? l * (realOut[i]) / (realIn[i]) : undefined));
     }
     return same(realIn, realOut) ? input : undefined;
   };

@@ -30,7 +30,7 @@ export function symbolicFindings(apps: Application[], info: ReadonlyMap<Applicat
 function phrase(f: RuleFinding, apps: Application[]): string {
   const app = apps.find((a) => a.at.file === f.file && sameStart(a, f) && a.inputs.every((t) => t.shape));
   if (!app) return f.message;
-  const shapes = app.inputs.map((t) => t.shape!) as Shape[];
+  const shapes = app.inputs.map<Shape>((t) => t.shape!);
   const check = withFacts({}, () => mergeCheck(app.layer.className, app.layer.config, shapes));
   const minSize = clashMinSize.value;
   if (check.ok || check.mismatchedAxes.length === 0) return f.message;

@@ -3,7 +3,7 @@
 // the input's line and axis (`in12.shape[1]`), so that merges on them are checked like any other symbolic
 // dim, while every shape shown to hosts keeps tfjs's `null`, and every check where tfjs itself refuses a
 // None dim (a conv's channels, a dense kernel, flatten, a BN axis) still sees it as None.
-import { symbolsOf, type SymDim } from './expr';
+import { symbolsOf } from './expr';
 
 const DYNAMIC = /^in\d+\.shape\[\d+\]$/;
 
@@ -14,7 +14,7 @@ export function dynamicDim(line: number, axis: number): string {
 /** Whether a dim stands for (or is computed from) a dim declared None. */
 export function isDynamic(d: unknown): boolean {
   if (typeof d !== 'string') return false;
-  try { return symbolsOf(d as SymDim).some((n) => DYNAMIC.test(n)); } catch { return false; }
+  try { return symbolsOf(d).some((n) => DYNAMIC.test(n)); } catch { return false; }
 }
 
 /** None as tfjs sees it: null itself or a dynamic dim. */

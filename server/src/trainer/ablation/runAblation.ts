@@ -20,7 +20,7 @@ export function ablationDir(config: TrainConfig, now = new Date()): string {
 
 /** Runs `jobs` with at most `limit` at a time, results in job order. */
 async function pool<T, R>(jobs: T[], limit: number, run: (job: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(jobs.length);
+  const results = new Array<R>(jobs.length);
   let next = 0;
   const worker = async () => { while (next < jobs.length) { const i = next++; results[i] = await run(jobs[i]); } };
   await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));

@@ -120,7 +120,7 @@ export class CompiledStep {
   private toTfjs(tf: Tf, t: NativeTensor): tfType.Tensor {
     const { dtype, shape, data } = this.addon.tensorData(t);
     const ctor = TYPED_ARRAY[dtype];
-    return tf.tensor(new ctor(data) as Float32Array, shape, TFJS_DTYPE[dtype]);
+    return tf.tensor(new ctor(data), shape, TFJS_DTYPE[dtype]);
   }
 }
 
@@ -131,7 +131,7 @@ export function variableValues(tf: Tf, names: Iterable<string>): Map<string, Ten
   for (const name of names) {
     const v = registered[name];
     if (!v) throw new Error(`variable ${name} is gone`);
-    values.set(name, { dtype: TF_DTYPE[v.dtype], shape: v.shape, data: v.dataSync() as ArrayBufferView });
+    values.set(name, { dtype: TF_DTYPE[v.dtype], shape: v.shape, data: v.dataSync() });
   }
   return values;
 }

@@ -52,7 +52,7 @@ export class StepRunner {
     if (this.phase === 'graph' && this.compiled) {
       if (this.compiled.accepts(shapes)) {
         try {
-          const reads = this.compiled.run([batch.x.dataSync() as ArrayBufferView, batch.y.dataSync() as ArrayBufferView]);
+          const reads = this.compiled.run([batch.x.dataSync(), batch.y.dataSync()]);
           this.dirty = true;
           return reads.length === 1 ? reads[0] : reads;
         } catch (err) {
@@ -103,7 +103,7 @@ export class StepRunner {
   }
 
   private eager(batch: StepBatch): Promise<StepResult> {
-    return this.model.trainOnBatch(batch.x, batch.y) as Promise<StepResult>;
+    return this.model.trainOnBatch(batch.x, batch.y);
   }
 
   private async traced(batch: StepBatch): Promise<{ trace?: StepTrace; result: StepResult }> {
@@ -122,7 +122,7 @@ export class StepRunner {
     try {
       compiled = new CompiledStep(this.addon!, b);
       compiled.load(before);
-      const reads = compiled.run([batch.x.dataSync() as ArrayBufferView, batch.y.dataSync() as ArrayBufferView]);
+      const reads = compiled.run([batch.x.dataSync(), batch.y.dataSync()]);
       const mismatch = stepMismatch(reads, returned, compiled.values(), variableValues(this.tf, compiled.variables));
       if (mismatch) {
         compiled.dispose();

@@ -128,7 +128,7 @@ export async function traceStep<T>(tf: Tf, feeds: tfType.Tensor[], step: () => P
     trace.reads.push(resolve(id));
     return binding.tensorDataSync(id);
   };
-  const recorder = Object.create(binding as object, {
+  const recorder = Object.create(binding, {
     createTensor: { value: createTensor }, executeOp: { value: executeOp }, tensorDataSync: { value: tensorDataSync },
   }) as NodeBinding;
 

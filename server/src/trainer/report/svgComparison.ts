@@ -9,7 +9,7 @@ const PALETTE = ['#1f6feb', '#cf222e', '#1a7f37', '#bc4c00'];
 
 export function svgComparisonHtml(title: string, runs: { label: string; variant?: string; messages: TrainerMessage[] }[]): string {
   const folded = runs.map((r) => ({ label: r.label, run: foldRun(r.messages, false) }));
-  const rows = folded.map((f, i) => ({ ...variantRow(f.label, f.run), ...(runs[i].variant ? { variant: runs[i].variant! } : {}) }));
+  const rows = folded.map((f, i) => ({ ...variantRow(f.label, f.run), ...(runs[i].variant ? { variant: runs[i].variant } : {}) }));
   const num = (v?: number) => (v === undefined ? '—' : v.toFixed(3));
   const pct = (v?: number) => (v === undefined ? '—' : `${(100 * v).toFixed(1)} %`);
   const table = '<table><tr><th>variant</th><th>params</th><th>epochs</th><th>train loss</th><th>train acc</th><th>val loss</th><th>val acc</th><th>mean response std</th><th>samples/s</th><th>status</th></tr>' +
