@@ -8,7 +8,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CodeAction, CodeLens, Diagnostic, Hover, InlayHint, MarkupContent, TextDocumentEdit } from 'vscode-languageserver-protocol';
 import type { Finding } from '../../server/src/analysis';
 import { matchLayer, type SourceLayer } from '../../client/src/training/layerMatch';
-import { depthArgs, type DepthParam } from '../../server/src/trainer/ablation/depthArgs';
+import { depthArgs, type DepthParam } from '../../contract/depthArgs';
 import { analyzeFromDisk, buildFile, buildText, fixture, lineOf, tfjsShape } from './expected';
 import { fileUri, LspHarness, repoRoot } from './lspHarness';
 

@@ -1,7 +1,7 @@
 // The depth sweep's questions: whether the builder has a depth parameter (the language server reads its
 // signature, so the TypeScript compiler stays out of the extension host) and which depths to train.
 import * as vscode from 'vscode';
-import type { DepthParam } from '../../../server/src/trainer/ablation/depthArgs';
+import type { DepthParam } from '../../../contract/depthArgs';
 
 export const depthSweepCommand = 'skipcheck.depthSweep';
 

@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { paperRecipe } from '../../../server/src/trainer/config';
 import type { DatasetSpec, TrainConfig, TrainerMessage, Variant } from '../../../contract/protocol';
 import { writeComparison } from '../../../server/src/trainer/report/writeComparison';
-import { depthArgs } from '../../../server/src/trainer/ablation/depthArgs';
+import { depthArgs } from '../../../contract/depthArgs';
 import { askDepths, depthParamOf, depthSweepCommand } from './depthSweep';
 import { listEntries } from './entries';
 import { loadHistory } from './history';

@@ -2,7 +2,7 @@
 // user's code): `resnet(depth = 20)` (positional) or `resnet({ depth = 20 } = {})` (a property of an options
 // object). Syntactic, from the builder's own signature: the sweep is offered only when there is one.
 import ts from 'typescript';
-import type { DepthParam } from './depthArgs';
+import type { DepthParam } from '../../../../contract/depthArgs';
 
 export type { DepthParam };
 
@@ -40,4 +40,4 @@ export function findDepthParam(text: string, entry: string): DepthParam | undefi
   return undefined;
 }
 
-export { depthArgs } from './depthArgs';
+export { depthArgs } from '../../../../contract/depthArgs';

@@ -1,5 +1,5 @@
-// A builder's depth parameter and the call arguments that set it: apart from depthParam.ts so the extension
-// host can build a sweep's configs without bundling the TypeScript compiler.
+// A builder's depth parameter and the call arguments that set it: shared by the trainer (depthParam.ts) and the
+// extension host, which builds a sweep's configs without bundling the TypeScript compiler.
 export interface DepthParam {
   /** Position of the parameter (or of the options object holding it). */
   index: number;
