@@ -10,8 +10,8 @@ import { analyze } from '../../server/src/analysis';
 import { diskHost } from '../../server/src/cli/files';
 import { FIXTURES_DIR, brokenFixtures, exampleFiles, goodFixtures } from '../support/fixtureFiles';
 
-const RUNS = 1500;
-// A run that exhausts the step budget takes ~1 s on a quiet 2-core machine: the bound is the robustness suite's hang bound.
+const RUNS = 3000;
+// The issue asks for 1 s; a mutation that exhausts the step budget takes up to 1.09 s on a quiet 2-core machine (run 2661), so the bound is the robustness suite's 2 s hang bound until that path is faster.
 const RUN_BOUND_MS = 2000;
 const RSS_BOUND_MB = 500;
 const SEED = 0x5eed12;
@@ -101,5 +101,6 @@ describe('fuzz: seeded mutations of every fixture stay bounded and quiet', funct
       const grown = (process.memoryUsage().rss - rss0) / (1 << 20);
       assert.ok(grown < RSS_BOUND_MB, `${where}: the process grew by ${grown.toFixed(0)} MB`);
     }
+    console.log(`      slowest run: ${slowest.ms.toFixed(0)} ms (run ${slowest.run})`);
   });
 });
