@@ -191,8 +191,20 @@ describe('Skipcheck in a real VS Code (code-server + Chromium)', function () {
     // A short run: 1 epoch of 256 synthetic samples (the workspace settings the command reads).
     mkdirSync(join(session.workspace, '.vscode'), { recursive: true });
     writeFileSync(join(session.workspace, '.vscode', 'settings.json'), JSON.stringify({ 'skipcheck.train.epochs': 1, 'skipcheck.train.maxSamples': 256 }));
-    await page.waitForTimeout(1500);
     await openFile(page, basename(file));
+    // VS Code picks the new file up through its watcher, in its own time (over 1.5 s on a loaded machine). The
+    // data question shows the settings a run will use: ask until it says 1 epoch, then leave it unanswered.
+    let shown = '';
+    const applied = await pollUntil(page, async () => {
+      await runCommand(page, 'Skipcheck: Train on GPU');
+      const question = page.locator('.quick-input-widget', { hasText: 'Train on which data?' });
+      await question.waitFor({ state: 'visible', timeout: 15_000 });
+      shown = await question.locator('input').getAttribute('placeholder') ?? '';
+      await page.keyboard.press('Escape');
+      await question.waitFor({ state: 'hidden' });
+      return /^1 epoch, .*at most 256 samples/.test(shown);
+    }, 60_000);
+    assert.ok(applied, `the workspace settings never reached the extension; the data question says "${shown}"`);
     await runCommand(page, 'Skipcheck: Train across machines…');
     const explained = await answerDialog(page, /Train across machines with tf\.distribute/, 'Start local workers…');
     assert.match(explained, /TF_CONFIG/, 'the dialog explains TF_CONFIG');

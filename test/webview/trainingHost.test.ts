@@ -10,7 +10,7 @@ import { loadHistory, readMetrics, runLabel } from '../../client/src/training/hi
 import { buildPanelHtml, makeNonce, panelCsp } from '../../client/src/training/html';
 import { LineSplitter, parseTrainerLine } from '../../client/src/training/lines';
 import { statusText } from '../../client/src/training/statusText';
-import { buildTrainConfig, defaultSettings, resolveNodePath, SettingsError } from '../../client/src/training/trainConfig';
+import { buildTrainConfig, defaultSettings, describeSettings, resolveNodePath, SettingsError } from '../../client/src/training/trainConfig';
 import { TrainerProcess } from '../../client/src/training/trainerProcess';
 import { TrainingRun } from '../../client/src/training/trainingRun';
 import type { TrainConfig, TrainerMessage } from '../../contract/protocol';
@@ -150,6 +150,12 @@ describe('training host: settings', () => {
     for (const [patch, message] of bad) {
       assert.throws(() => buildTrainConfig({ ...defaultSettings, ...patch }, target), (e: unknown) => e instanceof SettingsError && message.test(e.message));
     }
+  });
+
+  it('says what a run will do while the data is picked', () => {
+    assert.equal(describeSettings(defaultSettings), '10 epochs, batch 64, adam at 0.001, all samples (skipcheck.train settings)');
+    assert.equal(describeSettings({ ...defaultSettings, epochs: 1, maxSamples: 1, optimizer: 'sgd', learningRate: 0.1 }),
+      '1 epoch, batch 64, sgd at 0.1, at most 1 sample (skipcheck.train settings)');
   });
 
   it("runs the user's node unless a path is configured", () => {

@@ -18,7 +18,7 @@ import { TrainingPanel, panelViewType } from './panel';
 import { pickDataset, pickEntry } from './pickers';
 import { confirmDespiteErrors, ensureMnist, nativeOffer, runWithProgress } from './preflight';
 import { showTrainingCommand, TrainingStatus } from './statusBar';
-import { buildTrainConfig, defaultSettings, resolveNodePath, SettingsError, type TrainSettings } from './trainConfig';
+import { buildTrainConfig, defaultSettings, describeSettings, resolveNodePath, SettingsError, type TrainSettings } from './trainConfig';
 import { TrainingRun } from './trainingRun';
 import { askLocalWorkers, trainAcrossMachinesCommand } from './acrossMachines';
 
@@ -151,11 +151,11 @@ export function registerTraining(context: vscode.ExtensionContext): void {
     const entry = args_.entry ?? (await pickEntry(file, entries));
     if (!entry) return undefined;
     const workspaceDir = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? dirname(file);
-    const dataset = args_.dataset ?? (await pickDataset(context.workspaceState.get<DatasetSpec>(lastDatasetKey)));
+    const settings = readSettings(uri);
+    const dataset = args_.dataset ?? (await pickDataset(context.workspaceState.get<DatasetSpec>(lastDatasetKey), describeSettings(settings)));
     if (!dataset) return undefined;
     if (dataset.kind === 'mnist' && !(await ensureMnist(workspaceDir, log))) return undefined;
 
-    const settings = readSettings(uri);
     let config: TrainConfig;
     try {
       config = buildTrainConfig(settings, { modelFile: file, entry, dataset, workspaceDir });

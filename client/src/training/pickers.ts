@@ -30,11 +30,11 @@ async function pickFile(title: string, folders = false): Promise<string | undefi
   return uris?.[0]?.fsPath;
 }
 
-/** `last` is offered first, so repeating a run is Enter. */
-export async function pickDataset(last?: DatasetSpec): Promise<DatasetSpec | undefined> {
+/** `last` is offered first, so repeating a run is Enter; `settings` says what the run will do with the data. */
+export async function pickDataset(last: DatasetSpec | undefined, settings: string): Promise<DatasetSpec | undefined> {
   const items = datasetItems.map((d) => ({ ...d, description: d.dataset === last?.kind ? 'last used' : undefined }));
   items.sort((a, b) => Number(b.dataset === last?.kind) - Number(a.dataset === last?.kind));
-  const picked = await vscode.window.showQuickPick(items, { title: 'Train on which data?' });
+  const picked = await vscode.window.showQuickPick(items, { title: 'Train on which data?', placeHolder: settings });
   if (!picked) return undefined;
   switch (picked.dataset) {
     case 'synthetic':

@@ -43,6 +43,13 @@ function positiveInteger(name: string, value: number): number {
   return value;
 }
 
+/** One line of what a run will do, shown while the data is picked: the settings are visible before the run. */
+export function describeSettings(s: TrainSettings): string {
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const samples = s.maxSamples > 0 ? `at most ${plural(s.maxSamples, 'sample')}` : 'all samples';
+  return `${plural(s.epochs, 'epoch')}, batch ${s.batchSize}, ${s.optimizer} at ${s.learningRate}, ${samples} (skipcheck.train settings)`;
+}
+
 export function buildTrainConfig(s: TrainSettings, target: RunTarget): TrainConfig {
   if (!(s.learningRate > 0) || !Number.isFinite(s.learningRate)) {
     throw new SettingsError(`skipcheck.train.learningRate must be a positive number (got ${s.learningRate}).`);
