@@ -23,9 +23,10 @@ export interface PathFacts extends Facts {
   lower: Map<string, number>;
   subst: Map<string, SymDim>;
   ne: [SymDim, SymDim][];
+  flags: Map<string, boolean>;
 }
 
-export const emptyFacts = (): PathFacts => ({ lower: new Map(), subst: new Map(), ne: [] });
+export const emptyFacts = (): PathFacts => ({ lower: new Map(), subst: new Map(), ne: [], flags: new Map() });
 
 export class SymbolicSession {
   /** Set while a function runs symbolically. */
@@ -81,7 +82,7 @@ export class SymbolicSession {
 }
 
 function snapshot(f: PathFacts): PathFacts {
-  return { lower: new Map(f.lower), subst: new Map(f.subst), ne: [...f.ne] };
+  return { lower: new Map(f.lower), subst: new Map(f.subst), ne: [...f.ne], flags: new Map(f.flags) };
 }
 
 const isVar = (d: SymDim): d is string => typeof d === 'string' && /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*|\[\d+\])*$/.test(d);
@@ -90,6 +91,8 @@ const isVar = (d: SymDim): d is string => typeof d === 'string' && /^[A-Za-z_$][
 function assumeInto(f: PathFacts, c: Cond): void {
   if (c.kind === 'and') { for (const x of c.cs) assumeInto(f, x); return; }
   if (c.kind === 'not' && c.c.kind === 'or') { for (const x of c.c.cs) assumeInto(f, { kind: 'not', c: x }); return; }
+  if (c.kind === 'flag') { f.flags.set(c.name, true); return; }
+  if (c.kind === 'not' && c.c.kind === 'flag') { f.flags.set(c.c.name, false); return; }
   if (c.kind === 'eq') {
     if (isVar(c.a) && !f.subst.has(c.a)) f.subst.set(c.a, c.b);
     else if (isVar(c.b) && !f.subst.has(c.b)) f.subst.set(c.b, c.a);

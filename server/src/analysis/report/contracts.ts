@@ -9,7 +9,7 @@ import { mergeCheck } from '../layers';
 import { rangeOf } from '../syntax/text';
 import type { ContractCondition, ContractInfo, FunctionNote, Shape, SymbolInfo } from '../types';
 import { MAX_PATHS, runPaths, symbolicEntries, type SymbolicEntry } from '../interp/symbolicEntries';
-import { condText, type Cond } from '../symbolic/cond';
+import { condText, negate, type Cond } from '../symbolic/cond';
 import { withFacts } from '../symbolic/context';
 import { symbolsOf } from '../symbolic/expr';
 
@@ -56,6 +56,7 @@ function equalityText(a: unknown, b: unknown): string {
   return `${String(a)} == ${String(b)}`;
 }
 
+const conj = (cs: Cond[]): Cond => (cs.length === 1 ? cs[0] : { kind: 'and', cs });
 const joinWhen = (cs: Cond[]): string | undefined => (cs.length ? cs.map(condText).join(' && ') : undefined);
 
 /**
@@ -77,7 +78,7 @@ function contractsOf(it: Interpreter, entries: SymbolicEntry[], mod: ModuleRecor
       byRoot.set(info.root, list);
     };
     for (const [a, b] of info.conditions) add(equalityText(a, b), when);
-    if (info.assumptions.length > 0 && app.error && provenOnPath(app, info.facts)) add(`!(${when})`, undefined);
+    if (info.assumptions.length > 0 && app.error && provenOnPath(app, info.facts)) add(condText(negate(conj(info.assumptions))), undefined);
   }
   const out: ContractInfo[] = [];
   for (const e of entries) {

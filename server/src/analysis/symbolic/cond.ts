@@ -1,10 +1,12 @@
 // Conditions on symbols: what a branch on symbolic values tests (`strides !== 1 || x.shape[3] !== filters`),
 // what a path assumes, and what a function's contract requires. Plain data, rendered the way the source
-// reads (`strides == 1`, `x.shape[3] == filters`).
+// reads (`strides == 1`, `x.shape[3] == filters`). A boolean parameter (`downsample: boolean`) is a condition
+// of its own, a flag, read `downsample == true` / `downsample == false`.
 import { decideEqual, substitute, type Facts, type SymDim } from './expr';
 
 export type Cond =
   | { kind: 'eq'; a: SymDim; b: SymDim }
+  | { kind: 'flag'; name: string }
   | { kind: 'not'; c: Cond }
   | { kind: 'and' | 'or'; cs: Cond[] };
 
@@ -15,15 +17,37 @@ export class SymCond {
 
 export const atom = (a: SymDim, b: SymDim): SymCond => new SymCond({ kind: 'eq', a, b });
 export const not = (c: SymCond): SymCond => new SymCond(c.cond.kind === 'not' ? c.cond.c : { kind: 'not', c: c.cond });
+export const flag = (name: string): SymCond => new SymCond({ kind: 'flag', name });
 export const both = (x: Cond, y: Cond): Cond => ({ kind: 'and', cs: [x, y] });
 export const either = (x: Cond, y: Cond): Cond => ({ kind: 'or', cs: [x, y] });
 
 export function condText(c: Cond): string {
   switch (c.kind) {
     case 'eq': return `${c.a} == ${c.b}`;
-    case 'not': return c.c.kind === 'eq' ? `${c.c.a} != ${c.c.b}` : `!(${condText(c.c)})`;
+    case 'flag': return `${c.name} == true`;
+    case 'not': return c.c.kind === 'eq' ? `${c.c.a} != ${c.c.b}` : c.c.kind === 'flag' ? `${c.c.name} == false` : `!(${condText(c.c)})`;
     case 'and': return c.cs.map((x) => (x.kind === 'or' ? `(${condText(x)})` : condText(x))).join(' && ');
     case 'or': return c.cs.map((x) => (x.kind === 'and' ? `(${condText(x)})` : condText(x))).join(' || ');
+  }
+}
+
+/** The negation pushed inward (De Morgan), so that it reads as the source would write it. */
+export function negate(c: Cond): Cond {
+  switch (c.kind) {
+    case 'not': return c.c;
+    case 'and': return { kind: 'or', cs: c.cs.map(negate) };
+    case 'or': return { kind: 'and', cs: c.cs.map(negate) };
+    default: return { kind: 'not', c };
+  }
+}
+
+/** Every flag a condition mentions. */
+export function flagsOf(c: Cond): string[] {
+  switch (c.kind) {
+    case 'flag': return [c.name];
+    case 'not': return flagsOf(c.c);
+    case 'and': case 'or': return c.cs.flatMap(flagsOf);
+    default: return [];
   }
 }
 
@@ -37,6 +61,7 @@ export function evalCond(c: Cond, facts: Facts, values: ReadonlyMap<string, SymD
       const v = decideEqual(a, b, facts);
       return v === 'unknown' ? undefined : v === 'equal';
     }
+    case 'flag': return facts.flags?.get(c.name);
     case 'not': { const v = evalCond(c.c, facts, values); return v === undefined ? undefined : !v; }
     case 'and': {
       let all = true;

@@ -357,6 +357,8 @@ export interface Facts {
   subst?: ReadonlyMap<string, SymDim>;
   /** Pairs a path condition says differ. */
   ne?: readonly (readonly [SymDim, SymDim])[];
+  /** Boolean parameters a path condition fixes (`downsample` true on the path that took its ternary's true side). */
+  flags?: ReadonlyMap<string, boolean>;
 }
 
 /** A dim with the path's equalities applied (a few rounds, for chains like a = b, b = 1). */
