@@ -10,6 +10,7 @@ import { binaryOp, unaryOp } from './operators';
 import { MAX_STRING, builtinGlobals, primitiveMember } from './builtins';
 import { TfApi } from './tfjs';
 import { SymbolicSession } from './symbolicSession';
+import { widenLoop } from './symbolicLoops';
 import { SymCond } from '../symbolic/cond';
 import { SymNum } from '../symbolic/value';
 import { symbolicMember } from './symbolicParams';
@@ -422,7 +423,9 @@ export class Interpreter implements Machine {
     }
     for (;;) {
       if (node.condition) {
-        const t = this.truth(this.evalExpr(node.condition, scope, mod));
+        const cv = this.evalExpr(node.condition, scope, mod);
+        if (this.widens(cv)) return this.widen(node, scope, mod, cv);
+        const t = this.truth(cv);
         if (t === UNKNOWN) return this.skipUncertain([node], scope, mod);
         if (!t) return undefined;
       }
@@ -463,7 +466,9 @@ export class Interpreter implements Machine {
     let first = tsApi.isDoStatement(node);
     for (;;) {
       if (!first) {
-        const t = this.truth(this.evalExpr(node.expression, scope, mod));
+        const cv = this.evalExpr(node.expression, scope, mod);
+        if (this.widens(cv)) return this.widen(node, scope, mod, cv);
+        const t = this.truth(cv);
         if (t === UNKNOWN) return this.skipUncertain([node], scope, mod);
         if (!t) return undefined;
       }
@@ -472,6 +477,23 @@ export class Interpreter implements Machine {
       if (step === 'exit') return undefined;
       if (step !== 'next') return step;
     }
+  }
+
+  /** A loop test on symbols that the path cannot decide: widened (symbolicLoops.ts), never forked per iteration. */
+  private widens(v: Value): v is SymCond {
+    return v instanceof SymCond && this.symbolic.root !== undefined && this.symbolic.known(v) === undefined;
+  }
+
+  private widen(node: ts.ForStatement | ts.WhileStatement | ts.DoStatement, scope: Scope, mod: ModuleRecord, cond: SymCond): Completion {
+    const stable = widenLoop({
+      session: this.symbolic, loop: node, scope, cond,
+      isGlobal: (name) => scope.lookup(name) === this.globals.lookup(name),
+      runBody: () => {
+        const c = this.execStmt(node.statement, new Scope(scope), mod);
+        return !c || (c.kind === 'continue' && !c.label);
+      },
+    });
+    return stable ? undefined : this.skipUncertain([node], scope, mod);
   }
 
   private execSwitch(node: ts.SwitchStatement, outer: Scope, mod: ModuleRecord): Completion {

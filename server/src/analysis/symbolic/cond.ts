@@ -2,11 +2,13 @@
 // what a path assumes, and what a function's contract requires. Plain data, rendered the way the source
 // reads (`strides == 1`, `x.shape[3] == filters`). A boolean parameter (`downsample: boolean`) is a condition
 // of its own, a flag, read `downsample == true` / `downsample == false`.
-import { decideEqual, substitute, type Facts, type SymDim } from './expr';
+import { add, constantOf, decideEqual, provablyNonPositive, provablyPositive, sub, substitute, symbolsOf, type Facts, type SymDim } from './expr';
 
 export type Cond =
   | { kind: 'eq'; a: SymDim; b: SymDim }
   | { kind: 'flag'; name: string }
+  /** a ≤ b: a loop's `i < blocks`, `depth >= 50`. */
+  | { kind: 'le'; a: SymDim; b: SymDim }
   | { kind: 'not'; c: Cond }
   | { kind: 'and' | 'or'; cs: Cond[] };
 
@@ -17,6 +19,12 @@ export class SymCond {
 
 export const atom = (a: SymDim, b: SymDim): SymCond => new SymCond({ kind: 'eq', a, b });
 export const not = (c: SymCond): SymCond => new SymCond(c.cond.kind === 'not' ? c.cond.c : { kind: 'not', c: c.cond });
+/** a ≤ b, kept as `k ≤ P` with the constants on the left (`blocks >= 2`, not `blocks-1 >= 1`). */
+export function le(a: SymDim, b: SymDim): SymCond {
+  const d = sub(b, a);
+  const c = constantOf(d);
+  return new SymCond({ kind: 'le', a: -c, b: sub(d, c) });
+}
 export const flag = (name: string): SymCond => new SymCond({ kind: 'flag', name });
 export const both = (x: Cond, y: Cond): Cond => ({ kind: 'and', cs: [x, y] });
 export const either = (x: Cond, y: Cond): Cond => ({ kind: 'or', cs: [x, y] });
@@ -25,7 +33,11 @@ export function condText(c: Cond): string {
   switch (c.kind) {
     case 'eq': return `${c.a} == ${c.b}`;
     case 'flag': return `${c.name} == true`;
-    case 'not': return c.c.kind === 'eq' ? `${c.c.a} != ${c.c.b}` : c.c.kind === 'flag' ? `${c.c.name} == false` : `!(${condText(c.c)})`;
+    // Written with the symbol first, as a bound reads: `blocks >= 2` rather than `2 <= blocks`.
+    case 'le': return typeof c.a === 'number' ? `${c.b} >= ${c.a}` : `${c.a} <= ${c.b}`;
+    case 'not':
+      if (c.c.kind === 'le') return typeof c.c.a === 'number' ? `${c.c.b} < ${c.c.a}` : `${c.c.a} > ${c.c.b}`;
+      return c.c.kind === 'eq' ? `${c.c.a} != ${c.c.b}` : c.c.kind === 'flag' ? `${c.c.name} == false` : `!(${condText(c.c)})`;
     case 'and': return c.cs.map((x) => (x.kind === 'or' ? `(${condText(x)})` : condText(x))).join(' && ');
     case 'or': return c.cs.map((x) => (x.kind === 'and' ? `(${condText(x)})` : condText(x))).join(' || ');
   }
@@ -41,13 +53,13 @@ export function negate(c: Cond): Cond {
   }
 }
 
-/** Every flag a condition mentions. */
-export function flagsOf(c: Cond): string[] {
+/** Every symbol and flag a condition mentions. */
+export function namesOf(c: Cond): string[] {
   switch (c.kind) {
     case 'flag': return [c.name];
-    case 'not': return flagsOf(c.c);
-    case 'and': case 'or': return c.cs.flatMap(flagsOf);
-    default: return [];
+    case 'not': return namesOf(c.c);
+    case 'and': case 'or': return c.cs.flatMap(namesOf);
+    default: return [...symbolsOf(c.a), ...symbolsOf(c.b)];
   }
 }
 
@@ -62,6 +74,16 @@ export function evalCond(c: Cond, facts: Facts, values: ReadonlyMap<string, SymD
       return v === 'unknown' ? undefined : v === 'equal';
     }
     case 'flag': return facts.flags?.get(c.name);
+    case 'le': {
+      const a = substitute(c.a, values);
+      const b = substitute(c.b, values);
+      if (a === undefined || b === undefined) return undefined;
+      // a ≤ b ⟺ b - a + 1 ≥ 1.
+      const d = add(sub(b, a), 1);
+      if (provablyPositive(d, facts)) return true;
+      if (provablyNonPositive(d, facts)) return false;
+      return undefined;
+    }
     case 'not': { const v = evalCond(c.c, facts, values); return v === undefined ? undefined : !v; }
     case 'and': {
       let all = true;

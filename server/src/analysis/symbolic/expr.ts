@@ -332,6 +332,11 @@ export function substitute(d: SymDim, values: ReadonlyMap<string, SymDim>): SymD
   return r && toDim(r);
 }
 
+/** The constant term of a dim (`H-2` → -2). */
+export function constantOf(d: SymDim): number {
+  return typeof d === 'number' ? d : toPoly(d).c;
+}
+
 /** Every symbol name a dim mentions. */
 export function symbolsOf(d: SymDim): string[] {
   if (typeof d === 'number') return [];
