@@ -181,6 +181,7 @@ export class Interpreter implements Machine {
     for (const st of statements) {
       if (!tsApi.isFunctionDeclaration(st) || !st.body) continue;
       const fn = new Fn(st, scope, mod, undefined);
+      if (scope !== mod.scope) this.noteClosure(fn);
       if (st.name) scope.declare(st.name.text, fn);
       // `export default function () {}` has no name to declare but is still the module's default export.
       if (hasExport(st) && (st.name || isDefault(st))) this.exportBinding(mod, isDefault(st) ? 'default' : st.name!.text, fn);
@@ -875,6 +876,7 @@ export class Interpreter implements Machine {
 
   private callFn(fn: Fn, args: Value[], thisValue: Value, node: ts.Node): Value {
     const body = fn.node.body;
+    this.symbolic.called.add(fn.node);
     // A generator's body runs lazily, as it is iterated: not followed.
     if (!body || fn.node.asteriskToken) { this.unseenCall(args, thisValue); return UNKNOWN; }
     if (this.stack.length >= MAX_CALL_DEPTH) {
@@ -908,6 +910,12 @@ export class Interpreter implements Machine {
       }
       throw e;
     }
+  }
+
+  /** A function created inside a running function: analysed on its own if nothing calls it (symbolicEntries.ts). */
+  private noteClosure(fn: Fn): void {
+    const inner = this.stack.length > 1 ? this.stack[this.stack.length - 1].callee : undefined;
+    this.symbolic.noteClosure(fn, inner ?? this.symbolic.root ?? this.stack[0]?.callee ?? this.currentEntry);
   }
 
   /** Forgets the variables a function could assign in the scopes it closes over. */
@@ -1017,9 +1025,12 @@ export class Interpreter implements Machine {
           const s = new Scope(scope);
           const fn = new Fn(f, s, mod, undefined);
           s.declare(f.name.text, fn);
+          this.noteClosure(fn);
           return fn;
         }
-        return new Fn(f, scope, mod, tsApi.isArrowFunction(f) ? scope.findThis() : undefined);
+        const fn = new Fn(f, scope, mod, tsApi.isArrowFunction(f) ? scope.findThis() : undefined);
+        this.noteClosure(fn);
+        return fn;
       }
       case tsApi.SyntaxKind.ClassExpression: return this.makeClass(node as ts.ClassExpression, scope, mod);
       case tsApi.SyntaxKind.ConditionalExpression: {

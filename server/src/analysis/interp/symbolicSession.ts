@@ -2,7 +2,9 @@
 // which function, which branch directions were taken, what the path assumes about the symbols, and what
 // each layer application on the path needed. The driver (symbolic/entries.ts) replays the function once per
 // path, with the decisions of the previous run up to a point and the other direction there.
+import type * as ts from 'typescript';
 import type { Application, ModelRecord } from '../graph/graph';
+import type { Fn } from './values';
 import type { Dim } from '../types';
 import { type Cond, type SymCond, evalCond, namesOf, not as notCond } from '../symbolic/cond';
 import type { Facts, SymDim } from '../symbolic/expr';
@@ -45,6 +47,19 @@ export class SymbolicSession {
    * Nothing forks on them and no contract may name them: they are not the function's parameters.
    */
   readonly generic = new Set<string>();
+  /**
+   * Functions created inside other functions (a nested `function`, an arrow bound to a local), the first
+   * closure of each, with the function that created it and what its path assumed then; and the function
+   * nodes something called. The nested ones nothing called are analysed on their own (symbolicEntries.ts).
+   */
+  readonly closures = new Map<ts.Node, { fn: Fn; outer: string; assumptions: Cond[] }>();
+  readonly called = new Set<ts.Node>();
+
+  /** A function value created by running code (not a top-level declaration). */
+  noteClosure(fn: Fn, outer: string | undefined): void {
+    if (outer === undefined || this.closures.has(fn.node)) return;
+    this.closures.set(fn.node, { fn, outer, assumptions: [...this.assumptions] });
+  }
 
   startPath(root: string, prefix: boolean[]): void {
     this.root = root;
