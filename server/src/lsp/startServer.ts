@@ -180,7 +180,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
    */
   const actionContext = async (uri: string): Promise<CodeActionContext> => ({
     files, store, settings: await settings.get(uri), documentChanges: client.documentChanges, resolveEdits: client.resolveEdits,
-    verifyStep: options.verifyStep ?? verifyStep,
+    verifyStep: options.verifyStep ?? verifyStep, republish: (target) => validator.publish(target),
   });
   const movedOn = (uri: string, version: number | undefined) => () => documents.get(uri)?.version !== version;
 
