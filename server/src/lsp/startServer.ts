@@ -205,8 +205,9 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     const s = await settings.get(params.textDocument.uri);
     const file = freshen(params.textDocument.uri);
     const doc = documents.get(params.textDocument.uri);
-    const lines = doc?.getText().split(/\r?\n/) ?? [];
-    return inlayHints(store.sitesFor(file), params.range, s, (line) => ({ line, character: (lines[line] ?? '').trimEnd().length }));
+    // The document's own line model (a lone \r ends a line too), so end-of-line hints land on the right line.
+    const lineText = (line: number) => doc?.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }) ?? '';
+    return inlayHints(store.sitesFor(file), params.range, s, (line) => ({ line, character: lineText(line).trimEnd().length }));
   });
 
   connection.onCodeLens((params) => {
