@@ -22,7 +22,11 @@ function bnOnChannels(layer: LayerInstance, bn: Application): boolean {
   return (axis < 0 ? axis + rank : axis) === channel;
 }
 
-export function batchNormRules(layers: LayerInstance[], apps: Application[]): RuleFinding[] {
+/**
+ * `symbolic`: applications of runs without a caller (parameters as symbols). A layer only they created is
+ * the same code as the concrete calls' layers, with a channel count that may be unknown: not counted twice.
+ */
+export function batchNormRules(layers: LayerInstance[], apps: Application[], symbolic: ReadonlyMap<Application, unknown> = new Map()): RuleFinding[] {
   const findings: RuleFinding[] = [];
   const seen = new Set<string>();
   for (const layer of layers) {
@@ -44,7 +48,8 @@ export function batchNormRules(layers: LayerInstance[], apps: Application[]): Ru
     seen.add(key);
     // One finding per line of code; the parameters it wastes are those of every layer that line created.
     const twins = layers.filter((l) => l.created.file === layer.created.file && l.created.node === layer.created.node && l.apps.length > 0);
-    findings.push(biasFinding(layer, cons[0], twins));
+    const called = twins.filter((l) => l.apps.some((a) => !symbolic.has(a)));
+    findings.push(biasFinding(layer, cons[0], called.length ? called : twins));
   }
   return findings;
 }

@@ -89,7 +89,7 @@ function mismatchMessage(g: MergeGroup, bad: number[]): string {
   const { layout, operands } = site;
   if (operands.length > 2) {
     const odd = oddOperand(site);
-    if (odd) return `${oddOperandMessage(site, odd)}${g.apps.length > 1 ? ` ${occurrence(g, bad)}` : ''}`;
+    if (odd !== undefined) return `${oddOperandMessage(site, odd)}${g.apps.length > 1 ? ` ${occurrence(g, bad)}` : ''}`;
   }
   const shapes = operands.map((o) => showShape(o.tensor.shape));
   const br = operands[site.branch].tensor.shape;
