@@ -186,6 +186,18 @@ describe('training webview in Chromium', function () {
     assert.ok(await stop.isDisabled());
   });
 
+  it('offers "Compare with plain network" after a residual tfjs run, not after a Keras (distributed) one', async () => {
+    const page = await open();
+    await post(page, run);
+    assert.ok(await page.locator('.sc-compare').isVisible(), 'a finished residual run can be compared');
+    const keras = await open();
+    await post(keras, run.map((m) => m.type !== 'start' ? m : {
+      ...m, backend: 'Keras 3.8.0 (MultiWorkerMirroredStrategy, worker 0)', device: 'CPU', config: { ...m.config, distributed: { workers: 2 } },
+    }));
+    assert.equal(await keras.textContent('.sc-status'), 'Completed');
+    assert.equal(await keras.locator('.sc-compare').isVisible(), false, 'the plain twin is built from the tfjs model; a Keras run has none');
+  });
+
   it('shows a trainer error in the panel itself', async () => {
     const page = await open();
     await post(page, [

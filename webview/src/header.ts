@@ -72,7 +72,11 @@ export class Header {
       this.stopButton.textContent = 'Stop';
     }
     const residual = start?.model.layers.some((l) => l.className === 'Add') ?? false;
-    this.compareButton.hidden = !this.onCompare || !mode.live || mode.comparing === true || !residual || status === 'running' || status === 'waiting';
+    // A Keras (tf.distribute) run trains an exported copy in Python: the plain twin is built from the tfjs
+    // model at run time, so there is nothing it could be compared with.
+    const keras = start !== undefined && (start.config.distributed !== undefined || start.backend.startsWith('Keras'));
+    this.compareButton.hidden = !this.onCompare || !mode.live || mode.comparing === true || !residual || keras ||
+      status === 'running' || status === 'waiting';
 
     this.meta.textContent = start
       ? [

@@ -118,5 +118,15 @@ export async function driveTrainer(config: TrainConfig, node: string, out: Progr
   process.off('SIGINT', onSigint);
   if (userLine) out.write(`${prefix}${userLine}\n`);
   if (!sawEnd) out.error(`${prefix}The trainer ${signal ? `was stopped by ${signal}` : `exited (code ${code})`} without reporting why.\n${stderr.slice(-4000)}`);
-  return { code, runDir, messages };
+  return { code: userFacingCode(code, signal, messages), runDir, messages };
+}
+
+/**
+ * The exit status `skipcheck train` reports (README, "CLI"): 0 completed, 1 failed, 130 cancelled, 128+N
+ * only for a signal nobody explained. The watchdog kills a trainer stuck in model code with SIGKILL after it
+ * reported the load timeout: that run failed for a stated reason, like a timeout the trainer itself caught.
+ */
+export function userFacingCode(code: number, signal: NodeJS.Signals | null, messages: readonly TrainerMessage[]): number {
+  if (signal && messages.some((m) => m.type === 'error')) return 1;
+  return code;
 }
