@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { terminalSafe, terminalSafeLines } from '../cli/terminal';
+import { testFigures } from '../../../contract/finalFigures';
 import { parseMessageLine } from '../../../contract/metrics';
 import { MESSAGE_FD, MESSAGE_FD_ENV, TRAINER_STDIO, type TrainConfig, type TrainerMessage } from '../../../contract/protocol';
 
@@ -54,7 +55,7 @@ export function formatMessage(m: TrainerMessage, tty: boolean): string | undefin
     }
     case 'warning': return `warning: ${terminalSafe(m.message)}\n`;
     case 'execution': return `${tty ? '\r\x1b[K' : ''}  steps: ${m.message}\n`;
-    case 'end': return `${tty ? '\r\x1b[K' : ''}Training ${m.reason} in ${m.seconds.toFixed(1)} s.\n`;
+    case 'end': return `${tty ? '\r\x1b[K' : ''}Training ${m.reason} in ${m.seconds.toFixed(1)} s.\n${m.test ? `  ${testFigures(m.test)}\n` : ''}`;
     case 'error': return `${tty ? '\r\x1b[K' : ''}error [${m.code}]: ${terminalSafe(m.message)}\n${m.detail ? terminalSafeLines(m.detail).replace(/^/gm, '  ') + '\n' : ''}`;
   }
 }
