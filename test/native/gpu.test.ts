@@ -69,11 +69,11 @@ describe('native GPU: device and advice from TensorFlow', function () {
   it('takes the version from the real build: the record setup-native wrote is the TensorFlow the binding loads', async function () {
     const native = locateNativeRuntime();
     if (!native.ready || !native.packageDir || !native.setup) this.skip();
-    const r = await execTool(process.execPath, ['-e', 'const b = require(process.argv[1]).backend(); console.log(JSON.stringify({ v: b.binding.TF_Version, gpu: b.isUsingGpuDevice }))', native.packageDir!], {
+    const r = await execTool(process.execPath, ['-e', 'const b = require(process.argv[1]).backend(); console.log(JSON.stringify({ v: b.binding.TF_Version, gpu: b.isUsingGpuDevice }))', native.packageDir], {
       env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' },
     });
     const loaded = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { v?: string; gpu?: boolean };
-    assert.equal(loaded.v, native.setup!.tfVersion, tail(r.stderr, 5));
+    assert.equal(loaded.v, native.setup.tfVersion, tail(r.stderr, 5));
     assert.equal(loaded.gpu, false, 'the CPU build lists no GPU device');
     assert.ok(cudaFor(loaded.v), `TensorFlow ${loaded.v} is in the CUDA table`);
   });
@@ -81,7 +81,7 @@ describe('native GPU: device and advice from TensorFlow', function () {
   it('labels a tfjs-node-gpu run by the device TensorFlow uses and says why there is no GPU', async function () {
     const runtime = gpuRuntime();
     if ('reason' in runtime) { console.warn(`  skipped: ${runtime.reason}`); this.skip(); }
-    const dir = path.dirname(path.dirname(path.dirname((runtime as { packageDir: string }).packageDir)));
+    const dir = path.dirname(path.dirname(path.dirname((runtime).packageDir)));
     const r = await execTool(process.execPath, ['--import', 'tsx', path.join(__dirname, 'backendChild.ts'), dir], { cwd: REPO });
     const b = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { pkg: string; device: string; attempts: { pkg: string; ok: boolean; reason?: string; advice?: string }[] };
     assert.equal(b.pkg, '@tensorflow/tfjs-node-gpu', tail(r.stderr, 10));
@@ -93,9 +93,9 @@ describe('native GPU: device and advice from TensorFlow', function () {
     }
     assert.match(b.device, /^tensorflow \(CPU: TensorFlow found no GPU\), TensorFlow 2\./);
     assert.ok(gpuAttempt, 'the missing GPU is listed with its reason');
-    assert.match(gpuAttempt!.reason!, /lists no GPU device: Could not find cuda drivers on your machine/);
-    assert.match(gpuAttempt!.advice!, /CUDA 12\.\d and cuDNN 9/);
-    assert.doesNotMatch(gpuAttempt!.advice!, /11\.2/);
+    assert.match(gpuAttempt.reason!, /lists no GPU device: Could not find cuda drivers on your machine/);
+    assert.match(gpuAttempt.advice!, /CUDA 12\.\d and cuDNN 9/);
+    assert.doesNotMatch(gpuAttempt.advice!, /11\.2/);
   });
 
   it('trains a ResNet-20 step on the GPU, its tensors placed there', async function () {
@@ -104,7 +104,7 @@ describe('native GPU: device and advice from TensorFlow', function () {
     const runtime = gpuRuntime();
     if ('reason' in runtime) { console.warn(`  skipped: ${runtime.reason}`); this.skip(); }
     const r = await runTrainChild({
-      runtime: (runtime as { packageDir: string }).packageDir, model: 'resnet20', mode: 'train', samples: 64, batchSize: 32, epochs: 1, learningRate: 0.05,
+      runtime: (runtime).packageDir, model: 'resnet20', mode: 'train', samples: 64, batchSize: 32, epochs: 1, learningRate: 0.05,
     }, { TF_FORCE_GPU_ALLOW_GROWTH: 'true' });
     assert.equal(r.backend, 'tensorflow');
     assert.equal(r.usingGpu, true, 'TensorFlow lists a GPU and tfjs-node places its tensors on it');
