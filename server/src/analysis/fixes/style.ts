@@ -4,6 +4,7 @@
 import type * as ts from 'typescript';
 import { tsApi } from '../syntax/tsApi';
 import { skipOuter } from '../syntax/ast';
+import { splitLines } from '../syntax/text';
 import { isTs } from './edits';
 
 export interface FileStyle {
@@ -38,7 +39,7 @@ function braceSpace(text: string): boolean {
 
 /** The most common step between the indentation of a line and the next deeper one. */
 function indentUnit(text: string): string {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim().length > 0 && !/^\s*(\*|\/\/)/.test(l));
+  const lines = splitLines(text).filter((l) => l.trim().length > 0 && !/^\s*(\*|\/\/)/.test(l));
   if (lines.some((l) => l.startsWith('\t'))) return '\t';
   const steps = new Map<number, number>();
   for (let i = 1; i < lines.length; i++) {
@@ -52,7 +53,7 @@ function indentUnit(text: string): string {
 
 /** The file's long lines set the limit (never below 80, never above 160). */
 function width(text: string): number {
-  const lengths = text.split(/\r?\n/).map((l) => l.length).sort((a, b) => a - b);
+  const lengths = splitLines(text).map((l) => l.length).sort((a, b) => a - b);
   const longest = lengths[Math.floor(lengths.length * 0.98)] ?? 0;
   return Math.min(160, Math.max(80, longest));
 }

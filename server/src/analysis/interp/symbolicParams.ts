@@ -94,6 +94,11 @@ export function symbolicObject(prefix: string, cls?: Obj['cls']): Obj {
   return o;
 }
 
+/** An object standing for a caller's argument: it may hold any other key too (a spread of it hides nothing). */
+export function isSymbolicObject(o: Obj): boolean {
+  return symbolicObjects.has(o);
+}
+
 /** The arguments a function is analysed with when nothing calls it. */
 export function symbolicArgs(it: Machine, fn: ts.FunctionLikeDeclaration): Value[] {
   return fn.parameters.filter((p) => !(tsApi.isIdentifier(p.name) && p.name.text === 'this')).map((p) => {

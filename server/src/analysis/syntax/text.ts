@@ -19,6 +19,11 @@ export function lineStarts(text: string): number[] {
   return starts;
 }
 
+/** The text's lines, broken as lineStarts breaks them (a CR-only file has as many lines as the editor shows). */
+export function splitLines(text: string): string[] {
+  return text.split(/\r\n|\r|\n/);
+}
+
 const startsOf = new WeakMap<ts.SourceFile, number[]>();
 function cachedStarts(sf: ts.SourceFile): number[] {
   let s = startsOf.get(sf);
