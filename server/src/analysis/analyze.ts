@@ -7,13 +7,13 @@ import { BudgetExceeded, Interpreter, UserThrow } from './interp/interpreter';
 import { ModelRecord } from './graph/graph';
 import { Fn } from './interp/values';
 import { rangeOf } from './syntax/text';
-import { modelInfo } from './report/models';
+import { modelInfo, symbolicModelInfo } from './report/models';
 import { collectSites } from './report/sites';
 import { runRules } from './rules';
 import { attachFixes } from './fixes/attach';
 import { verifyFixes, verifyStep as verifyStepWith } from './fixes/verify';
 import { unsuppressed } from './suppress';
-import { runSymbolicPhase, symbolTable } from './report/contracts';
+import { nameRange, runSymbolicPhase, symbolTable } from './report/contracts';
 import { symbolsOf } from './symbolic/expr';
 
 // The largest realistic builders (an unrolled ResNet-152, ResNet-50 from loops) take under 6k steps; a
@@ -64,7 +64,12 @@ export function analyze(file: string, text: string, host?: AnalysisHost, options
     }
     const symbolic = runSymbolicPhase(it, mod, concrete, (what, f) => guard(it, what, f, SYMBOLIC_PATH_BUDGET));
     const shown = it.graph.models.filter((m) => !it.symbolic.models.has(m));
-    result.models = [...shown.map(modelInfo), ...cutModels.map((m) => ({ ...modelInfo(m), partial: 'step budget exceeded' }))];
+    result.models = [...shown.map((m) => modelInfo(m)), ...cutModels.map((m) => ({ ...modelInfo(m), partial: 'step budget exceeded' }))];
+    const symbolicModels = [...it.symbolic.models].map((m) => {
+      const builder = symbolic.entries.find((e) => e.name === it.symbolic.modelRoots.get(m));
+      return symbolicModelInfo(m, builder && builder.node.getSourceFile().fileName === file ? nameRange(builder.node) : undefined, it.symbolic.loopModels.has(m));
+    });
+    if (symbolicModels.length) result.symbolicModels = symbolicModels;
     result.sites = collectSites(it.graph, it.tensorVars, it.symbolic.apps);
     // Disable comments apply here, in the core, so every host honours them alike.
     result.findings = unsuppressed(attachFixes(runRules(it.graph, it.symbolic.apps)), (f) => overlay.readFile(f));

@@ -45,7 +45,7 @@ export function runSymbolicPhase(it: Interpreter, mod: ModuleRecord, concrete: R
   return { contracts: contractsOf(it, entries, mod), functionNotes, entries };
 }
 
-function nameRange(node: ts.FunctionLikeDeclaration) {
+export function nameRange(node: ts.FunctionLikeDeclaration) {
   const sf = node.getSourceFile();
   const target = node.name ?? (tsApi.isVariableDeclaration(node.parent) ? node.parent.name : undefined) ??
     (tsApi.isConstructorDeclaration(node) ? node.getFirstToken(sf) : undefined) ?? node;
