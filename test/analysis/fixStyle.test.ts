@@ -67,6 +67,13 @@ describe('fix style', () => {
     assert.equal(style('\r').width, Math.max(...text('\n').split('\n').map((l) => l.length)), 'the longest line sets the width');
   });
 
+  it("casts to the project's own alias of SymbolicTensor when the file imports it and casts to it", () => {
+    const text = stridedBlock("'", '  ', '\n', 'tf.', ' as T').replace("import { layers } from '@tensorflow/tfjs';", "import type { T } from './types';");
+    const { fixed } = fixAll('/virtual/alias.ts', text);
+    assert.match(fixed, /let shortcut = tf\.layers\.conv2d\(.*\)\.apply\(x\) as T;\n {2}shortcut = tf\.layers\.batchNormalization\(\)\.apply\(shortcut\) as T;/);
+    assert.doesNotMatch(fixed, /as tf\.SymbolicTensor/);
+  });
+
   it('creates layers the way the file does: a named `layers` import, and no casts in JavaScript', () => {
     const named = fixAll('/virtual/c.ts', stridedBlock("'", '  ', '\n', '')).fixed;
     assert.match(named, /let shortcut = layers\.conv2d\(.*\n {2}shortcut = layers\.batchNormalization\(\)\.apply\(shortcut\)/);

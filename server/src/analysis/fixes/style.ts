@@ -63,6 +63,14 @@ function castOf(sf: ts.SourceFile, layerPrefix: string): string {
   if (!isTs(sf)) return '';
   const aliases = new Set<string>();
   for (const m of sf.text.matchAll(/\btype\s+([A-Za-z_$][\w$]*)\s*=\s*(?:[A-Za-z_$][\w$]*\.)?SymbolicTensor\s*;/g)) aliases.add(m[1]);
+  // An alias imported from the project's own files (`import { type T } from './common'`) is one too when the
+  // file casts apply() results to it.
+  for (const m of sf.text.matchAll(/\bimport\s+(?:type\s+)?\{([^}]*)\}\s*from\s*['"]\.[^'"]*['"]/g)) {
+    for (const spec of m[1].split(',')) {
+      const name = /(?:^|\s)([A-Za-z_$][\w$]*)\s*$/.exec(spec.trim())?.[1];
+      if (name && new RegExp(`\\)\\s*as\\s+${name.replace(/\$/g, '\\$')}\\b`).test(sf.text)) aliases.add(name);
+    }
+  }
   const counts = new Map<string, number>();
   for (const m of sf.text.matchAll(/\bas\s+((?:[A-Za-z_$][\w$]*\.)?[A-Za-z_$][\w$]*)\b(?![.[<])/g)) {
     if (/(^|\.)SymbolicTensor$/.test(m[1]) || aliases.has(m[1])) counts.set(m[1], (counts.get(m[1]) ?? 0) + 1);

@@ -1,7 +1,7 @@
 // bias-before-batchnorm and activation-before-batchnorm: what feeds a BatchNormalization.
 import type { Application, LayerInstance } from '../graph/graph';
 import { UNKNOWN, activationOf, isNonlinear, windowInfo } from '../layers';
-import { lineOf, rangeOf } from '../syntax/text';
+import { lineOf, lineRef, rangeOf } from '../syntax/text';
 import type { RuleFinding } from './finding';
 
 const WEIGHTED = new Set(['Conv1D', 'Conv2D', 'Conv2DTranspose', 'DepthwiseConv2D', 'SeparableConv2D', 'Dense']);
@@ -69,7 +69,7 @@ function biasFinding(layer: LayerInstance, bn: Application, twins: LayerInstance
   const wasted = total === undefined ? '' : twins.length > 1 ? ` ${total} parameters are wasted, summed over the ${twins.length} layers this line creates.` : ` ${total} parameters are wasted.`;
   return {
     rule: 'bias-before-batchnorm',
-    message: `The bias of ${layer.factory} at line ${lineOf(sf, layer.created.node)} is cancelled by the BatchNormalization at line ${lineOf(bn.at.sf, bn.at.node)}. ` +
+    message: `The bias of ${layer.factory} at line ${lineOf(sf, layer.created.node)} is cancelled by the BatchNormalization at ${lineRef(bn.at.sf, bn.at.node, sf)}. ` +
       `useBias ${layer.config.useBias === true ? 'is true' : 'defaults to true'}, and BatchNormalization subtracts the batch mean of each channel, bias included.` +
       `${wasted} Set useBias: false.`,
     file: layer.created.file,
@@ -82,8 +82,8 @@ function activationFinding(layer: LayerInstance, act: string, bn: Application, a
   const sf = layer.created.sf;
   return {
     rule: 'activation-before-batchnorm',
-    message: `${layer.factory} at line ${lineOf(sf, layer.created.node)} applies '${act}' before the BatchNormalization at line ` +
-      `${lineOf(bn.at.sf, bn.at.node)}. The usual order is ${layer.factory} -> BatchNormalization -> ${act} (normalise the pre-activations).`,
+    message: `${layer.factory} at line ${lineOf(sf, layer.created.node)} applies '${act}' before the BatchNormalization at ` +
+      `${lineRef(bn.at.sf, bn.at.node, sf)}. The usual order is ${layer.factory} -> BatchNormalization -> ${act} (normalise the pre-activations).`,
     file: layer.created.file,
     range: rangeOf(sf, layer.created.node),
     fix: { kind: 'move-activation', layer, bn, apps },

@@ -68,6 +68,16 @@ export function lineOf(sf: ts.SourceFile, node: ts.Node): number {
   return lineAt(sf, node.getStart(sf)) + 1;
 }
 
+/**
+ * "line 12", or "line 12 of blocks.ts" when the node is in another file than the finding (`here`): a line
+ * number alone would point into the wrong file.
+ */
+export function lineRef(sf: ts.SourceFile, node: ts.Node, here?: ts.SourceFile): string {
+  const line = `line ${lineOf(sf, node)}`;
+  if (!here || here.fileName === sf.fileName) return line;
+  return `${line} of ${sf.fileName.split(/[\\/]/).pop() ?? sf.fileName}`;
+}
+
 /** 1-based line where an applied layer was created; typed by structure so that syntax stays below the graph. */
 export const lineOfLayer = (a: { layer: { created: { sf: ts.SourceFile; node: ts.Node } } }): number =>
   lineOf(a.layer.created.sf, a.layer.created.node);
