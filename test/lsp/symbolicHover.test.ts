@@ -151,7 +151,7 @@ describe('symbolic shapes and contracts in the editor (real analyzer over stdio)
     assert.match(call.message, /the call of plain/);
     // tfjs: that call fails for every input and width.
     for (const [h, c, f] of [[8, 8, 8], [9, 16, 8], [16, 4, 16]]) {
-      assert.throws(() => flow.callsPlain(tf.input({ shape: [h, h, c] }), f), undefined, `callsPlain([${h}, ${h}, ${c}], ${f})`);
+      assert.throws(() => flow.callsPlain(tf.input({ shape: [h, h, c] }), f), Error, `callsPlain([${h}, ${h}, ${c}], ${f})`);
     }
 
     const at = { line: lineOf('export function buildNet'), character: flowLines[lineOf('export function buildNet')].indexOf('buildNet') + 2 };
