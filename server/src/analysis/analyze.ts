@@ -48,6 +48,10 @@ export function analyze(file: string, text: string, host?: AnalysisHost, options
       const v = mod.exports.get(name);
       if (!(v instanceof Fn) || requiredParams(v.node) > 0) continue;
       concrete.add(v.node);
+      if (it.budgetSpent()) {
+        it.notes.push(`${name}: not analysed: the step budget of the file was spent by earlier code`);
+        continue;
+      }
       it.currentEntry = name;
       const before = it.graph.models.length;
       layersBefore = it.graph.layers.length;

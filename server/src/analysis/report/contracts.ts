@@ -28,14 +28,26 @@ export function runSymbolicPhase(it: Interpreter, mod: ModuleRecord, concrete: R
   guard: (what: string, f: () => void) => string | undefined): SymbolicOutcome {
   const entries = symbolicEntries(it, mod, concrete);
   const functionNotes: FunctionNote[] = [];
+  const skipped: string[] = [];
   for (const e of entries) {
+    // Once the file's steps are spent each run would stop at its first step: say so once per function
+    // instead of paying a run (and a note) per path.
+    if (it.budgetSpent()) {
+      skipped.push(e.name);
+      functionNotes.push({ function: e.name, file: mod.file, range: nameRange(e.node), reason: NOT_RUN });
+      continue;
+    }
     const reasons = new Set<string>();
     const left = runPaths(it, e, (run) => { const r = guard(e.name, run); if (r) reasons.add(r); });
     if (left > 0) reasons.add(`only ${MAX_PATHS} of its paths were followed`);
     for (const reason of reasons) functionNotes.push({ function: e.name, file: mod.file, range: nameRange(e.node), reason });
   }
+  if (skipped.length) it.notes.push(`${skipped.length} function${skipped.length > 1 ? 's' : ''} not analysed (${SPENT}): ${skipped.join(', ')}`);
   return { contracts: contractsOf(it, entries, mod), functionNotes, entries };
 }
+
+const SPENT = 'the step budget of the file was spent by earlier code';
+const NOT_RUN = `not analysed: ${SPENT}`;
 
 function nameRange(node: ts.FunctionLikeDeclaration) {
   const sf = node.getSourceFile();
