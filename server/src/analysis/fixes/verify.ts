@@ -16,6 +16,11 @@ export function markAlternatives(fixes: Fix[]): void {
   for (const f of fixes) alternatives.set(f, fixes);
 }
 
+/** The fixes `fix` is an alternative to (itself included), for copying a finding with its fixes. */
+export function alternativesOf(fix: Fix): readonly Fix[] | undefined {
+  return alternatives.get(fix);
+}
+
 /** Verdicts already reached, per fix object (a result's fixes are checked at most once). */
 const verdicts = new WeakMap<Fix, boolean>();
 const settled = new WeakSet<Finding>();
@@ -64,7 +69,8 @@ function fixWorks(analyze: AnalyzeFn, fix: Fix, finding: Finding, before: Analys
   const edited = applyEdits(original, fix.edits);
   const overlay: AnalysisHost = { readFile: (p) => (p === fix.file ? edited : p === file ? text : host.readFile(p)) };
   const mainText = fix.file === file ? edited : text;
-  const after = analyze(file, mainText, overlay, { ...options, verify: false });
+  // Not through the caller's cache: that belongs to the text the user has, not to this edited copy.
+  const after = analyze(file, mainText, overlay, { ...options, verify: false, cache: undefined });
   if (after.models.length < before.models.length) return false;
   if (errors(after) > errors(before) - (finding.severity === 'error' ? 1 : 0)) return false;
   // Padding advice counts only if the merge it is about then matches.

@@ -68,6 +68,8 @@ export class Interpreter implements Machine {
   private unseenCalls = 0;
   /** Symbolic runs: the current path's decisions and facts, and what each application needed. */
   readonly symbolic = new SymbolicSession();
+  /** When set, every user function and class entered is added (what a run's results depend on). */
+  touched: Set<ts.Node> | undefined;
 
   constructor(private readonly host: AnalysisHost, private readonly maxSteps: number) {
     this.globals = new Scope(undefined);
@@ -127,6 +129,10 @@ export class Interpreter implements Machine {
   private implicitThrow(): void {
     if (this.catching > 0) throw new UserThrow();
   }
+
+  /** Steps spent so far by the whole analysis, and the most it may spend. */
+  get stepsUsed(): number { return this.steps; }
+  get stepCap(): number { return this.maxSteps * WHOLE_FILE_BUDGETS; }
 
   /** The whole analysis has spent its steps: nothing further can run (symbolic/phase stops there). */
   budgetSpent(): boolean {
@@ -799,6 +805,7 @@ export class Interpreter implements Machine {
   }
 
   private initInstance(cls: ClassValue, inst: Obj, args: Value[], node: ts.Node): void {
+    this.touched?.add(cls.node);
     const ctor = cls.node.members.find((m): m is ts.ConstructorDeclaration => tsApi.isConstructorDeclaration(m) && !!m.body);
     const initFields = () => {
       const s = new Scope(cls.scope, inst);
@@ -872,6 +879,7 @@ export class Interpreter implements Machine {
       this.forgetFnEffects(fn);
       return UNKNOWN;
     }
+    this.touched?.add(fn.node);
     const isArrow = tsApi.isArrowFunction(fn.node);
     const scope = new Scope(fn.scope, isArrow ? undefined : thisValue ?? UNKNOWN);
     if (fn.homeClass && fn.homeClass.superClass instanceof ClassValue) {
