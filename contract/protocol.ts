@@ -106,8 +106,12 @@ export type TrainerMessage =
   | { type: 'warning'; message: string }
   /** How training steps execute, once that is settled (after the first few batches on tfjs-node). */
   | { type: 'execution'; mode: 'graph' | 'eager'; message: string }
-  | { type: 'end'; reason: 'completed' | 'cancelled'; runDir: string; seconds: number }
+  | { type: 'end'; reason: 'completed' | 'cancelled'; runDir: string; seconds: number;
+      /** The dataset's own test set (MNIST t10k) after the last epoch: `samples` of its `of`, drawn with the run's seed. */
+      test?: TestFigures }
   | { type: 'error'; message: string; detail?: string; code: TrainerErrorCode };
+
+export interface TestFigures { name: string; samples: number; of: number; loss: number; acc?: number }
 
 export type TrainerErrorCode =
   | 'dataset-missing'

@@ -1,6 +1,8 @@
 // Fixes must look like the user's code: their quotes, their indentation, their line endings, their way of
 // calling tfjs (namespace, named `layers` import, or plain JS without casts), and they must be idempotent.
 import assert from 'node:assert/strict';
+import * as ts from 'typescript';
+import { styleOf } from '../../server/src/analysis/fixes/style';
 import { analyze, applyEdits, preferredEdits, type AnalysisResult } from '../../server/src/analysis';
 
 function fixAll(file: string, text: string): { fixed: string; before: AnalysisResult } {
@@ -41,6 +43,35 @@ describe('fix style', () => {
     assert.equal(fixed.split('\r\n').length, text.split('\r\n').length + 2, 'two new CRLF lines');
     assert.ok(!/[^\r]\n/.test(fixed), 'no bare LF');
     assert.match(fixed, /\r\n {4}let shortcut = .*\r\n {4}shortcut = /);
+  });
+
+  it('reads the style of a CR-only file line by line, as the editor shows it', () => {
+    // Read as one long line, the file would seem to indent by 2 and to be 160 columns wide.
+    const text = (eol: string) => [
+      "import * as tf from '@tensorflow/tfjs';",
+      'export function stem(): tf.LayersModel {',
+      '    const x = tf.input({ shape: [32, 32, 3] });',
+      '    if (x.shape[3] !== 3) {',
+      "        throw new Error('three channels');",
+      '    }',
+      '    return tf.model({ inputs: x, outputs: tf.layers.conv2d({ filters: 8, kernelSize: 3 }).apply(x) as tf.SymbolicTensor });',
+      '}',
+      '',
+    ].join(eol);
+    const style = (eol: string) => {
+      const sf = ts.createSourceFile('/virtual/s.ts', text(eol), ts.ScriptTarget.Latest, true);
+      return styleOf(sf, 'tf.layers.');
+    };
+    assert.deepEqual(style('\r'), style('\n'));
+    assert.equal(style('\r').indentUnit, '    ');
+    assert.equal(style('\r').width, Math.max(...text('\n').split('\n').map((l) => l.length)), 'the longest line sets the width');
+  });
+
+  it("casts to the project's own alias of SymbolicTensor when the file imports it and casts to it", () => {
+    const text = stridedBlock("'", '  ', '\n', 'tf.', ' as T').replace("import { layers } from '@tensorflow/tfjs';", "import type { T } from './types';");
+    const { fixed } = fixAll('/virtual/alias.ts', text);
+    assert.match(fixed, /let shortcut = tf\.layers\.conv2d\(.*\)\.apply\(x\) as T;\n {2}shortcut = tf\.layers\.batchNormalization\(\)\.apply\(shortcut\) as T;/);
+    assert.doesNotMatch(fixed, /as tf\.SymbolicTensor/);
   });
 
   it('creates layers the way the file does: a named `layers` import, and no casts in JavaScript', () => {

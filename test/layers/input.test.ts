@@ -32,7 +32,7 @@ describe('layers: input shapes match tfjs', () => {
       let errors = 0;
       for (const cfg of configs[via]) {
         const t = tfjsInput(via, cfg);
-        const ours = inputLayerShape(cfg, via);
+        const ours = inputLayerShape(cfg, via, 'Dense');
         const label = `${via}(${JSON.stringify(cfg)})`;
         if (t.error) {
           errors++;
@@ -45,6 +45,28 @@ describe('layers: input shapes match tfjs', () => {
       assert.ok(errors > 0 && errors < configs[via].length, 'the table must hold accepted and rejected configs');
     });
   }
+
+  it('a first layer whose constructor declares the input: Embedding always, Dense from inputDim', () => {
+    const cases: [string, LayerConfig][] = [
+      ['embedding', { inputDim: 10, outputDim: 4 }], ['embedding', { inputDim: 10, outputDim: 4, inputLength: 7 }],
+      ['embedding', { inputDim: 10, outputDim: 4, inputLength: [3, 5] }], ['embedding', { inputDim: 10, outputDim: 4, inputLength: 7, batchSize: 2 }],
+      ['embedding', { inputDim: 10, outputDim: 4, inputShape: [9] }], ['dense', { units: 2, inputDim: 5 }], ['dense', { units: 2 }],
+      ['conv2d', { filters: 2, kernelSize: 1, inputDim: 5 }],
+    ];
+    for (const [factory, cfg] of cases) {
+      const label = `${factory}(${JSON.stringify(cfg)}) first`;
+      let truth: Outcome;
+      try {
+        const make = (tf.layers as unknown as Record<string, (c: unknown) => tf.layers.Layer>)[factory];
+        truth = { shape: tf.sequential({ layers: [make(JSON.parse(JSON.stringify(cfg)))] }).inputs[0].shape };
+      } catch {
+        truth = { error: true };
+      }
+      const ours = inputLayerShape(cfg, 'firstLayer', specForFactory(factory)!.className);
+      if (truth.error) assert.ok(ours.error, `${label}: tfjs throws, we give ${JSON.stringify(ours.shape)}`);
+      else assert.deepEqual([ours.error, ours.shape], [undefined, truth.shape], label);
+    }
+  });
 
   it('the InputLayer spec reads tf.input and tf.layers.inputLayer configs without being told which', () => {
     const spec = specForFactory('input')!;

@@ -185,6 +185,11 @@ describe('language server features (scripted analyzer, in process)', () => {
       [{ line: 1, character: 1 }, '[null,32,32,16] | […', '[null,32,32,16] | [null,16,16,?]'],
       [{ line: 2, character: 1 }, '[null,8]', undefined],
     ]);
+    // A lone \r ends a line for the editor too: the hints stay at the ends of those lines.
+    const crUri = 'file:///w/h-cr.ts';
+    await lsp.open(crUri, tfText('x\ry\rz\r').replace('\n', '\r'));
+    const crHints = await lsp.request<InlayHint[]>('textDocument/inlayHint', { textDocument: { uri: crUri }, range: { start: { line: 0, character: 0 }, end: { line: 9, character: 0 } } });
+    assert.deepEqual(crHints.map((h) => h.position), [{ line: 1, character: 1 }, { line: 2, character: 1 }]);
   });
 
   it("shows hints only where the shape changes with inlayHints.show 'changes', and by default in files with many layers", async () => {

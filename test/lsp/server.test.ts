@@ -281,6 +281,26 @@ describe('language server over stdio', function () {
     });
   });
 
+  it('offers no fix when every candidate fails its check, and republishes the message saying so', async () => {
+    const { file, text } = fixture('noVerifiedFix.ts');
+    const uri = fileUri(file);
+    const expected = analyzeFromDisk(file, text).findings;
+    assert.ok(expected.every((f) => f.fixes.length === 0 && f.message.includes('No verified fix is available')));
+    await lsp.open(uri, text);
+    const first = await lsp.diagnosticsFor(uri, 1);
+    // Published before any fix is checked: the messages do not say yet.
+    assert.ok(first.diagnostics.every((d) => !d.message.includes('No verified fix')));
+    const from = lsp.diagnostics.length;
+    const merge = first.diagnostics.find((d) => d.code === 'residual-shape-mismatch')!;
+    const actions = await lsp.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri }, range: merge.range, context: { diagnostics: [merge] },
+    });
+    assert.deepEqual(actions.map((a) => a.title).filter((t) => !t.startsWith('Disable ')), [], 'no shape fix offered');
+    const again = await lsp.diagnosticsFor(uri, 1, from);
+    const retold = again.diagnostics.find((d) => d.code === 'residual-shape-mismatch')!;
+    assert.equal(retold.message, expected.find((f) => f.rule === 'residual-shape-mismatch')!.message);
+  });
+
   it('sends findings in an imported helper to the helper file, once even when both files are open', async () => {
     const main = fixture('usesBlocks.ts');
     const helper = fixture('blocks.ts');

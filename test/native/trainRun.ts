@@ -2,6 +2,7 @@
 // A child per runtime because tfjs-core keeps its engine on the global object: two tfjs copies loaded in
 // one process (the repo's and tfjs-node's) would share one engine and one active backend.
 //   node --import tsx test/native/trainRun.ts '<RunConfig JSON>'
+import { execFileSync } from 'node:child_process';
 import type * as tfjs from '@tensorflow/tfjs';
 import { installFastCpuKernels } from '../../server/src/trainer/fastCpuKernels';
 import { fuseBatchNormalization } from '../../server/src/trainer/fusedBatchNorm';
@@ -50,6 +51,21 @@ export interface RunResult {
   /** train/bench: tfjs tensors and graph-runner tensors alive after the last step minus after the first timed one. */
   tfjsTensorGrowth?: number;
   nativeTensorGrowth?: number;
+  /** tfjs-node's backend placed its tensors on a GPU (TensorFlow listed one: binding.isUsingGpuDevice()). */
+  usingGpu?: boolean;
+  /** GPU memory nvidia-smi shows this process holding after training (undefined: no nvidia-smi). */
+  gpuMemoryMiB?: number;
+}
+
+/** What nvidia-smi says this process holds on the GPUs, in MiB; undefined when it cannot be asked. */
+function gpuMemoryOfThisProcess(): number | undefined {
+  try {
+    const out = execFileSync('nvidia-smi', ['--query-compute-apps=pid,used_memory', '--format=csv,noheader,nounits'], { encoding: 'utf8', timeout: 10_000 });
+    return out.split('\n').map((l) => l.split(',').map((c) => c.trim()))
+      .filter(([pid]) => Number(pid) === process.pid).reduce((s, [, mib]) => s + Number(mib), 0);
+  } catch {
+    return undefined;
+  }
 }
 
 async function loadTf(runtime: string): Promise<Tf> {
@@ -127,6 +143,10 @@ async function main(config: RunConfig): Promise<RunResult> {
     runner.dispose();
   }
   result.finalWeightSums = model.getWeights().map((w) => w.sum().dataSync()[0]);
+  if (config.runtime !== 'js') {
+    result.usingGpu = (tf.backend() as unknown as { isUsingGpuDevice?: boolean }).isUsingGpuDevice === true;
+    result.gpuMemoryMiB = gpuMemoryOfThisProcess();
+  }
   return result;
 }
 

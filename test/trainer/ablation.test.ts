@@ -1,14 +1,18 @@
 // `skipcheck train --ablate plain` end to end: two trainer processes, two run folders, one comparison report
 // showing both variants; plus the flags, the paper recipe and the reading line.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadBackend } from '../../server/src/trainer/backend';
 import { parseTrainArgs, runTrainCli } from '../../server/src/trainer/cli';
 import { runTraining } from '../../server/src/trainer/train';
 import { addWeightDecay } from '../../server/src/trainer/weightDecay';
 import { depthArgs, findDepthParam } from '../../server/src/trainer/ablation/depthParam';
-import { learningRateAt, paperRecipe } from '../../server/src/trainer/config';
+import { learningRateAt } from '../../server/src/trainer/config';
+import { paperRecipe } from '../../contract/recipe';
+import { askTrainer } from '../../client/src/training/trainerQuery';
+import { nativeRuntimeStatus } from '../../server/src/native/status';
+import { mnistDataDir } from '../../server/src/trainer/datasets/mnist';
 import type { TrainerMessage } from '../../contract/protocol';
 import { parseMetricLines } from '../../contract/metrics';
 import { svgComparisonHtml } from '../../server/src/trainer/report/svgComparison';
@@ -23,6 +27,8 @@ const PROJECTING = RESIDUAL_MODEL([8, 8, 1], 3).replace(`  x = tf.layers.globalA
   const p = tf.layers.conv2d({ name: 'b2_proj', filters: 8, kernelSize: 1, useBias: false }).apply(x) as tf.SymbolicTensor;
   x = tf.layers.add({ name: 'b2_add' }).apply([z, p]) as tf.SymbolicTensor;
   x = tf.layers.globalAveragePooling2d`);
+
+const TRAINER_SCRIPT = join(__dirname, '..', '..', 'dist', 'trainer.js');
 
 describe('trainer: ablation (--ablate)', function () {
   this.timeout(240_000);
@@ -82,6 +88,26 @@ describe('trainer: ablation (--ablate)', function () {
     } else {
       assert.match(html, /data-variant="residual"[\s\S]*data-variant="plain"/);
     }
+
+    // The extension host has the trainer program write the same page (it bundles no trainer code).
+    const asked = join(dir, 'asked');
+    mkdirSync(asked);
+    const runsOf = (['residual', 'plain'] as const).map((variant) => ({ variant, runDir: join(base, variant) }));
+    const answer = await askTrainer({ nodePath: process.execPath, trainerScript: TRAINER_SCRIPT, cwd: dir }, { query: 'comparison', dir: asked, runs: runsOf });
+    assert.equal(answer.path, join(asked, 'comparison.html'));
+    assert.equal(readFileSync(answer.path, 'utf8'), html, 'the same page as `skipcheck train --ablate` wrote');
+    await assert.rejects(askTrainer({ nodePath: process.execPath, trainerScript: TRAINER_SCRIPT, cwd: dir }, { query: 'comparison', dir: asked, runs: [] }),
+      /at least one run/);
+  });
+
+  it("answers the extension host's preflight question as the trainer's own lookups do", async () => {
+    const dir = tempDir();
+    const extensionDir = join(__dirname, '..', '..');
+    const answer = await askTrainer({ nodePath: process.execPath, trainerScript: TRAINER_SCRIPT, cwd: dir }, { query: 'preflight', workspaceDir: dir, extensionDir });
+    const native = nativeRuntimeStatus([dir, extensionDir]);
+    let mnist = true;
+    try { mnistDataDir(dir); } catch { mnist = false; }
+    assert.deepEqual(answer, { native: { ready: native.ready, reason: native.reason }, mnist });
   });
 
   it('the seed fixes the initial weights: two runs with one seed train identically, another seed differs', async () => {

@@ -91,7 +91,7 @@ describe('trainer robustness', function () {
     const model = writeModel(dir, tiny('', 'for (;;) { /* spins */ }'));
     const r = await cli([model, '--load-timeout', '1', '--entry', 'buildModel', '--out', join(dir, 'runs')]);
     assert.match(r.err, /error \[model-load-timeout\]: Loading .*model\.ts and calling buildModel\(\) did not finish within 1 s/);
-    assert.equal(r.code, 128 + 9, 'killed: the exit code says so');
+    assert.equal(r.code, 1, 'a failure with a reported reason: the status of a timeout the trainer caught itself, not 137');
     assert.ok(r.ms < 30_000, `took ${r.ms} ms`);
     const [run] = runsIn(join(dir, 'runs'));
     assert.ok(readRunMessages(run).some((m) => m.type === 'error' && m.code === 'model-load-timeout'), 'the run folder records why');

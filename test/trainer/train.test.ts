@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import type * as tfType from '@tensorflow/tfjs';
 import { LoadedBackend, loadBackend } from '../../server/src/trainer/backend';
 import { makeBatch } from '../../server/src/trainer/datasets/batches';
-import { loadMnist } from '../../server/src/trainer/datasets/mnist';
+import { loadMnist, loadMnistTest } from '../../server/src/trainer/datasets/mnist';
+import { seededPermutation } from '../../server/src/trainer/random';
+import { finalFigures } from '../../contract/finalFigures';
+import { foldRun } from '../../contract/runState';
 import { splitDataset } from '../../server/src/trainer/datasets/split';
 import type { TrainerMessage } from '../../contract/protocol';
 import { parseMetricLines } from '../../contract/metrics';
@@ -57,6 +60,7 @@ describe('trainer: training runs', function () {
     assert.ok(epochs.every((e) => e.samplesPerSec > 0 && e.valLoss !== undefined && e.valAcc !== undefined));
     assert.deepEqual(tensorsAtStd.slice(1), tensorsAtStd.slice(1).map(() => tensorsAtStd[1]), `tensor count per epoch ${tensorsAtStd}`);
 
+    assert.equal(ofType(messages, 'end')[0].test, undefined, 'synthetic data has no test set');
     const std = ofType(messages, 'std')[3];
     assert.deepEqual(std.layers.map((l) => l.measuredAt), ['stem_bn', 'b1_bn1', 'b1_bn2']);
     assert.deepEqual(std.blocks.map((b) => b.block), ['b1_add']);
@@ -110,6 +114,27 @@ describe('trainer: training runs', function () {
       assert.ok(reported.layers.every((l) => !l.afterActivation));
       assert.equal(reported.measurement, 'batch-statistics');
       tf.dispose(outs);
+
+      // MNIST has a test set: the end message has its figures, equal to the saved model evaluated here on
+      // the same t10k digits (pure JS: one validation pass's worth, at least a batch, drawn with the seed).
+      const test = ofType(messages, 'end')[0].test;
+      assert.ok(test, 'the end message carries the test-set figures');
+      const start = ofType(messages, 'start')[0];
+      assert.deepEqual([test.name, test.samples, test.of], ['mnist t10k', Math.max(cfg.batchSize, start.dataset.validation), 10000]);
+      const t10k = loadMnistTest();
+      const picked = seededPermutation(t10k.count, cfg.seed).slice(0, test.samples);
+      const tb = makeBatch(tf, t10k, picked, [28, 28, 1]);
+      const [loss, acc] = tf.tidy(() => {
+        const p = model.predict(tb.x) as tfType.Tensor;
+        return [tf.metrics.categoricalCrossentropy(tb.y, p).mean(), tf.metrics.categoricalAccuracy(tb.y, p).mean()].map((t) => t.dataSync()[0]);
+      });
+      tf.dispose([tb.x, tb.y]);
+      assert.ok(Math.abs(test.loss - loss) < 1e-4 * Math.max(1, loss), `test loss ${test.loss} vs ${loss}`);
+      assert.ok(Math.abs(test.acc! - acc) < 1e-6, `test accuracy ${test.acc} vs ${acc}`);
+      assert.equal(finalFigures(foldRun(messages)),
+        `Final (epoch 2): training loss ${epochs[1].loss.toFixed(4)}, accuracy ${(100 * epochs[1].acc!).toFixed(1)} % · ` +
+        `validation loss ${epochs[1].valLoss!.toFixed(4)}, accuracy ${(100 * epochs[1].valAcc!).toFixed(1)} % · ` +
+        `test (mnist t10k, ${test.samples} of 10,000 samples): loss ${test.loss.toFixed(4)}, accuracy ${(100 * test.acc!).toFixed(1)} %`);
     } finally {
       tf.dispose([batch.x, batch.y]);
       model.dispose();

@@ -186,6 +186,30 @@ describe('training webview in Chromium', function () {
     assert.ok(await stop.isDisabled());
   });
 
+  it('offers "Compare with plain network" after a residual tfjs run, not after a Keras (distributed) one', async () => {
+    const page = await open();
+    await post(page, run);
+    assert.ok(await page.locator('.sc-compare').isVisible(), 'a finished residual run can be compared');
+    const keras = await open();
+    await post(keras, run.map((m) => m.type !== 'start' ? m : {
+      ...m, backend: 'Keras 3.8.0 (MultiWorkerMirroredStrategy, worker 0)', device: 'CPU', config: { ...m.config, distributed: { workers: 2 } },
+    }));
+    assert.equal(await keras.textContent('.sc-status'), 'Completed');
+    assert.equal(await keras.locator('.sc-compare').isVisible(), false, 'the plain twin is built from the tfjs model; a Keras run has none');
+  });
+
+  it('ends with the final figures in the header: training, validation and the test set', async () => {
+    const page = await open();
+    await post(page, run.slice(0, 100));
+    assert.equal(await page.locator('.sc-final').isVisible(), false, 'nothing final while it runs');
+    const test = { name: 'mnist t10k', samples: 10000, of: 10000, loss: 0.0812, acc: 0.9741 };
+    await post(page, run.slice(100).map((m) => (m.type === 'end' ? { ...m, test } : m)));
+    const last = run.filter((m): m is Extract<TrainerMessage, { type: 'epoch' }> => m.type === 'epoch').at(-1)!;
+    assert.equal(await page.textContent('.sc-final'),
+      `Final (epoch ${last.epoch}): training loss ${last.loss.toFixed(4)}, accuracy ${(100 * last.acc!).toFixed(1)} % · ` +
+      `validation loss ${last.valLoss!.toFixed(4)}, accuracy ${(100 * last.valAcc!).toFixed(1)} % · test (mnist t10k, all 10,000 samples): loss 0.0812, accuracy 97.4 %`);
+  });
+
   it('shows a trainer error in the panel itself', async () => {
     const page = await open();
     await post(page, [

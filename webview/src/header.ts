@@ -1,6 +1,7 @@
 // The panel header: what is training where, how far it is, the Stop button, and errors and warnings in plain
 // view (a failed run must be obvious without opening the output channel).
 import { el } from './dom';
+import { finalFigures } from '../../contract/finalFigures';
 import { displayEpoch, etaSeconds, fractionDone, runStatus, totalEpochs, type RunView } from '../../contract/runState';
 
 export interface HeaderMode {
@@ -29,6 +30,7 @@ export class Header {
   private readonly meta = el('p', 'sc-meta');
   private readonly dataset = el('p', 'sc-meta');
   private readonly execution = el('p', 'sc-meta sc-execution');
+  private readonly final = el('p', 'sc-meta sc-final');
   private readonly progressLabel = el('span', 'sc-progress-label');
   private readonly progressBar = el('progress', 'sc-progress');
   private readonly eta = el('span', 'sc-eta');
@@ -55,7 +57,7 @@ export class Header {
     top.append(this.title, this.status, this.stopButton, this.compareButton);
     const progress = el('div', 'sc-progress-row');
     progress.append(this.progressLabel, this.progressBar, this.eta);
-    this.element.append(top, this.meta, this.dataset, this.execution, this.attempts, progress, this.error, this.warnings);
+    this.element.append(top, this.meta, this.dataset, this.execution, this.final, this.attempts, progress, this.error, this.warnings);
   }
 
   update(run: RunView, mode: HeaderMode): void {
@@ -72,7 +74,11 @@ export class Header {
       this.stopButton.textContent = 'Stop';
     }
     const residual = start?.model.layers.some((l) => l.className === 'Add') ?? false;
-    this.compareButton.hidden = !this.onCompare || !mode.live || mode.comparing === true || !residual || status === 'running' || status === 'waiting';
+    // A Keras (tf.distribute) run trains an exported copy in Python: the plain twin is built from the tfjs
+    // model at run time, so there is nothing it could be compared with.
+    const keras = start !== undefined && (start.config.distributed !== undefined || start.backend.startsWith('Keras'));
+    this.compareButton.hidden = !this.onCompare || !mode.live || mode.comparing === true || !residual || keras ||
+      status === 'running' || status === 'waiting';
 
     this.meta.textContent = start
       ? [
@@ -93,6 +99,9 @@ export class Header {
     this.execution.textContent = run.execution ? `Steps: ${run.execution.message}` : '';
     this.execution.hidden = !run.execution;
     this.execution.dataset.mode = run.execution?.mode ?? '';
+    const final = finalFigures(run);
+    this.final.textContent = final ?? '';
+    this.final.hidden = final === undefined;
     this.renderAttempts(run);
     this.renderProgress(run, mode);
     this.renderError(run);

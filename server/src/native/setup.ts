@@ -1,6 +1,11 @@
 // `skipcheck setup-native`: gives @tensorflow/tfjs-node(-gpu) a working native runtime without its
 // install-time download, by building its binding against a local TensorFlow (see docs/native.md).
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { addonPath } from './addonPath';
+import { explainNoGpu } from './gpuDiagnosis';
+import { readSetupRecord } from './status';
+import { inspectTfDir } from './tfInstall';
 import { bindingEntryHeaders, headerClosure } from './headers';
 import { layoutDeps, writeRecord } from './layout';
 import { buildBinding, findNodeHeaders } from './buildBinding';
@@ -8,7 +13,7 @@ import { buildGraphAddon } from './buildGraphAddon';
 import { resolveTfInstall } from './resolveTf';
 import { parseSetupArgs, SETUP_USAGE, UsageError, type SetupOptions } from './setupArgs';
 import { checkCApiSymbols } from './symbols';
-import { findTfjsNodePackage, installTfjsNode, readTfjsNodePackageJson, tfjsNodePackageName } from './tfjsNodePackage';
+import { bindingPath, findTfjsNodePackage, installTfjsNode, npmKeeps, readTfjsNodePackageJson, tfjsNodePackageName } from './tfjsNodePackage';
 import { verifyRuntime, type VerifyResult } from './verify';
 
 export interface SetupIo { out: (line: string) => void; err: (line: string) => void }
@@ -46,12 +51,31 @@ export async function runSetupNative(options: SetupOptions, io: SetupIo): Promis
     throw new Error(`setup-native supports Linux; on ${process.platform} install ${tfjsNodePackageName(options.gpu)} normally.`);
   }
   const log = (line: string) => io.out(`  ${line}`);
+  const name = tfjsNodePackageName(options.gpu);
+  const existing = findTfjsNodePackage(options.target, name);
+  if (existing && !options.force) {
+    const current = await currentRuntime(options, name, existing, log);
+    if (current) {
+      const record = readSetupRecord(existing)!;
+      io.out(
+        `Native TensorFlow ${current.tfVersion} already set up (${current.gpu ? 'GPU' : 'CPU'}): ${name} at ${existing}, built ${record.builtAt} ` +
+        `from ${record.source}; it loads in ${current.loadMs} ms and its conv + gradient match pure tfjs` +
+        `${current.graphAddon ? '; graph runner works' : ''}. Nothing rebuilt (--force rebuilds).`,
+      );
+      warnIfNoGpu(options, current, io);
+      return { packageDir: existing, result: current };
+    }
+  }
   io.out('1/5 Finding TensorFlow');
   const install = await resolveTfInstall(options, log);
 
-  const name = tfjsNodePackageName(options.gpu);
   io.out(`2/5 Finding ${name}`);
-  const packageDir = findTfjsNodePackage(options.target, name) ?? await installTfjsNode(options.target, name, log);
+  let packageDir = existing;
+  if (packageDir && !npmKeeps(options.target, name, packageDir)) {
+    log(`${name} at ${packageDir} is not in ${path.join(options.target, 'package.json')}: the next \`npm install\` there would delete it. Recording it (npm reinstalls it; the build follows).`);
+    packageDir = undefined;
+  }
+  packageDir ??= await installTfjsNode(options.target, name, log);
   const pkg = readTfjsNodePackageJson(packageDir);
   log(`${pkg.name}@${pkg.version} at ${packageDir}`);
 
@@ -90,8 +114,38 @@ export async function runSetupNative(options: SetupOptions, io: SetupIo): Promis
     `backend '${result.backend}', conv + gradient match pure tfjs within ${result.maxAbsDiff.toExponential(1)}` +
     (result.graphAddon ? '; graph runner works.' : '.'),
   );
-  if (options.gpu && !result.gpu) {
-    io.out('Warning: no GPU device is in use; check the NVIDIA driver and the CUDA 12 libraries (docs/native.md).');
-  }
+  warnIfNoGpu(options, result, io);
   return { packageDir, result };
+}
+
+function warnIfNoGpu(options: SetupOptions, result: VerifyResult, io: SetupIo): void {
+  if (!options.gpu || result.gpu) return;
+  const why = explainNoGpu(result.tfVersion, true, result.cudaError);
+  io.out(`Warning: no GPU device is in use. ${why.reason}. Fix: ${why.advice}.`);
+}
+
+/**
+ * The runtime in `packageDir` when a rebuild would change nothing: setup-native built it, for the same
+ * device kind and TensorFlow as asked, binding and graph runner are in place, npm keeps the package, and it
+ * still loads and computes correctly. Otherwise undefined (and the log says why when it is not obvious).
+ */
+async function currentRuntime(options: SetupOptions, name: string, packageDir: string, log: (line: string) => void): Promise<VerifyResult | undefined> {
+  const record = readSetupRecord(packageDir);
+  if (!record || record.gpu !== options.gpu) return undefined;
+  if (options.from) {
+    let asked: string;
+    try { asked = inspectTfDir(options.from).root; } catch { return undefined; }
+    if (path.resolve(asked) !== path.resolve(record.source)) return undefined;
+  }
+  if (options.fetch && record.tfVersion !== options.tfVersion) return undefined;
+  let binding: string;
+  try { binding = bindingPath(packageDir, readTfjsNodePackageJson(packageDir)); } catch { return undefined; }
+  if (!fs.existsSync(binding) || !fs.existsSync(addonPath(packageDir))) return undefined;
+  if (!npmKeeps(options.target, name, packageDir)) return undefined;
+  try {
+    return await verifyRuntime(packageDir, addonPath(packageDir));
+  } catch (err) {
+    log(`The runtime in place does not work any more (${(err as Error).message.split('\n')[0]}); rebuilding.`);
+    return undefined;
+  }
 }

@@ -14,6 +14,8 @@ export interface SetupOptions {
   python: string;
   nodedir?: string;
   symlink: boolean;
+  /** Rebuild even when the runtime in place was built from the same TensorFlow and still loads. */
+  force: boolean;
   cacheDir: string;
   help: boolean;
 }
@@ -32,13 +34,14 @@ wheel fetched from PyPI with pip, instead of its own install script's download f
   --python <exe>       Python used to find TensorFlow and run pip. Default: python3.
   --nodedir <prefix>   Node.js install prefix holding include/node (headers for node-gyp).
   --symlink            Symlink the TF libraries instead of hard-linking or copying them.
+  --force              Rebuild even if the runtime in place is already set up and loads.
   -h, --help           Show this help.`;
 
 export class UsageError extends Error {}
 
 export function parseSetupArgs(argv: string[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): SetupOptions {
   const options: SetupOptions = {
-    gpu: false, target: cwd, tfVersion: DEFAULT_TF_VERSION, fetch: false, python: 'python3', symlink: false,
+    gpu: false, target: cwd, tfVersion: DEFAULT_TF_VERSION, fetch: false, python: 'python3', symlink: false, force: false,
     cacheDir: path.join(env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'skipcheck-native'), help: false,
   };
   const valued: Record<string, (v: string) => void> = {
@@ -55,6 +58,7 @@ export function parseSetupArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     '--gpu': () => { options.gpu = true; },
     '--fetch': () => { options.fetch = true; },
     '--symlink': () => { options.symlink = true; },
+    '--force': () => { options.force = true; },
     '--help': () => { options.help = true; },
     '-h': () => { options.help = true; },
   };

@@ -50,7 +50,7 @@ function packageStatus(name: string, packageDir: string): NativeRuntimeStatus {
   } catch (err) {
     return { ready: false, packageName: name, packageDir, reason: (err as Error).message, advice: ADVICE };
   }
-  const setup = readRecord(packageDir);
+  const setup = readSetupRecord(packageDir);
   if (!fs.existsSync(bindingFile)) {
     return {
       ready: false, packageName: name, packageDir, bindingFile, setup,
@@ -64,7 +64,8 @@ function packageStatus(name: string, packageDir: string): NativeRuntimeStatus {
   return { ready: true, packageName: name, packageDir, bindingFile, setup, graphAddon, reason: `${name}${tf} at ${packageDir}` };
 }
 
-function readRecord(packageDir: string): NativeSetupRecord | undefined {
+/** What `skipcheck setup-native` recorded when it built `packageDir`'s runtime, if it did. */
+export function readSetupRecord(packageDir: string): NativeSetupRecord | undefined {
   try {
     return JSON.parse(fs.readFileSync(path.join(packageDir, 'deps', RECORD_FILE), 'utf8')) as NativeSetupRecord;
   } catch {

@@ -22,12 +22,18 @@ export function findTfjsNodePackage(fromDir: string, name: string): string | und
   }
 }
 
+/**
+ * Installs `name` into `targetDir` and records it in its package.json as an optional dependency: a package
+ * npm does not know about (`--no-save`) is deleted, with the binding built into it, by the next plain
+ * `npm install` there. Recorded, npm leaves it and its build alone until it reinstalls it (`npm ci`, an upgrade).
+ */
 export async function installTfjsNode(targetDir: string, name: string, log: (line: string) => void): Promise<string> {
   const spec = `${name}@${TFJS_NODE_VERSION}`;
-  log(`Installing ${spec} into ${path.join(targetDir, 'node_modules')} (npm --ignore-scripts: nothing is downloaded from outside the registry) ...`);
+  log(`Installing ${spec} into ${path.join(targetDir, 'node_modules')} as an optional dependency in its package.json ` +
+    '(npm --ignore-scripts: nothing is downloaded from outside the registry) ...');
   fs.mkdirSync(targetDir, { recursive: true });
   const r = await execTool('npm', [
-    'install', '--ignore-scripts', '--no-save', '--no-audit', '--no-fund', '--prefix', targetDir, spec,
+    'install', '--ignore-scripts', '--save-optional', '--save-exact', '--no-audit', '--no-fund', '--prefix', targetDir, spec,
   ], { cwd: targetDir });
   const dir = findTfjsNodePackage(targetDir, name);
   if (r.code !== 0 || !dir) {
@@ -59,4 +65,18 @@ export function napiBuildVersion(pkg: TfjsNodePackageJson, runtimeNapi = Number(
 export function bindingPath(packageDir: string, pkg: TfjsNodePackageJson, napi = napiBuildVersion(pkg)): string {
   const modulePath = pkg.binary.module_path.replace('{napi_build_version}', String(napi));
   return path.join(packageDir, modulePath, 'tfjs_binding.node');
+}
+
+/**
+ * Whether npm keeps `packageDir` on the next plain `npm install` in `targetDir`: it is `targetDir`'s own
+ * dependency (any kind), or it lives outside `targetDir/node_modules` (a parent's, which that install does not prune).
+ */
+export function npmKeeps(targetDir: string, name: string, packageDir: string): boolean {
+  if (path.resolve(packageDir) !== path.join(path.resolve(targetDir), 'node_modules', name)) return true;
+  try {
+    const pkg = JSON.parse(fs.readFileSync(path.join(targetDir, 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;
+    return ['dependencies', 'optionalDependencies', 'devDependencies', 'peerDependencies'].some((k) => pkg[k]?.[name] !== undefined);
+  } catch {
+    return false;
+  }
 }

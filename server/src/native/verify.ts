@@ -2,6 +2,7 @@
 // and runs a convolution plus its gradient on the TensorFlow backend and on tfjs's pure-JS CPU backend,
 // which must agree.
 import { execTool, tail } from './exec';
+import { firstCudaError } from './gpuDiagnosis';
 
 export interface VerifyResult {
   tfVersion: string;
@@ -11,6 +12,8 @@ export interface VerifyResult {
   loadMs: number;
   /** Skipcheck's graph runner loaded and ran a small graph (undefined: not built). */
   graphAddon?: boolean;
+  /** With no GPU in use: TensorFlow's first log line saying why (gpuDiagnosis.ts). */
+  cudaError?: string;
 }
 
 // Plain JS: it runs inside the user's tfjs-node, not in this bundle.
@@ -59,7 +62,7 @@ export const VERIFY_TOLERANCE = 1e-3;
 export async function verifyRuntime(packageDir: string, graphAddon?: string): Promise<VerifyResult> {
   const r = await execTool(process.execPath, ['-e', CHECK], {
     env: {
-      ...process.env, SKIPCHECK_TFJS_NODE_DIR: packageDir, SKIPCHECK_GRAPH_ADDON: graphAddon ?? '', TF_CPP_MIN_LOG_LEVEL: '2', ELECTRON_RUN_AS_NODE: '1',
+      ...process.env, SKIPCHECK_TFJS_NODE_DIR: packageDir, SKIPCHECK_GRAPH_ADDON: graphAddon ?? '', TF_CPP_MIN_LOG_LEVEL: '0', ELECTRON_RUN_AS_NODE: '1',
     },
     timeoutMs: 180_000,
   });
@@ -68,6 +71,8 @@ export async function verifyRuntime(packageDir: string, graphAddon?: string): Pr
     throw new Error(`Loading ${packageDir} with the new binding failed:\n${tail(r.error ?? (r.stderr || r.stdout), 12)}`);
   }
   const result = JSON.parse(last) as VerifyResult;
+  // TensorFlow logs (level 0: also its info lines) say why a CUDA build found no GPU.
+  if (!result.gpu) result.cudaError = firstCudaError(r.stderr);
   if (!(result.maxAbsDiff <= VERIFY_TOLERANCE)) {
     throw new Error(`The TensorFlow backend computes a different convolution than pure tfjs (max difference ${result.maxAbsDiff})`);
   }

@@ -5,8 +5,11 @@
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { nativeRuntimeStatus } from '../native/status';
+import { nativeRuntimeStatus, readSetupRecord } from '../native/status';
+import type { NativeSetupRecord } from '../native/layout';
+import { cudaFor, explainNoGpu, probeCudaError } from '../native/gpuDiagnosis';
 import { installFastCpuKernels } from './fastCpuKernels';
+import { asNodeBackend } from './tfjsNode';
 import type { BackendAttempt } from '../../../contract/protocol';
 import type { Tf } from './datasets/batches';
 
@@ -18,8 +21,11 @@ export interface LoadedBackend {
   packageDir?: string;
 }
 
-/** Turns a require() failure into a reason and a fix the user can act on. */
-export function explainBackendFailure(pkg: string, err: unknown): { reason: string; advice: string } {
+/**
+ * Turns a require() failure into a reason and a fix the user can act on. `setup` is what `skipcheck
+ * setup-native` recorded in the package (absent for the package's own build): it decides which CUDA to name.
+ */
+export function explainBackendFailure(pkg: string, err: unknown, setup?: NativeSetupRecord): { reason: string; advice: string } {
   const text = err instanceof Error ? err.message : String(err);
   const code = (err as { code?: string } | null)?.code;
   const firstLine = text.split('\n')[0];
@@ -29,10 +35,21 @@ export function explainBackendFailure(pkg: string, err: unknown): { reason: stri
       `(fails offline or behind a proxy${pkg.endsWith('-gpu') ? ', and needs CUDA 11.2 and cuDNN 8.1' : ''}); ` +
       `or run \`skipcheck setup-native${pkg.endsWith('-gpu') ? ' --gpu' : ''}\` to build it against a TensorFlow from pip (docs/native.md)` };
   }
+  // tfjs-node's own words when lib/napi-v*/tfjs_binding.node is missing: npm skipped its install script (npm
+  // 11 does for dependencies), or a reinstall (`npm ci`, an upgrade) removed what setup-native built.
+  if (/native addon module \(tfjs_binding\.node\) can not be found/.test(text)) {
+    const at = /at path: (\S+?)\.?\s/.exec(text)?.[1];
+    return { reason: `${pkg} is installed but its native binding was never built${at ? ` (${at} does not exist)` : ''}: npm did not run its install ` +
+        'script, or reinstalled the package (npm ci, an upgrade) after the binding was built',
+      advice: `run \`skipcheck setup-native${pkg.endsWith('-gpu') ? ' --gpu' : ''}\` to build it against a TensorFlow from pip (docs/native.md)` };
+  }
   const lib = /(lib(?:cudart|cudnn|cublas|cufft|curand|cusolver|cusparse|nvinfer)[\w.]*\.so[\w.]*)/.exec(text)?.[1];
   if (lib) {
+    const needs = cudaFor(setup?.tfVersion);
     return { reason: `${lib} could not be loaded: ${firstLine}`,
-      advice: 'tfjs-node-gpu 4.x needs CUDA 11.2 and cuDNN 8.1 (libcudart.so.11.0, libcudnn.so.8) on LD_LIBRARY_PATH' };
+      advice: setup?.gpu && needs
+        ? `TensorFlow ${setup.tfVersion} (built by \`skipcheck setup-native --gpu\`) needs CUDA ${needs.cuda} and cuDNN ${needs.cudnn} on LD_LIBRARY_PATH, or the venv whose \`tensorflow[and-cuda]\` it was built from (docs/native.md)`
+        : 'tfjs-node-gpu 4.x needs CUDA 11.2 and cuDNN 8.1 (libcudart.so.11.0, libcudnn.so.8) on LD_LIBRARY_PATH; with CUDA 12, run `skipcheck setup-native --gpu` (docs/native.md)' };
   }
   if (/NODE_MODULE_VERSION|was compiled against a different Node\.js version|invalid ELF header|tfjs_binding|napi|\.node\b/i.test(text)) {
     return { reason: `native binding failed to load: ${firstLine}`,
@@ -60,10 +77,16 @@ export async function loadBackend(workspaceDir?: string, only?: readonly string[
         await tf.ready();
         installFastCpuKernels(tf);
         attempts.push({ pkg, ok: true });
-        const native = pkg === '@tensorflow/tfjs' ? undefined : nativeRuntimeStatus([dirname(origin)]).setup?.tfVersion;
-        return { tf, pkg, attempts, device: describeDevice(tf, pkg) + (native ? `, TensorFlow ${native}` : ''), packageDir: packageRoot(resolved, pkg) };
+        const packageDir = packageRoot(resolved, pkg);
+        const setup = pkg === '@tensorflow/tfjs' ? undefined : nativeRuntimeStatus([dirname(origin)]).setup;
+        const noGpu = pkg.endsWith('-gpu') ? await whyNoGpu(tf, packageDir, setup?.gpu) : undefined;
+        // The GPU package on a CPU is a backend that did not give what it was installed for: say why, with the fix.
+        if (noGpu) attempts.push({ pkg: `${pkg} (GPU device)`, ok: false, ...noGpu });
+        const native = setup?.tfVersion;
+        return { tf, pkg, attempts, device: describeDevice(tf, pkg) + (native ? `, TensorFlow ${native}` : ''), packageDir };
       } catch (err) {
-        failure = explainBackendFailure(pkg, err);
+        const root = packageRoot(resolved, pkg);
+        failure = explainBackendFailure(pkg, err, root ? readSetupRecord(root) : undefined);
         break; // found but broken: a second copy elsewhere is not what the user installed for us to use
       }
     }
@@ -85,16 +108,28 @@ export class BackendError extends Error {
   }
 }
 
-/** The backend name plus what it runs on, e.g. "tensorflow (GPU: NVIDIA A100)", "tensorflow (CPU)", "cpu (pure JS)". */
+/**
+ * The backend name plus the device TensorFlow really uses, e.g. "tensorflow (GPU: NVIDIA A100)",
+ * "tensorflow (CPU: TensorFlow found no GPU)", "tensorflow (CPU)", "cpu (pure JS)". Read from the backend
+ * (isUsingGpuDevice, from TensorFlow's device list), never from the package name.
+ */
 export function describeDevice(tf: Tf, pkg: string): string {
   const backend = tf.getBackend();
   if (backend !== 'tensorflow') return `${backend} (pure JS)`;
-  if (!pkg.endsWith('-gpu')) return 'tensorflow (CPU)';
-  return `tensorflow (GPU${gpuName() ? ': ' + gpuName() : ''})`;
+  if (asNodeBackend(tf.backend()).isUsingGpuDevice) return `tensorflow (GPU${gpuName() ? ': ' + gpuName() : ''})`;
+  return pkg.endsWith('-gpu') ? 'tensorflow (CPU: TensorFlow found no GPU)' : 'tensorflow (CPU)';
+}
+
+/** Why tfjs-node-gpu's TensorFlow runs on the CPU (its first CUDA error) and what to install; undefined on a GPU. */
+async function whyNoGpu(tf: Tf, packageDir: string | undefined, setupGpu: boolean | undefined): Promise<{ reason: string; advice: string } | undefined> {
+  const backend = asNodeBackend(tf.backend());
+  if (tf.getBackend() !== 'tensorflow' || backend.isUsingGpuDevice) return undefined;
+  const cudaError = packageDir ? await probeCudaError(packageDir) : undefined;
+  return explainNoGpu(backend.binding.TF_Version, setupGpu, cudaError);
 }
 
 let gpuNameCache: string | undefined | null = null;
-/** tfjs-node-gpu does not expose device names; nvidia-smi does, when the driver is installed. */
+/** TensorFlow's device list says whether there is a GPU, not its model name; nvidia-smi does. */
 function gpuName(): string | undefined {
   if (gpuNameCache === null) {
     try {

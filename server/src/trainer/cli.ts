@@ -2,7 +2,8 @@
 // VS Code extension starts), prints progress, and writes report.html into the run folder.
 import { resolve } from 'node:path';
 import { runAblation } from './ablation/runAblation';
-import { CONFIG_DEFAULTS, ConfigError, normalizeConfig, paperRecipe, parseDatasetSpec, VARIANTS } from './config';
+import { CONFIG_DEFAULTS, ConfigError, normalizeConfig, parseDatasetSpec, VARIANTS } from './config';
+import { paperRecipe } from '../../../contract/recipe';
 import type { TrainConfig, Variant } from '../../../contract/protocol';
 import { writeReport } from './report/writeReport';
 import { driveTrainer, type Progress } from './drive';

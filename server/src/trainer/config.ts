@@ -50,16 +50,6 @@ export function normalizeConfig(partial: Partial<TrainConfig>): TrainConfig {
 export const OPTIMIZERS: TrainConfig['optimizer'][] = ['adam', 'sgd', 'rmsprop', 'momentum'];
 export const VARIANTS: Variant[] = ['residual', 'plain', 'no-bn'];
 
-/**
- * He et al. 2015's CIFAR recipe (section 4.2) scaled to `epochs`: SGD with momentum 0.9, learning rate 0.1,
- * weight decay 1e-4, divided by 10 half-way and at three quarters. With Adam 1e-3 over a few epochs the
- * residual and plain response figures are hard to tell apart; with this recipe the paper's pattern shows.
- */
-export function paperRecipe(epochs: number): Pick<TrainConfig, 'optimizer' | 'learningRate' | 'weightDecay' | 'lrDropEpochs'> {
-  const drops = [0.5, 0.75].map((f) => Math.ceil(epochs * f) + 1).filter((e, i, all) => e <= epochs && all.indexOf(e) === i);
-  return { optimizer: 'momentum', learningRate: 0.1, weightDecay: 1e-4, lrDropEpochs: drops };
-}
-
 /** The learning rate in force during `epoch` (1-based) under the config's step schedule. */
 export function learningRateAt(config: TrainConfig, epoch: number): number {
   const drops = (config.lrDropEpochs ?? []).filter((e) => e <= epoch).length;

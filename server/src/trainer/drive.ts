@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { terminalSafe, terminalSafeLines } from '../cli/terminal';
+import { testFigures } from '../../../contract/finalFigures';
 import { parseMessageLine } from '../../../contract/metrics';
 import { MESSAGE_FD, MESSAGE_FD_ENV, TRAINER_STDIO, type TrainConfig, type TrainerMessage } from '../../../contract/protocol';
 
@@ -54,7 +55,7 @@ export function formatMessage(m: TrainerMessage, tty: boolean): string | undefin
     }
     case 'warning': return `warning: ${terminalSafe(m.message)}\n`;
     case 'execution': return `${tty ? '\r\x1b[K' : ''}  steps: ${m.message}\n`;
-    case 'end': return `${tty ? '\r\x1b[K' : ''}Training ${m.reason} in ${m.seconds.toFixed(1)} s.\n`;
+    case 'end': return `${tty ? '\r\x1b[K' : ''}Training ${m.reason} in ${m.seconds.toFixed(1)} s.\n${m.test ? `  ${testFigures(m.test)}\n` : ''}`;
     case 'error': return `${tty ? '\r\x1b[K' : ''}error [${m.code}]: ${terminalSafe(m.message)}\n${m.detail ? terminalSafeLines(m.detail).replace(/^/gm, '  ') + '\n' : ''}`;
   }
 }
@@ -118,5 +119,15 @@ export async function driveTrainer(config: TrainConfig, node: string, out: Progr
   process.off('SIGINT', onSigint);
   if (userLine) out.write(`${prefix}${userLine}\n`);
   if (!sawEnd) out.error(`${prefix}The trainer ${signal ? `was stopped by ${signal}` : `exited (code ${code})`} without reporting why.\n${stderr.slice(-4000)}`);
-  return { code, runDir, messages };
+  return { code: userFacingCode(code, signal, messages), runDir, messages };
+}
+
+/**
+ * The exit status `skipcheck train` reports (README, "CLI"): 0 completed, 1 failed, 130 cancelled, 128+N
+ * only for a signal nobody explained. The watchdog kills a trainer stuck in model code with SIGKILL after it
+ * reported the load timeout: that run failed for a stated reason, like a timeout the trainer itself caught.
+ */
+export function userFacingCode(code: number, signal: NodeJS.Signals | null, messages: readonly TrainerMessage[]): number {
+  if (signal && messages.some((m) => m.type === 'error')) return 1;
+  return code;
 }

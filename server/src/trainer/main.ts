@@ -5,11 +5,14 @@
 // stdin: TrainerCommand JSON lines ({"type":"cancel"}). When stdin closes (the parent died) the run is
 // cancelled and the process exits; a watchdog process kills it even if the model code blocks it.
 // SIGINT (Ctrl+C in a terminal reaches the whole process group) stops after the current batch and saves.
+//   node trainer.js --query '<json>'   answers a question of the extension host (contract/trainerQuery.ts).
 import { fstatSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { BackendError, loadBackend } from './backend';
 import { ConfigError, normalizeConfig } from './config';
 import { openMessageChannel } from './messageChannel';
+import { answerQuery } from './queries';
+import { QUERY_FLAG } from '../../../contract/trainerQuery';
 import type { TrainConfig, TrainerCommand } from '../../../contract/protocol';
 import { CancelToken, RunOutcome, runTraining } from './train';
 import { Watchdog } from './watchdog';
@@ -82,7 +85,14 @@ function exit(code: number): void {
   channel.write('', () => process.exit(code));
 }
 
-main(process.argv.slice(2)).then(exit, (err) => {
-  send({ type: 'error', code: 'internal', message: String(err instanceof Error ? err.message : err), detail: err instanceof Error ? err.stack : undefined });
-  exit(EXIT_CODES.failed);
-});
+const queryAt = process.argv.indexOf(QUERY_FLAG);
+if (queryAt >= 0) {
+  // A question from the extension host, not a run: one JSON answer on stdout.
+  const answer = answerQuery(process.argv[queryAt + 1]);
+  process.stdout.write(`${JSON.stringify(answer)}\n`, () => process.exit('error' in answer ? 1 : 0));
+} else {
+  main(process.argv.slice(2)).then(exit, (err) => {
+    send({ type: 'error', code: 'internal', message: String(err instanceof Error ? err.message : err), detail: err instanceof Error ? err.stack : undefined });
+    exit(EXIT_CODES.failed);
+  });
+}

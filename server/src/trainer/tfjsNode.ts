@@ -19,6 +19,8 @@ export interface NodeBinding {
   TF_ATTR_BOOL: number;
   TF_FLOAT: number;
   TF_INT32: number;
+  /** The TensorFlow release the binding runs (TF_Version()), e.g. "2.18.0" or the stock package's "2.9.1". */
+  TF_Version: string;
   createTensor(shape: number[], dtype: number, values: ArrayBufferView): number;
   executeOp(name: string, attrs: OpAttr[], inputIds: number[], numOutputs: number): TensorMetadata[];
   tensorDataSync(id: number): ArrayBufferView;
@@ -28,6 +30,8 @@ export interface NodeBinding {
 /** tfjs-node's backend object (NodeJSKernelBackend). `binding` is writable: the graph-step recorder swaps it. */
 export interface NodeBackend {
   binding: NodeBinding;
+  /** TensorFlow listed a GPU device when the backend started (binding.isUsingGpuDevice()): ops run there. */
+  isUsingGpuDevice: boolean;
   executeSingleOutput(name: string, attrs: OpAttr[], inputs: tfType.Tensor[]): tfType.Tensor;
   executeMultipleOutputs(name: string, attrs: OpAttr[], inputs: tfType.Tensor[], numOutputs: number): tfType.Tensor[];
   getInputTensorIds(tensors: tfType.Tensor[]): number[];

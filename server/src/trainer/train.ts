@@ -5,7 +5,7 @@ import type * as tfType from '@tensorflow/tfjs';
 import type { LoadedBackend } from './backend';
 import { tfVersion } from './backend';
 import { Batch, Tf, makeBatch } from './datasets/batches';
-import { Dataset, DatasetFormatError, DatasetMissingError, loadDataset } from './datasets/index';
+import { Dataset, DatasetFormatError, DatasetMissingError, loadDataset, loadTestSet } from './datasets/index';
 import { splitDataset } from './datasets/split';
 import { ModelLoadError, loadModel } from './modelLoader';
 import { fuseBatchNormalization } from './fusedBatchNorm';
@@ -18,7 +18,7 @@ import { learningRateAt } from './config';
 import { activationName, createProbe } from './probe';
 import { seedInitializers } from './seeding';
 import { addWeightDecay } from './weightDecay';
-import type { LayerSummary, TrainConfig, TrainerErrorCode, TrainerMessage } from '../../../contract/protocol';
+import type { LayerSummary, TestFigures, TrainConfig, TrainerErrorCode, TrainerMessage } from '../../../contract/protocol';
 import { seededPermutation } from './random';
 import { METRICS_FILE, MetricsLog, createRunDir, markComplete, saveModel, writeFileAtomic } from './runDir';
 import { ShapeMismatchError, concreteShape, feedShape, fmt, modelClasses, modelSampleShape } from './shapeCheck';
@@ -115,9 +115,10 @@ export async function runTraining(config: TrainConfig, backend: LoadedBackend, s
     slot.renew();
     const outcome = await fitLoop(tf, model, slot, config, prepared, emit, cancel);
     slot.current?.sync();
+    const test = outcome === 'completed' ? await evaluateTestSet(tf, model, config, prepared, cancel, emit) : undefined;
     await writing(runDir, 'the trained model', () => saveModel(tf, trained, runDir));
     const seconds = (Date.now() - t0) / 1000;
-    emit({ type: 'end', reason: outcome, runDir, seconds });
+    emit({ type: 'end', reason: outcome, runDir, seconds, ...(test ? { test } : {}) });
     await writing(runDir, 'the completion marker', () => markComplete(runDir, outcome, seconds));
     return outcome;
   } catch (err) {
@@ -317,6 +318,28 @@ async function evaluate(tf: Tf, model: tfType.LayersModel, p: Prepared, batchSiz
     await yieldToEvents();
   }
   return { valLoss: loss / p.validation.length, valAcc: acc / p.validation.length };
+}
+
+/**
+ * The trained model on the dataset's own test set (MNIST t10k), once. All of it on native TensorFlow; on pure
+ * JS as many samples as one validation pass (1,000 at most in a quick run), drawn with the run's seed.
+ */
+async function evaluateTestSet(tf: Tf, model: tfType.LayersModel, config: TrainConfig, p: Prepared, cancel: CancelToken, emit: Emit):
+  Promise<TestFigures | undefined> {
+  let ds: Dataset | undefined;
+  try {
+    ds = loadTestSet(config.dataset, { workspaceDir: config.workspaceDir, modelSampleShape: p.inputShape, modelClasses: p.ds.classes, seed: config.seed });
+  } catch (err) {
+    emit({ type: 'warning', message: `The test set was not evaluated: ${err instanceof Error ? err.message : String(err)}` });
+    return undefined;
+  }
+  if (!ds || ds.classes !== p.ds.classes) return undefined;
+  const cap = tf.getBackend() === 'tensorflow' ? ds.count
+    : Math.min(ds.count, Math.max(config.batchSize, config.timeBudgetSeconds ? Math.min(1000, p.validation.length) : p.validation.length));
+  const indices = cap === ds.count ? Uint32Array.from({ length: ds.count }, (_, i) => i) : seededPermutation(ds.count, config.seed).slice(0, cap);
+  const r = await evaluate(tf, model, { ...p, ds, validation: indices }, config.batchSize, cancel);
+  if (r === 'cancelled' || r.valLoss === undefined) return undefined;
+  return { name: ds.name, samples: indices.length, of: ds.count, loss: r.valLoss, acc: r.valAcc };
 }
 
 function disposeBatch(b: Batch): void {

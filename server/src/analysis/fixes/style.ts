@@ -4,6 +4,7 @@
 import type * as ts from 'typescript';
 import { tsApi } from '../syntax/tsApi';
 import { skipOuter } from '../syntax/ast';
+import { splitLines } from '../syntax/text';
 import { isTs } from './edits';
 
 export interface FileStyle {
@@ -38,7 +39,7 @@ function braceSpace(text: string): boolean {
 
 /** The most common step between the indentation of a line and the next deeper one. */
 function indentUnit(text: string): string {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim().length > 0 && !/^\s*(\*|\/\/)/.test(l));
+  const lines = splitLines(text).filter((l) => l.trim().length > 0 && !/^\s*(\*|\/\/)/.test(l));
   if (lines.some((l) => l.startsWith('\t'))) return '\t';
   const steps = new Map<number, number>();
   for (let i = 1; i < lines.length; i++) {
@@ -52,7 +53,7 @@ function indentUnit(text: string): string {
 
 /** The file's long lines set the limit (never below 80, never above 160). */
 function width(text: string): number {
-  const lengths = text.split(/\r?\n/).map((l) => l.length).sort((a, b) => a - b);
+  const lengths = splitLines(text).map((l) => l.length).sort((a, b) => a - b);
   const longest = lengths[Math.floor(lengths.length * 0.98)] ?? 0;
   return Math.min(160, Math.max(80, longest));
 }
@@ -62,6 +63,14 @@ function castOf(sf: ts.SourceFile, layerPrefix: string): string {
   if (!isTs(sf)) return '';
   const aliases = new Set<string>();
   for (const m of sf.text.matchAll(/\btype\s+([A-Za-z_$][\w$]*)\s*=\s*(?:[A-Za-z_$][\w$]*\.)?SymbolicTensor\s*;/g)) aliases.add(m[1]);
+  // An alias imported from the project's own files (`import { type T } from './common'`) is one too when the
+  // file casts apply() results to it.
+  for (const m of sf.text.matchAll(/\bimport\s+(?:type\s+)?\{([^}]*)\}\s*from\s*['"]\.[^'"]*['"]/g)) {
+    for (const spec of m[1].split(',')) {
+      const name = /(?:^|\s)([A-Za-z_$][\w$]*)\s*$/.exec(spec.trim())?.[1];
+      if (name && new RegExp(`\\)\\s*as\\s+${name.replace(/\$/g, '\\$')}\\b`).test(sf.text)) aliases.add(name);
+    }
+  }
   const counts = new Map<string, number>();
   for (const m of sf.text.matchAll(/\bas\s+((?:[A-Za-z_$][\w$]*\.)?[A-Za-z_$][\w$]*)\b(?![.[<])/g)) {
     if (/(^|\.)SymbolicTensor$/.test(m[1]) || aliases.has(m[1])) counts.set(m[1], (counts.get(m[1]) ?? 0) + 1);

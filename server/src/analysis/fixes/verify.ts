@@ -23,6 +23,8 @@ export function alternativesOf(fix: Fix): readonly Fix[] | undefined {
 
 /** Verdicts already reached, per fix object (a result's fixes are checked at most once). */
 const verdicts = new WeakMap<Fix, boolean>();
+/** Why a fix failed its check, said in the message when no fix of the finding passes. */
+const failures = new WeakMap<Fix, string>();
 const settled = new WeakSet<Finding>();
 
 const errors = (r: AnalysisResult) => r.findings.filter((f) => f.severity === 'error').length;
@@ -47,11 +49,17 @@ export function verifyStep(analyze: AnalyzeFn, result: AnalysisResult, finding: 
   if (next) {
     const rivals = alternatives.get(next) ?? [];
     if (rivals.some((r) => r !== next && verdicts.get(r) === true)) verdicts.set(next, false);
-    else verdicts.set(next, fixWorks(analyze, next, finding, result, text, host, options));
+    else {
+      const failure = whyFixFails(analyze, next, finding, result, text, host, options);
+      verdicts.set(next, failure === undefined);
+      if (failure !== undefined) failures.set(next, failure);
+    }
     return false;
   }
-  finding.fixes = finding.fixes.filter((fix) => verdicts.get(fix) === true);
+  const candidates = finding.fixes;
+  finding.fixes = candidates.filter((fix) => verdicts.get(fix) === true);
   if (finding.fixes.length && !finding.fixes.some((x) => x.isPreferred)) finding.fixes[0].isPreferred = true;
+  if (candidates.length && !finding.fixes.length) finding.message = `${finding.message} ${noVerifiedFix(candidates)}`;
   settled.add(finding);
   return true;
 }
@@ -61,20 +69,47 @@ export function verifyFixes(analyze: AnalyzeFn, result: AnalysisResult, text: st
   for (const f of result.findings) while (!verifyStep(analyze, result, f, text, host, options));
 }
 
-/** A fix works when the edited program keeps its models, gains no error, and has fewer findings of the rule. */
-function fixWorks(analyze: AnalyzeFn, fix: Fix, finding: Finding, before: AnalysisResult, text: string, host: AnalysisHost, options: AnalyzeOptions): boolean {
+/** Said when every candidate failed: which fixes were tried and why each was not offered. */
+function noVerifiedFix(candidates: Fix[]): string {
+  const why = candidates.map((fix) => `"${fix.title}" ${failures.get(fix) ?? 'was not checked'}`);
+  return `No verified fix is available: ${why.join('; ')}.`;
+}
+
+/**
+ * A fix works when the edited program keeps its models, gains no error, and has fewer findings of the rule.
+ * Returns undefined when it works, else why not (the end of a sentence that starts with the fix's title).
+ */
+function whyFixFails(analyze: AnalyzeFn, fix: Fix, finding: Finding, before: AnalysisResult, text: string, host: AnalysisHost, options: AnalyzeOptions): string | undefined {
   const file = before.file;
   const original = fix.file === file ? text : host.readFile(fix.file);
-  if (original === undefined) return false;
+  if (original === undefined) return `edits ${fix.file}, which could not be read`;
   const edited = applyEdits(original, fix.edits);
   const overlay: AnalysisHost = { readFile: (p) => (p === fix.file ? edited : p === file ? text : host.readFile(p)) };
   const mainText = fix.file === file ? edited : text;
   // Not through the caller's cache: that belongs to the text the user has, not to this edited copy.
   const after = analyze(file, mainText, overlay, { ...options, verify: false, cache: undefined });
-  if (after.models.length < before.models.length) return false;
-  if (errors(after) > errors(before) - (finding.severity === 'error' ? 1 : 0)) return false;
+  if (after.models.length < before.models.length) return 'stops a model from being built';
+  const said = firstSentence(finding.message);
+  if (after.findings.some((f) => f.rule === finding.rule && firstSentence(f.message) === said)) return 'leaves the problem as it is';
+  if (errors(after) > errors(before) - (finding.severity === 'error' ? 1 : 0)) {
+    const added = after.findings.find((f) => f.severity === 'error' && ofRule(after, f.rule) > ofRule(before, f.rule) - (f.rule === finding.rule ? 1 : 0));
+    return `leads to another error${added ? ` (${firstSentence(added.message)})` : ''}`;
+  }
   // Padding advice counts only if the merge it is about then matches.
   const merges = ofRule(before, 'residual-shape-mismatch');
-  if (finding.rule === 'missing-same-padding' && merges > 0 && ofRule(after, 'residual-shape-mismatch') >= merges) return false;
-  return ofRule(after, finding.rule) < ofRule(before, finding.rule);
+  if (finding.rule === 'missing-same-padding' && merges > 0 && ofRule(after, 'residual-shape-mismatch') >= merges) {
+    const left = after.findings.find((f) => f.rule === 'residual-shape-mismatch');
+    return `leaves a merge mismatched${left ? ` (${firstSentence(left.message)})` : ''}`;
+  }
+  if (ofRule(after, finding.rule) >= ofRule(before, finding.rule)) {
+    const still = after.findings.find((f) => f.rule === finding.rule);
+    return `does not remove the problem${still ? ` (after it: ${firstSentence(still.message)})` : ''}`;
+  }
+  return undefined;
+}
+
+/** A message's first sentence, which stands alone (the rest is detail). */
+function firstSentence(message: string): string {
+  const end = /[.!?](\s|$)/.exec(message);
+  return (end ? message.slice(0, end.index) : message).replace(/\s+/g, ' ');
 }

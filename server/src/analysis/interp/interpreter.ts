@@ -12,7 +12,7 @@ import { TfApi } from './tfjs';
 import { SymbolicSession } from './symbolicSession';
 import { SymCond } from '../symbolic/cond';
 import { SymNum } from '../symbolic/value';
-import { symbolicMember } from './symbolicParams';
+import { isSymbolicObject, symbolicMember } from './symbolicParams';
 import { StacklessError } from '../syntax/stackless';
 import type { Machine } from './machine';
 import { effects } from './havoc';
@@ -1086,7 +1086,8 @@ export class Interpreter implements Machine {
       if (tsApi.isSpreadAssignment(p)) {
         const v = this.evalExpr(p.expression, scope, mod);
         if (v instanceof Obj) this.charge(v.props.size);
-        if (v instanceof Obj && !v.props.has(UNKNOWN_KEYS)) for (const [k, pv] of v.props) obj.props.set(k, pv);
+        // A caller's options object may carry any key: spreading it makes every other key unknown.
+        if (v instanceof Obj && !v.props.has(UNKNOWN_KEYS) && !isSymbolicObject(v)) for (const [k, pv] of v.props) obj.props.set(k, pv);
         else if (v === UNKNOWN || v instanceof Obj || isForgotten(v)) {
           if (v instanceof Obj) for (const [k, pv] of v.props) obj.props.set(k, pv);
           // Properties written before an unknown spread may be overridden by it.

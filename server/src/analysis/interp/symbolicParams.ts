@@ -9,6 +9,8 @@ import type { Machine } from './machine';
 import { SymNum } from '../symbolic/value';
 import { symbol } from '../symbolic/expr';
 import { LazyShape, makeLazy } from './lazyShapes';
+import type { ModuleRecord } from './modules';
+import { resolveTypeName } from './typeAliases';
 
 export type ParamKind = 'tensor' | 'number' | 'array' | 'object' | 'unknown';
 
@@ -43,7 +45,8 @@ function kindFromName(name: string): ParamKind {
   return 'unknown';
 }
 
-function kindFromType(t: ts.TypeNode): ParamKind | undefined {
+/** undefined: the type names something the analysis could not look at (fall back to the name). */
+function kindFromType(t: ts.TypeNode, modules: ReadonlyMap<string, ModuleRecord>, depth = 0): ParamKind | undefined {
   const text = t.getText();
   if (/^(tf\.)?(SymbolicTensor|Tensor(\d*D)?)(\s*\|\s*(tf\.)?(SymbolicTensor|Tensor(\d*D)?))*$/.test(text)) return 'tensor';
   if (t.kind === tsApi.SyntaxKind.NumberKeyword) return 'number';
@@ -51,6 +54,14 @@ function kindFromType(t: ts.TypeNode): ParamKind | undefined {
   if (tsApi.isTupleTypeNode(t) || tsApi.isArrayTypeNode(t)) return 'unknown';
   if (tsApi.isTypeLiteralNode(t)) return 'object';
   if (tsApi.isTypeReferenceNode(t) && /Config|Options|Opts|Args|Params|Settings$/.test(t.typeName.getText())) return 'object';
+  if (tsApi.isTypeReferenceNode(t) && tsApi.isIdentifier(t.typeName) && !t.typeArguments) {
+    // `type T = tf.SymbolicTensor`, here or in a file this one imports.
+    const target = resolveTypeName(t.typeName.text, t.getSourceFile(), modules);
+    if (target === undefined) return undefined;
+    if (target === 'tensor') return 'tensor';
+    if (target === 'other' || depth > 4) return 'unknown';
+    return kindFromType(target, modules, depth + 1) ?? 'unknown';
+  }
   return 'unknown';
 }
 
@@ -61,11 +72,11 @@ function kindFromDefault(e: ts.Expression): ParamKind {
   return 'unknown';
 }
 
-export function paramKind(p: ts.ParameterDeclaration): ParamKind {
+export function paramKind(p: ts.ParameterDeclaration, modules: ReadonlyMap<string, ModuleRecord> = new Map()): ParamKind {
   if (p.dotDotDotToken) return 'unknown';
   if (!tsApi.isIdentifier(p.name)) return tsApi.isObjectBindingPattern(p.name) ? 'object' : 'unknown';
   if (p.type) {
-    const k = kindFromType(p.type);
+    const k = kindFromType(p.type, modules);
     if (k !== undefined && k !== 'unknown') return k;
     if (k === 'unknown' && !p.initializer) return p.type.kind === tsApi.SyntaxKind.AnyKeyword ? kindFromName(p.name.text) : 'unknown';
   }
@@ -94,10 +105,15 @@ export function symbolicObject(prefix: string, cls?: Obj['cls']): Obj {
   return o;
 }
 
+/** An object standing for a caller's argument: it may hold any other key too (a spread of it hides nothing). */
+export function isSymbolicObject(o: Obj): boolean {
+  return symbolicObjects.has(o);
+}
+
 /** The arguments a function is analysed with when nothing calls it. */
 export function symbolicArgs(it: Machine, fn: ts.FunctionLikeDeclaration): Value[] {
   return fn.parameters.filter((p) => !(tsApi.isIdentifier(p.name) && p.name.text === 'this')).map((p) => {
-    const kind = paramKind(p);
+    const kind = paramKind(p, it.modules);
     // Destructured options are named by their fields, as the body uses them.
     const origin = tsApi.isIdentifier(p.name) ? p.name.text : '';
     return symbolicValue(it, kind, origin);

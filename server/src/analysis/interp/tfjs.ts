@@ -279,7 +279,13 @@ export class TfApi {
     if (!(layer instanceof LayerInstance)) { m.incomplete = true; return; }
     if (!m.seqOutput) {
       // The first layer's inputShape/batchInputShape creates the model's InputLayer (not listed in model.layers).
-      const first = layer.model ? layer.model.inputs[0]?.shape : inputLayerShape(layer.config).shape;
+      let first = layer.model?.inputs[0]?.shape;
+      if (!layer.model) {
+        const declared = inputLayerShape(layer.config, 'firstLayer', layer.className);
+        // Sequential.add() refuses a first layer that declares no input shape.
+        if (declared.error) this.wouldThrow(declared.error, node);
+        first = declared.shape;
+      }
       const inLayer = this.createLayerNamed('InputLayer', 'input', undefined, layer.created.node);
       m.seqInput = this.record(inLayer, [], [first], layer.created.node)[0];
       m.seqOutput = m.seqInput;

@@ -54,22 +54,32 @@ function fromInputLayer(cfg: LayerConfig): Shape | undefined {
   return hasBatchShape ? readShape(cfg.batchInputShape, 'batchInputShape') : withBatch(readBatchSize(cfg), readShape(cfg.inputShape, 'inputShape'));
 }
 
-/** Layer constructor: batchInputShape wins over inputShape; Dense alone also accepts inputDim. */
-function fromFirstLayer(cfg: LayerConfig): Shape | undefined {
+/**
+ * Layer constructor: batchInputShape wins over inputShape. Two constructors set an input shape of their own:
+ * Dense from `inputDim`, and Embedding always (`[batchSize, ...inputLength]`, or `[batchSize, null]`) — its
+ * `inputDim` is the vocabulary size, not an input shape.
+ */
+function fromFirstLayer(cfg: LayerConfig, className: string): Shape | undefined {
   if (!isAbsent(cfg.batchInputShape)) return readShape(cfg.batchInputShape, 'batchInputShape');
   if (!isAbsent(cfg.inputShape)) return withBatch(readBatchSize(cfg), readShape(cfg.inputShape, 'inputShape'));
-  if (!isAbsent(cfg.inputDim)) return withBatch(readBatchSize(cfg), readShape([cfg.inputDim], 'inputDim'));
+  if (className === 'Embedding') {
+    const len = cfg.inputLength;
+    if (isAbsent(len)) return [readBatchSize(cfg), null];
+    return withBatch(readBatchSize(cfg), readShape(Array.isArray(len) ? len : [len], 'inputLength'));
+  }
+  if (className === 'Dense' && !isAbsent(cfg.inputDim)) return withBatch(readBatchSize(cfg), readShape([cfg.inputDim], 'inputDim'));
   fail('The first layer in a Sequential model must get an `inputShape` or `batchInputShape` argument.');
 }
 
 /**
  * The batch shape an input config declares. Without `via`, a config with `shape`/`batchShape` is read as
- * tf.input's and any other as tf.layers.inputLayer's; pass 'firstLayer' for the first layer of a Sequential.
+ * tf.input's and any other as tf.layers.inputLayer's; pass 'firstLayer' and the layer's class for the first
+ * layer of a Sequential.
  */
-export function inputLayerShape(cfg: LayerConfig, via?: InputVia): ShapeResult {
+export function inputLayerShape(cfg: LayerConfig, via?: InputVia, className = ''): ShapeResult {
   const mode = via ?? (isAbsent(cfg.shape) && isAbsent(cfg.batchShape) ? 'inputLayer' : 'input');
   try {
-    const shape = mode === 'input' ? fromInputCall(cfg) : mode === 'inputLayer' ? fromInputLayer(cfg) : fromFirstLayer(cfg);
+    const shape = mode === 'input' ? fromInputCall(cfg) : mode === 'inputLayer' ? fromInputLayer(cfg) : fromFirstLayer(cfg, className);
     return { shape };
   } catch (e) {
     return { shape: undefined, error: errorMessage(e) };

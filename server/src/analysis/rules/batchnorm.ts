@@ -1,7 +1,7 @@
 // bias-before-batchnorm and activation-before-batchnorm: what feeds a BatchNormalization.
 import type { Application, LayerInstance } from '../graph/graph';
 import { UNKNOWN, activationOf, isNonlinear, windowInfo } from '../layers';
-import { lineOf, rangeOf } from '../syntax/text';
+import { lineOf, lineRef, rangeOf } from '../syntax/text';
 import type { RuleFinding } from './finding';
 
 const WEIGHTED = new Set(['Conv1D', 'Conv2D', 'Conv2DTranspose', 'DepthwiseConv2D', 'SeparableConv2D', 'Dense']);
@@ -22,7 +22,11 @@ function bnOnChannels(layer: LayerInstance, bn: Application): boolean {
   return (axis < 0 ? axis + rank : axis) === channel;
 }
 
-export function batchNormRules(layers: LayerInstance[], apps: Application[]): RuleFinding[] {
+/**
+ * `symbolic`: applications of runs without a caller (parameters as symbols). A layer only they created is
+ * the same code as the concrete calls' layers, with a channel count that may be unknown: not counted twice.
+ */
+export function batchNormRules(layers: LayerInstance[], apps: Application[], symbolic: ReadonlyMap<Application, unknown> = new Map()): RuleFinding[] {
   const findings: RuleFinding[] = [];
   const seen = new Set<string>();
   for (const layer of layers) {
@@ -44,7 +48,8 @@ export function batchNormRules(layers: LayerInstance[], apps: Application[]): Ru
     seen.add(key);
     // One finding per line of code; the parameters it wastes are those of every layer that line created.
     const twins = layers.filter((l) => l.created.file === layer.created.file && l.created.node === layer.created.node && l.apps.length > 0);
-    findings.push(biasFinding(layer, cons[0], twins));
+    const called = twins.filter((l) => l.apps.some((a) => !symbolic.has(a)));
+    findings.push(biasFinding(layer, cons[0], called.length ? called : twins));
   }
   return findings;
 }
@@ -64,7 +69,7 @@ function biasFinding(layer: LayerInstance, bn: Application, twins: LayerInstance
   const wasted = total === undefined ? '' : twins.length > 1 ? ` ${total} parameters are wasted, summed over the ${twins.length} layers this line creates.` : ` ${total} parameters are wasted.`;
   return {
     rule: 'bias-before-batchnorm',
-    message: `The bias of ${layer.factory} at line ${lineOf(sf, layer.created.node)} is cancelled by the BatchNormalization at line ${lineOf(bn.at.sf, bn.at.node)}. ` +
+    message: `The bias of ${layer.factory} at line ${lineOf(sf, layer.created.node)} is cancelled by the BatchNormalization at ${lineRef(bn.at.sf, bn.at.node, sf)}. ` +
       `useBias ${layer.config.useBias === true ? 'is true' : 'defaults to true'}, and BatchNormalization subtracts the batch mean of each channel, bias included.` +
       `${wasted} Set useBias: false.`,
     file: layer.created.file,
@@ -77,8 +82,8 @@ function activationFinding(layer: LayerInstance, act: string, bn: Application, a
   const sf = layer.created.sf;
   return {
     rule: 'activation-before-batchnorm',
-    message: `${layer.factory} at line ${lineOf(sf, layer.created.node)} applies '${act}' before the BatchNormalization at line ` +
-      `${lineOf(bn.at.sf, bn.at.node)}. The usual order is ${layer.factory} -> BatchNormalization -> ${act} (normalise the pre-activations).`,
+    message: `${layer.factory} at line ${lineOf(sf, layer.created.node)} applies '${act}' before the BatchNormalization at ` +
+      `${lineRef(bn.at.sf, bn.at.node, sf)}. The usual order is ${layer.factory} -> BatchNormalization -> ${act} (normalise the pre-activations).`,
     file: layer.created.file,
     range: rangeOf(sf, layer.created.node),
     fix: { kind: 'move-activation', layer, bn, apps },

@@ -1,7 +1,8 @@
 // Why a branch's shape changed, in words, for the messages of the residual rules.
 import type { Application } from '../graph/graph';
 import { windowInfo } from '../layers';
-import { lineOfLayer } from '../syntax/text';
+import type * as ts from 'typescript';
+import { lineRef } from '../syntax/text';
 import { type Layout, dimsAt, sizeText } from '../graph/branch';
 
 /** Whether a layer in a branch shrinks the spatial size through 'valid' padding of a window wider than 1. */
@@ -15,13 +16,16 @@ export function validShrink(a: Application, layout: Layout): boolean {
   return inDims.some((d, i) => typeof d === 'number' && typeof outDims[i] === 'number' && outDims[i] < d);
 }
 
-/** What a layer does to the spatial size and the channels, in words, or undefined if it changes neither. */
-export function describeChange(a: Application, layout: Layout, spatialOnly = false): string | undefined {
+/**
+ * What a layer does to the spatial size and the channels, in words, or undefined if it changes neither.
+ * `here`: the file of the finding, so layers of other files are named with theirs.
+ */
+export function describeChange(a: Application, layout: Layout, spatialOnly = false, here?: ts.SourceFile): string | undefined {
   const inShape = a.inputs[0]?.shape;
   const outShape = a.outputs[0]?.shape;
   if (!inShape || !outShape) return undefined;
   const name = a.layer.factory;
-  const line = lineOfLayer(a);
+  const at = lineRef(a.layer.created.sf, a.layer.created.node, here);
   const parts: string[] = [];
   const inDims = dimsAt(inShape, layout.spatial);
   const outDims = dimsAt(outShape, layout.spatial);
@@ -32,22 +36,22 @@ export function describeChange(a: Application, layout: Layout, spatialOnly = fal
     const strides = w?.strides.filter((s): s is number => typeof s === 'number' && s > 1) ?? [];
     if (strides.length > 0) {
       const verb = strides.every((s) => s === 2) ? 'halves' : 'reduces';
-      parts.push(`${name} with strides ${strides[0]} at line ${line} ${verb} the size ${from} -> ${to}`);
+      parts.push(`${name} with strides ${strides[0]} at ${at} ${verb} the size ${from} -> ${to}`);
     } else if (validShrink(a, layout)) {
-      parts.push(`${name} at line ${line} uses 'valid' padding${a.layer.config.padding === undefined ? ' (the default)' : ''} and shrinks ${from} to ${to}`);
+      parts.push(`${name} at ${at} uses 'valid' padding${a.layer.config.padding === undefined ? ' (the default)' : ''} and shrinks ${from} to ${to}`);
     } else {
-      parts.push(`${name} at line ${line} changes the size ${from} -> ${to}`);
+      parts.push(`${name} at ${at} changes the size ${from} -> ${to}`);
     }
   }
   const cin = inShape[layout.channel];
   const cout = outShape[layout.channel];
   if (!spatialOnly && inShape.length === outShape.length && cin !== cout && typeof cout === 'number') {
     const what = layout.spatial.length === 0 ? 'units' : 'channels';
-    parts.push(`${name} at line ${line} outputs ${cout} ${what}${typeof cin === 'number' ? ` (from ${cin})` : ''}`);
+    parts.push(`${name} at ${at} outputs ${cout} ${what}${typeof cin === 'number' ? ` (from ${cin})` : ''}`);
   }
   return parts.length ? parts.join('; ') : undefined;
 }
 
-export function describePath(path: Application[], layout: Layout, spatialOnly = false): string[] {
-  return path.map((a) => describeChange(a, layout, spatialOnly)).filter((s): s is string => !!s);
+export function describePath(path: Application[], layout: Layout, spatialOnly = false, here?: ts.SourceFile): string[] {
+  return path.map((a) => describeChange(a, layout, spatialOnly, here)).filter((s): s is string => !!s);
 }

@@ -14,7 +14,7 @@ import type { AppInfo } from '../interp/symbolicSession';
 export function runRules(graph: Graph, symbolic: ReadonlyMap<Application, AppInfo> = new Map()): RuleFinding[] {
   const concrete = symbolic.size ? graph.apps.filter((a) => !symbolic.has(a)) : graph.apps;
   // tfjs-would-throw needs exact ranks: only concrete applications (a symbolic run's refused factories count).
-  const findings = [...residualRules(concrete), ...batchNormRules(graph.layers, graph.apps), ...wouldThrowRules(graph.throws, concrete)];
+  const findings = [...residualRules(concrete), ...batchNormRules(graph.layers, graph.apps, symbolic), ...wouldThrowRules(graph.throws, concrete)];
   if (symbolic.size) findings.push(...symbolicFindings(graph.apps.filter((a) => symbolic.has(a)), symbolic, findings));
   for (const f of findings) if (f.rule === 'residual-shape-mismatch') f.message = explainDynamic(f.message);
   return dedupe(findings).sort((a, b) => a.file.localeCompare(b.file) || a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);

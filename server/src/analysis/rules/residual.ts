@@ -3,7 +3,7 @@ import type * as ts from 'typescript';
 import { tsApi } from '../syntax/tsApi';
 import type { Application } from '../graph/graph';
 import { mergeCheck, show, type MergeCheck } from '../layers';
-import { rangeOf, lineOf, lineOfLayer, showShape } from '../syntax/text';
+import { rangeOf, lineOf, lineRef, showShape } from '../syntax/text';
 import { type MergeSite, analyzeMerge, dimsAt, sizeText } from '../graph/branch';
 import { describePath, validShrink } from './causes';
 import { sameWouldMatch } from './samePadding';
@@ -89,7 +89,7 @@ function mismatchMessage(g: MergeGroup, bad: number[]): string {
   const { layout, operands } = site;
   if (operands.length > 2) {
     const odd = oddOperand(site);
-    if (odd) return `${oddOperandMessage(site, odd)}${g.apps.length > 1 ? ` ${occurrence(g, bad)}` : ''}`;
+    if (odd !== undefined) return `${oddOperandMessage(site, odd)}${g.apps.length > 1 ? ` ${occurrence(g, bad)}` : ''}`;
   }
   const shapes = operands.map((o) => showShape(o.tensor.shape));
   const br = operands[site.branch].tensor.shape;
@@ -104,12 +104,12 @@ function mismatchMessage(g: MergeGroup, bad: number[]): string {
   }
   const what = site.app.layer.factory === 'concatenate' ? 'concatenate' : site.app.layer.factory;
   let msg = `${what} cannot combine ${shapes.join(' and ')}: ${diffs.join(', ') || 'shapes differ'} (branch vs shortcut).`;
-  const causes = describePath(operands[site.branch].path, layout, concat);
+  const causes = describePath(operands[site.branch].path, layout, concat, site.app.at.sf);
   if (causes.length) msg += ` In the branch, ${causes.join('; ')}.`;
   const scPath = operands[site.shortcut];
   if (scPath.distance === 0) msg += ' The shortcut is identity.';
   else {
-    const scCauses = describePath(scPath.path, layout, concat);
+    const scCauses = describePath(scPath.path, layout, concat, site.app.at.sf);
     if (scCauses.length) msg += ` On the shortcut, ${scCauses.join('; ')}.`;
   }
   if (g.apps.length > 1) msg += ` ${occurrence(g, bad)}`;
@@ -137,9 +137,9 @@ function oddOperandMessage(site: MergeSite, odd: number): string {
   const concat = app.layer.className === 'Concatenate';
   let msg = `${app.layer.factory} cannot combine its ${operands.length} operands: ${name} (operand ${odd + 1}) is ${showShape(operands[odd].tensor.shape)}, ` +
     `the others ${showShape(other.tensor.shape)}.`;
-  const causes = describePath(operands[odd].path, layout, concat);
+  const causes = describePath(operands[odd].path, layout, concat, app.at.sf);
   if (causes.length) msg += ` On the way to ${name}, ${causes.join('; ')}.`;
-  else if (operands[odd].distance === 0) msg += ` ${name} is the block input itself; the other operands changed it: ${describePath(other.path, layout, concat).join('; ') || 'see their layers'}.`;
+  else if (operands[odd].distance === 0) msg += ` ${name} is the block input itself; the other operands changed it: ${describePath(other.path, layout, concat, app.at.sf).join('; ') || 'see their layers'}.`;
   return msg;
 }
 
@@ -166,7 +166,7 @@ function occurrence(g: MergeGroup, bad: number[]): string {
   const call = realCall(app);
   // One stack for every run: a loop around the merge in its own function, or one call site an outer loop repeats.
   if (stacks.size === 1 && loop) return `This happens in ${bad.length} of ${g.apps.length} iterations${loopText}.`;
-  const callText = call ? ` (e.g. the call at line ${lineOf(call.at.sf, call.at.node)})` : '';
+  const callText = call ? ` (e.g. the call at ${lineRef(call.at.sf, call.at.node, app.at.sf)})` : '';
   if (stacks.size === 1 || stacks.size === g.apps.length) return `This happens in ${bad.length} of ${g.apps.length} calls of ${call?.callee ?? app.stack[app.stack.length - 1]?.callee ?? 'this code'}${callText}.`;
   return `This happens in ${bad.length} of ${g.apps.length} runs of this line (${stacks.size} calls of ${app.stack[app.stack.length - 1]?.callee ?? 'this code'}, iterations${loopText})${callText}.`;
 }
@@ -182,9 +182,9 @@ function paddingFinding(a: Application, site: MergeSite, pad: Application[]): Ru
   const merge = site.app;
   return {
     rule: 'missing-same-padding',
-    message: `${a.layer.factory}${Array.isArray(k) ? ` ${k.map(show).join('x')}` : typeof k === 'number' ? ` ${k}x${k}` : ''} at line ${lineOfLayer(a)} ` +
+    message: `${a.layer.factory}${Array.isArray(k) ? ` ${k.map(show).join('x')}` : typeof k === 'number' ? ` ${k}x${k}` : ''} at ${lineRef(a.layer.created.sf, a.layer.created.node)} ` +
       `shrinks a residual branch with 'valid' padding${a.layer.config.padding === undefined ? ' (the tfjs default)' : ''}. It turns ` +
-      `${showShape(a.inputs[0]?.shape)} into ${showShape(a.outputs[0]?.shape)}, so the ${merge.layer.factory} at line ${lineOf(merge.at.sf, merge.at.node)} ` +
+      `${showShape(a.inputs[0]?.shape)} into ${showShape(a.outputs[0]?.shape)}, so the ${merge.layer.factory} at ${lineRef(merge.at.sf, merge.at.node, a.layer.created.sf)} ` +
       `gets ${merge.inputs.map((t) => showShape(t.shape)).join(' and ')}. Use padding: 'same' to keep the size.`,
     file: a.layer.created.file,
     range: rangeOf(a.layer.created.sf, a.layer.created.node),

@@ -19,6 +19,11 @@ export function lineStarts(text: string): number[] {
   return starts;
 }
 
+/** The text's lines, broken as lineStarts breaks them (a CR-only file has as many lines as the editor shows). */
+export function splitLines(text: string): string[] {
+  return text.split(/\r\n|\r|\n/);
+}
+
 const startsOf = new WeakMap<ts.SourceFile, number[]>();
 function cachedStarts(sf: ts.SourceFile): number[] {
   let s = startsOf.get(sf);
@@ -61,6 +66,16 @@ export function lineAt(sf: ts.SourceFile, offset: number): number {
 /** 1-based line of a node, for messages ("line 12"). */
 export function lineOf(sf: ts.SourceFile, node: ts.Node): number {
   return lineAt(sf, node.getStart(sf)) + 1;
+}
+
+/**
+ * "line 12", or "line 12 of blocks.ts" when the node is in another file than the finding (`here`): a line
+ * number alone would point into the wrong file.
+ */
+export function lineRef(sf: ts.SourceFile, node: ts.Node, here?: ts.SourceFile): string {
+  const line = `line ${lineOf(sf, node)}`;
+  if (!here || here.fileName === sf.fileName) return line;
+  return `${line} of ${sf.fileName.split(/[\\/]/).pop() ?? sf.fileName}`;
 }
 
 /** 1-based line where an applied layer was created; typed by structure so that syntax stays below the graph. */

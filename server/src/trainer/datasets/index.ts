@@ -4,7 +4,7 @@ import type { DatasetSpec } from '../../../../contract/protocol';
 import { loadCifar10 } from './cifar10';
 import { Dataset } from './dataset';
 import { loadIdxPair } from './idx';
-import { loadMnist } from './mnist';
+import { loadMnist, loadMnistTest } from './mnist';
 import { makeSynthetic } from './synthetic';
 
 export { Dataset, DatasetFormatError, DatasetMissingError } from './dataset';
@@ -29,4 +29,9 @@ export function loadDataset(spec: DatasetSpec, ctx: DatasetContext): Dataset {
         shape: ctx.modelSampleShape, classes: spec.classes ?? ctx.modelClasses, samples: spec.samples ?? 1024, seed: ctx.seed,
       });
   }
+}
+
+/** The dataset's own held-out test set, when it has one (MNIST's t10k); the others have none. */
+export function loadTestSet(spec: DatasetSpec, ctx: DatasetContext): Dataset | undefined {
+  return spec.kind === 'mnist' ? loadMnistTest(ctx.workspaceDir) : undefined;
 }

@@ -20,3 +20,9 @@ export function loadMnist(workspaceDir?: string): Dataset {
   const dir = mnistDataDir(workspaceDir);
   return loadIdxPair(join(dir, 'train-images-idx3-ubyte'), join(dir, 'train-labels-idx1-ubyte'), 'mnist');
 }
+
+/** MNIST's test set (t10k: 10,000 digits from other writers, never trained or validated on). */
+export function loadMnistTest(workspaceDir?: string): Dataset {
+  const dir = mnistDataDir(workspaceDir);
+  return loadIdxPair(join(dir, 't10k-images-idx3-ubyte'), join(dir, 't10k-labels-idx1-ubyte'), 'mnist t10k');
+}

@@ -1,5 +1,6 @@
 // The report page drawn with static SVG: used when the webview bundle (dist/webview.js, the same charts
 // as the live panel) is not available, e.g. when Skipcheck runs from source. Opens with no network.
+import { finalFigures } from '../../../../contract/finalFigures';
 import type { LayerStd } from '../../../../contract/protocol';
 import type { RunRecord } from './runRecord';
 import { escapeXml as esc, lineChart, Series } from './svgChart';
@@ -34,6 +35,8 @@ function summary(run: RunRecord): string {
     rows.push(['Last epoch', `loss ${last.loss.toFixed(4)}${last.acc !== undefined ? `, accuracy ${last.acc.toFixed(3)}` : ''}` +
       `${last.valLoss !== undefined ? `, val loss ${last.valLoss.toFixed(4)}, val accuracy ${last.valAcc?.toFixed(3)}` : ''}, ${last.samplesPerSec.toFixed(1)} samples/s`]);
   }
+  const final = finalFigures(run);
+  if (final) rows.push(['Final', final.replace(/^Final /, '')]);
   if (run.end) rows.push(['Outcome', `${run.end.reason} after ${run.end.seconds.toFixed(1)} s`]);
   // Written after the run: no end and no error means the trainer was killed before it could say so.
   else if (!run.error) rows.push(['Outcome', 'interrupted (the trainer stopped without finishing; no complete.json)']);
