@@ -159,3 +159,23 @@ export function model(): tf.LayersModel {
     same(cache, edited(text, 'const y = convBn(convBn(x, filters), filters);', 'const y = convBn(x, filters);'));
   });
 });
+
+describe('function cache: nested helpers', function () {
+  this.timeout(60_000);
+  it('a function declared inside another (analysed as its own entry) stays as from scratch', () => {
+    const cache: AnalysisCache = {};
+    const text = `${BASE}
+export function builder(filters: number) {
+  function inner(x: tf.SymbolicTensor): tf.SymbolicTensor {
+    const y = tf.layers.conv2d({ filters, kernelSize: 3, strides: 2, padding: 'same' }).apply(x) as tf.SymbolicTensor;
+    return tf.layers.add().apply([x, y]) as tf.SymbolicTensor;
+  }
+  return filters;
+}
+`;
+    const r = same(cache, text);
+    assert.ok(r.findings.length >= 2, 'the nested helper has its own finding');
+    same(cache, edited(text, 'keeps the input size', 'keeps the input size!'));
+    same(cache, edited(text, 'strides: 2, padding: \'same\' }).apply(x) as tf.SymbolicTensor;\n    return', 'strides: 1, padding: \'same\' }).apply(x) as tf.SymbolicTensor;\n    return'));
+  });
+});

@@ -180,10 +180,13 @@ export class FunctionCache {
       const o = byName.get(e.name);
       if (o) groups.union(o, e); else byName.set(e.name, e);
     }
+    // Functions created inside this code become entries of their own only when a run of it creates them
+    // (and across the whole file, up to a bound): code that creates closures is always run.
+    const closures = new Set([...this.it.symbolic.closures.keys()].map((n) => this.statementKey(n)));
     const owner = new Map<string, Component>();
     for (const members of groups.sets()) {
       const stmts = new Set(members.flatMap((e) => [...this.fresh.get(e)!.stmts]));
-      if ([...stmts].some((k) => this.concreteStmts.has(k))) continue;
+      if ([...stmts].some((k) => this.concreteStmts.has(k) || closures.has(k))) continue;
       const ordered = this.entries.filter((e) => members.includes(e));
       const c: Component = { stmts, entries: ordered.map((e) => this.entryKey(e)), sites: [], findings: [] };
       for (const e of ordered) {

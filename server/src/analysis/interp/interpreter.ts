@@ -10,6 +10,7 @@ import { binaryOp, unaryOp } from './operators';
 import { MAX_STRING, builtinGlobals, primitiveMember } from './builtins';
 import { TfApi } from './tfjs';
 import { SymbolicSession } from './symbolicSession';
+import { widenLoop } from './symbolicLoops';
 import { SymCond } from '../symbolic/cond';
 import { SymNum } from '../symbolic/value';
 import { isSymbolicObject, symbolicMember } from './symbolicParams';
@@ -197,6 +198,7 @@ export class Interpreter implements Machine {
     for (const st of statements) {
       if (!tsApi.isFunctionDeclaration(st) || !st.body) continue;
       const fn = new Fn(st, scope, mod, undefined);
+      if (scope !== mod.scope) this.noteClosure(fn);
       if (st.name) scope.declare(st.name.text, fn);
       // `export default function () {}` has no name to declare but is still the module's default export.
       if (hasExport(st) && (st.name || isDefault(st))) this.exportBinding(mod, isDefault(st) ? 'default' : st.name!.text, fn);
@@ -439,7 +441,9 @@ export class Interpreter implements Machine {
     }
     for (;;) {
       if (node.condition) {
-        const t = this.truth(this.evalExpr(node.condition, scope, mod));
+        const cv = this.evalExpr(node.condition, scope, mod);
+        if (this.widens(cv)) return this.widen(node, scope, mod, cv);
+        const t = this.truth(cv);
         if (t === UNKNOWN) return this.skipUncertain([node], scope, mod);
         if (!t) return undefined;
       }
@@ -480,7 +484,9 @@ export class Interpreter implements Machine {
     let first = tsApi.isDoStatement(node);
     for (;;) {
       if (!first) {
-        const t = this.truth(this.evalExpr(node.expression, scope, mod));
+        const cv = this.evalExpr(node.expression, scope, mod);
+        if (this.widens(cv)) return this.widen(node, scope, mod, cv);
+        const t = this.truth(cv);
         if (t === UNKNOWN) return this.skipUncertain([node], scope, mod);
         if (!t) return undefined;
       }
@@ -489,6 +495,23 @@ export class Interpreter implements Machine {
       if (step === 'exit') return undefined;
       if (step !== 'next') return step;
     }
+  }
+
+  /** A loop test on symbols that the path cannot decide: widened (symbolicLoops.ts), never forked per iteration. */
+  private widens(v: Value): v is SymCond {
+    return v instanceof SymCond && this.symbolic.root !== undefined && this.symbolic.known(v) === undefined;
+  }
+
+  private widen(node: ts.ForStatement | ts.WhileStatement | ts.DoStatement, scope: Scope, mod: ModuleRecord, cond: SymCond): Completion {
+    const stable = widenLoop({
+      session: this.symbolic, loop: node, scope, cond,
+      isGlobal: (name) => scope.lookup(name) === this.globals.lookup(name),
+      runBody: () => {
+        const c = this.execStmt(node.statement, new Scope(scope), mod);
+        return !c || (c.kind === 'continue' && !c.label);
+      },
+    });
+    return stable ? undefined : this.skipUncertain([node], scope, mod);
   }
 
   private execSwitch(node: ts.SwitchStatement, outer: Scope, mod: ModuleRecord): Completion {
@@ -871,6 +894,7 @@ export class Interpreter implements Machine {
 
   private callFn(fn: Fn, args: Value[], thisValue: Value, node: ts.Node): Value {
     const body = fn.node.body;
+    this.symbolic.called.add(fn.node);
     // A generator's body runs lazily, as it is iterated: not followed.
     if (!body || fn.node.asteriskToken) { this.unseenCall(args, thisValue); return UNKNOWN; }
     if (this.stack.length >= MAX_CALL_DEPTH) {
@@ -905,6 +929,12 @@ export class Interpreter implements Machine {
       }
       throw e;
     }
+  }
+
+  /** A function created inside a running function: analysed on its own if nothing calls it (symbolicEntries.ts). */
+  private noteClosure(fn: Fn): void {
+    const inner = this.stack.length > 1 ? this.stack[this.stack.length - 1].callee : undefined;
+    this.symbolic.noteClosure(fn, inner ?? this.symbolic.root ?? this.stack[0]?.callee ?? this.currentEntry);
   }
 
   /** Forgets the variables a function could assign in the scopes it closes over. */
@@ -1014,9 +1044,12 @@ export class Interpreter implements Machine {
           const s = new Scope(scope);
           const fn = new Fn(f, s, mod, undefined);
           s.declare(f.name.text, fn);
+          this.noteClosure(fn);
           return fn;
         }
-        return new Fn(f, scope, mod, tsApi.isArrowFunction(f) ? scope.findThis() : undefined);
+        const fn = new Fn(f, scope, mod, tsApi.isArrowFunction(f) ? scope.findThis() : undefined);
+        this.noteClosure(fn);
+        return fn;
       }
       case tsApi.SyntaxKind.ClassExpression: return this.makeClass(node as ts.ClassExpression, scope, mod);
       case tsApi.SyntaxKind.ConditionalExpression: {

@@ -8,8 +8,8 @@ import type { Application } from '../graph/graph';
 import { mergeCheck } from '../layers';
 import { rangeOf } from '../syntax/text';
 import type { ContractCondition, ContractInfo, FunctionNote, Shape, SymbolInfo } from '../types';
-import { MAX_PATHS, runPaths, symbolicEntries, type SymbolicEntry } from '../interp/symbolicEntries';
-import { condText, type Cond } from '../symbolic/cond';
+import { MAX_PATHS, nestedEntries, runPaths, symbolicEntries, type SymbolicEntry } from '../interp/symbolicEntries';
+import { condText, negate, type Cond } from '../symbolic/cond';
 import { withFacts } from '../symbolic/context';
 import { symbolsOf } from '../symbolic/expr';
 
@@ -41,28 +41,36 @@ export function runSymbolicPhase(it: Interpreter, mod: ModuleRecord, concrete: R
   const functionNotes: FunctionNote[] = [];
   const skipped: string[] = [];
   const reused = new Map<SymbolicEntry, ReusedEntry>();
-  for (const e of entries) {
-    const earlier = hooks?.reuse(e);
-    if (earlier) {
-      reused.set(e, earlier);
-      it.notes.push(...earlier.notes);
-      functionNotes.push(...earlier.functionNotes);
-      continue;
+  const done = new Set<ts.Node>([...concrete, ...entries.map((e) => e.node)]);
+  // Nested functions nothing called show up while their enclosing functions run: a few rounds catch nesting.
+  for (let i = 0, round = 0; round < 4; round++) {
+    for (; i < entries.length; i++) {
+      const e = entries[i];
+      const earlier = hooks?.reuse(e);
+      if (earlier) {
+        reused.set(e, earlier);
+        it.notes.push(...earlier.notes);
+        functionNotes.push(...earlier.functionNotes);
+        continue;
+      }
+      // Once the file's steps are spent each run would stop at its first step: say so once per function
+      // instead of paying a run (and a note) per path.
+      if (it.budgetSpent()) {
+        skipped.push(e.name);
+        functionNotes.push({ function: e.name, file: mod.file, range: nameRange(e.node), reason: NOT_RUN });
+        continue;
+      }
+      hooks?.before(e);
+      const reasons = new Set<string>();
+      const left = runPaths(it, e, (run) => { const r = guard(e.name, run); if (r) reasons.add(r); });
+      if (left > 0) reasons.add(`only ${MAX_PATHS} of its paths were followed`);
+      const own = [...reasons].map((reason) => ({ function: e.name, file: mod.file, range: nameRange(e.node), reason }));
+      functionNotes.push(...own);
+      hooks?.after(e, own);
     }
-    // Once the file's steps are spent each run would stop at its first step: say so once per function
-    // instead of paying a run (and a note) per path.
-    if (it.budgetSpent()) {
-      skipped.push(e.name);
-      functionNotes.push({ function: e.name, file: mod.file, range: nameRange(e.node), reason: NOT_RUN });
-      continue;
-    }
-    hooks?.before(e);
-    const reasons = new Set<string>();
-    const left = runPaths(it, e, (run) => { const r = guard(e.name, run); if (r) reasons.add(r); });
-    if (left > 0) reasons.add(`only ${MAX_PATHS} of its paths were followed`);
-    const own = [...reasons].map((reason) => ({ function: e.name, file: mod.file, range: nameRange(e.node), reason }));
-    functionNotes.push(...own);
-    hooks?.after(e, own);
+    const nested = nestedEntries(it, mod, done);
+    if (nested.length === 0) break;
+    entries.push(...nested);
   }
   if (skipped.length) it.notes.push(`${skipped.length} function${skipped.length > 1 ? 's' : ''} not analysed (${SPENT}): ${skipped.join(', ')}`);
   const fresh = contractsOf(it, entries, mod);
@@ -96,6 +104,7 @@ function equalityText(a: unknown, b: unknown): string {
   return `${String(a)} == ${String(b)}`;
 }
 
+const conj = (cs: Cond[]): Cond => (cs.length === 1 ? cs[0] : { kind: 'and', cs });
 const joinWhen = (cs: Cond[]): string | undefined => (cs.length ? cs.map(condText).join(' && ') : undefined);
 
 /**
@@ -117,7 +126,7 @@ function contractsOf(it: Interpreter, entries: SymbolicEntry[], mod: ModuleRecor
       byRoot.set(info.root, list);
     };
     for (const [a, b] of info.conditions) add(equalityText(a, b), when);
-    if (info.assumptions.length > 0 && app.error && provenOnPath(app, info.facts)) add(`!(${when})`, undefined);
+    if (info.assumptions.length > 0 && app.error && provenOnPath(app, info.facts)) add(condText(negate(conj(info.assumptions))), undefined);
   }
   const out = new Map<SymbolicEntry, ContractInfo>();
   for (const e of entries) {
