@@ -14,15 +14,16 @@ import { widenLoop } from './symbolicLoops';
 import { SymCond } from '../symbolic/cond';
 import { SymNum } from '../symbolic/value';
 import { isSymbolicObject, symbolicMember } from './symbolicParams';
+import { StacklessError } from '../syntax/stackless';
 import type { Machine } from './machine';
 import { effects } from './havoc';
 import { UNKNOWN_KEYS, forgetArray, forgetObject, forgetReachable, isAccessor, isForgotten, isFrozen, known, markAccessor } from './forget';
 import { boundNames, containsReturn, escapingJumps, isSloppyScript, hasExport, isDefault, isParameterPropertyModifier, isStatic, isVarList, labelsOf, propText, skipOuter, varNames } from '../syntax/ast';
 
 /** The user's program threw: ends the current entry point, like it would end the real run. */
-export class UserThrow extends Error { constructor() { super('user code threw'); } }
+export class UserThrow extends StacklessError { constructor() { super('user code threw'); } }
 /** The step budget ran out (a huge loop, deep recursion): ends the current entry point. */
-export class BudgetExceeded extends Error { constructor() { super('step budget exceeded'); } }
+export class BudgetExceeded extends StacklessError { constructor() { super('step budget exceeded'); } }
 
 type Completion =
   | undefined
@@ -35,8 +36,13 @@ type Completion =
 const MAX_CALL_DEPTH = 60;
 /** The largest array index JS has (2^32 - 2); larger numeric keys are plain properties. */
 const MAX_ARRAY_INDEX = 4294967294;
-/** How many entry points' worth of steps one analysis may spend in total. */
-const WHOLE_FILE_BUDGETS = 4;
+/**
+ * How many entry points' worth of steps one analysis may spend in total: room for one runaway entry point
+ * and everything else. The largest realistic file seen (a 1000-line library of helpers, each analysed
+ * symbolically on every path) takes about 80k steps in all; each further budget a hostile file could burn
+ * was a few hundred more milliseconds.
+ */
+const WHOLE_FILE_BUDGETS = 2;
 
 /**
  * Runs the user's model-building code symbolically: every value the program could compute without I/O is
@@ -63,6 +69,8 @@ export class Interpreter implements Machine {
   private unseenCalls = 0;
   /** Symbolic runs: the current path's decisions and facts, and what each application needed. */
   readonly symbolic = new SymbolicSession();
+  /** When set, every user function and class entered is added (what a run's results depend on). */
+  touched: Set<ts.Node> | undefined;
 
   constructor(private readonly host: AnalysisHost, private readonly maxSteps: number) {
     this.globals = new Scope(undefined);
@@ -121,6 +129,15 @@ export class Interpreter implements Machine {
    */
   private implicitThrow(): void {
     if (this.catching > 0) throw new UserThrow();
+  }
+
+  /** Steps spent so far by the whole analysis, and the most it may spend. */
+  get stepsUsed(): number { return this.steps; }
+  get stepCap(): number { return this.maxSteps * WHOLE_FILE_BUDGETS; }
+
+  /** The whole analysis has spent its steps: nothing further can run (symbolic/phase stops there). */
+  budgetSpent(): boolean {
+    return this.steps >= this.maxSteps * WHOLE_FILE_BUDGETS;
   }
 
   private tick(): void {
@@ -811,6 +828,7 @@ export class Interpreter implements Machine {
   }
 
   private initInstance(cls: ClassValue, inst: Obj, args: Value[], node: ts.Node): void {
+    this.touched?.add(cls.node);
     const ctor = cls.node.members.find((m): m is ts.ConstructorDeclaration => tsApi.isConstructorDeclaration(m) && !!m.body);
     const initFields = () => {
       const s = new Scope(cls.scope, inst);
@@ -885,6 +903,7 @@ export class Interpreter implements Machine {
       this.forgetFnEffects(fn);
       return UNKNOWN;
     }
+    this.touched?.add(fn.node);
     const isArrow = tsApi.isArrowFunction(fn.node);
     const scope = new Scope(fn.scope, isArrow ? undefined : thisValue ?? UNKNOWN);
     if (fn.homeClass && fn.homeClass.superClass instanceof ClassValue) {
