@@ -3,7 +3,9 @@
 // Per seed it runs `skipcheck train examples/mnist-resnet.ts --entry resnet20 --dataset mnist --ablate plain`
 // (the residual run and its plain twin, one process each) and prints training loss after the same steps and
 // the mean response std; then the spread over the seeds. Figures, not a test:
-//   node --import tsx test/bench/fig1.bench.ts [--seeds 1,2,3] [--samples 3000] [--epochs 2] [--entry resnet20]
+//   node --import tsx test/bench/fig1.bench.ts [--seeds 1,2,3] [--samples 1500] [--epochs 2] [--entry resnet20] [--parallel 1]
+// --parallel 1 (the default here) trains the two variants one after the other: on 2 cores, two TensorFlow
+// processes side by side each ran ~8x slower than one alone, so in sequence is faster in total.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -42,7 +44,7 @@ async function main(): Promise<void> {
   // The folder whose node_modules holds the set-up tfjs-node: the trainer resolves its backend from there.
   const workspace = path.dirname(path.dirname(path.dirname(runtime.packageDir)));
   const seeds = option('--seeds', '1,2,3').split(',').map(Number);
-  const [samples, epochs, entry] = [option('--samples', '3000'), option('--epochs', '2'), option('--entry', 'resnet20')];
+  const [samples, epochs, entry, parallel] = [option('--samples', '1500'), option('--epochs', '2'), option('--entry', 'resnet20'), option('--parallel', '1')];
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'skipcheck-fig1-'));
   console.log(`${entry} (examples/mnist-resnet.ts) vs its plain twin on ${samples} MNIST digits, ${epochs} epochs, batch 32, He et al.'s recipe; ` +
     `${runtime.reason}; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
@@ -51,7 +53,7 @@ async function main(): Promise<void> {
     const dir = path.join(out, `seed${seed}`);
     const t0 = Date.now();
     const r = await execTool(process.execPath, [path.join(REPO, 'bin/skipcheck.js'), 'train', path.join(REPO, 'examples/mnist-resnet.ts'),
-      '--entry', entry, '--dataset', 'mnist', '--max-samples', samples, '--epochs', epochs, '--seed', String(seed), '--ablate', 'plain', '--out', dir],
+      '--entry', entry, '--dataset', 'mnist', '--max-samples', samples, '--epochs', epochs, '--seed', String(seed), '--ablate', 'plain', '--parallel', parallel, '--out', dir],
     { cwd: workspace, env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' } });
     if (r.code !== 0) throw new Error(`seed ${seed}: skipcheck train failed (${r.code}):\n${tail(r.stderr || r.stdout, 12)}`);
     const [residual, plain] = ['residual', 'plain'].map((v) => variantRow(v, foldRun(readRunMessages(runFolder(path.join(dir, v))))));
