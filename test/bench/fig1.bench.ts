@@ -59,7 +59,7 @@ async function main(): Promise<void> {
     const [residual, plain] = ['residual', 'plain'].map((v) => variantRow(v, foldRun(readRunMessages(runFolder(path.join(dir, v))))));
     const row = { seed, residual, plain, seconds: (Date.now() - t0) / 1000 };
     rows.push(row);
-    console.log(`seed ${seed}: training loss residual ${residual.loss!.toFixed(3)} / plain ${plain.loss!.toFixed(3)} (plain ${(plain.loss! / residual.loss!).toFixed(2)}x); ` +
+    console.log(`seed ${seed}: training loss residual ${residual.loss!.toFixed(4)} / plain ${plain.loss!.toFixed(4)} (plain ${(plain.loss! / residual.loss!).toFixed(2)}x); ` +
       `validation accuracy ${(100 * residual.valAcc!).toFixed(1)} % / ${(100 * plain.valAcc!).toFixed(1)} %; ` +
       `mean response std ${residual.meanStd!.toFixed(3)} / ${plain.meanStd!.toFixed(3)}; ` +
       `${residual.samplesPerSec!.toFixed(0)} / ${plain.samplesPerSec!.toFixed(0)} samples/s; ${row.seconds.toFixed(0)} s`);
