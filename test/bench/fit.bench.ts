@@ -63,7 +63,7 @@ async function main(): Promise<void> {
   }
   console.log(`\ntraining samples/s, median [min–max] of ${rounds} rounds: trainer ${spread(trainer.rate)} vs model.fit ${spread(fit.rate)}: ` +
     `${(median(trainer.rate) / median(fit.rate)).toFixed(2)}x (per round ${trainer.rate.map((t, i) => (t / fit.rate[i]).toFixed(2)).join(' / ')})`);
-  console.log(`whole process, seconds: skipcheck train ${spread(trainer.wall, 1)} (includes the t10k test set, probe, report-free save) vs model.fit script ${spread(fit.wall, 1)}`);
+  console.log(`whole process, seconds: skipcheck train ${spread(trainer.wall, 1)} (includes bundling the model file, the response-std probe, the t10k test set, saving the model and report.html) vs model.fit script ${spread(fit.wall, 1)}`);
   console.log(`load average after: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   fs.rmSync(dir, { recursive: true, force: true });
 }
