@@ -4,6 +4,7 @@ import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { analyze } from './analysis';
 import { exitOnBrokenFraming } from './lsp/framingGuard';
 import { startServer } from './lsp/startServer';
+import { AnalysisCaches } from './lsp/analysisCaches';
 
 const transports = ['--stdio', '--node-ipc', '--socket=', '--pipe=', '--clientProcessId='];
 if (!process.argv.slice(2).some((a) => transports.some((t) => a.startsWith(t)))) {
@@ -16,7 +17,9 @@ if (!process.argv.slice(2).some((a) => transports.some((t) => a.startsWith(t))))
 }
 
 // Diagnostics go out without checking each fix by re-analysis; code actions check them when asked for.
-startServer(createConnection(ProposedFeatures.all), { analyze: (file, text, host) => analyze(file, text, host, { verify: false }) });
+// Functions a keystroke did not change are taken from the file's last analysis.
+const caches = new AnalysisCaches();
+startServer(createConnection(ProposedFeatures.all), { analyze: (file, text, host) => analyze(file, text, host, { verify: false, cache: caches.for(file) }) });
 
 // Over stdio a malformed header would leave the server deaf but alive; exit so the client restarts it.
 // (node-ipc carries whole messages, no framing.)

@@ -1,6 +1,6 @@
 // Bounded fuzzing in CI: a few thousand seeded mutations of the fixtures (cuts, duplicated spans, hostile
 // tokens: huge lengths, half-typed merges, logical assignments, CR and U+2028 line breaks...). Every run must
-// return without throwing, without an internal-error note, within 2 s, and without the process growing past
+// return without throwing, without an internal-error note, within 1 s, and without the process growing past
 // 500 MB. The seed is fixed, so a failure names a mutation that can be replayed.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -11,8 +11,8 @@ import { diskHost } from '../../server/src/cli/files';
 import { FIXTURES_DIR, brokenFixtures, exampleFiles, goodFixtures } from '../support/fixtureFiles';
 
 const RUNS = 3000;
-// The issue asks for 1 s; a mutation that exhausts the step budget takes up to 1.09 s on a quiet 2-core machine (run 2661), so the bound is the robustness suite's 2 s hang bound until that path is faster.
-const RUN_BOUND_MS = 2000;
+// A run that exhausts the step budget was the slowest (1.1 s quiet, run 2661, before its errors stopped capturing stack traces and the file budget went from 4 entry budgets to 2).
+const RUN_BOUND_MS = 1000;
 const RSS_BOUND_MB = 500;
 const SEED = 0x5eed12;
 

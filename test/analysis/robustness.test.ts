@@ -220,3 +220,35 @@ describe('robustness: hostile programs are bounded and quiet', function () {
     });
   }
 });
+
+describe('robustness: a file that spends its whole step budget stops there and says what it skipped', function () {
+  this.timeout(60_000);
+  it('functions after the budget is spent are not run, each named in a note, and nothing is reported', () => {
+    // Two entry points that never end spend the file's budget; the helpers after them are not analysed.
+    const text = `${HEADER}export function spin() { while (true) {} }
+export function spinToo() { for (;;) {} }
+export function block(x: tf.SymbolicTensor, filters: number): tf.SymbolicTensor {
+  const y = tf.layers.conv2d({ filters, kernelSize: 3, strides: 2, padding: 'same' }).apply(x) as tf.SymbolicTensor;
+  return tf.layers.add().apply([x, y]) as tf.SymbolicTensor;
+}
+export const head = (x: tf.SymbolicTensor, units: number) => tf.layers.dense({ units }).apply(x);
+export function last() { return 1; }
+`;
+    const file = path.join(FIXTURES_DIR, 'robustness', 'hostile.ts');
+    const { result, ms } = timed(file, text);
+    assertWellFormed(result, file, text);
+    assert.ok(ms < HANG_BOUND_MS, `took ${ms.toFixed(0)} ms`);
+    assert.ok(result.notes.some((n) => /^spin: step budget/.test(n)) && result.notes.some((n) => /^spinToo: step budget/.test(n)), JSON.stringify(result.notes));
+    assert.ok(result.notes.includes('last: not analysed: the step budget of the file was spent by earlier code'), JSON.stringify(result.notes));
+    assert.ok(result.notes.includes('2 functions not analysed (the step budget of the file was spent by earlier code): block, head'), JSON.stringify(result.notes));
+    assert.deepEqual(result.functionNotes?.map((n) => `${n.function}@${n.range.start.line}: ${n.reason}`), [
+      'block@3: not analysed: the step budget of the file was spent by earlier code',
+      'head@7: not analysed: the step budget of the file was spent by earlier code',
+    ]);
+    // The strided branch would be a finding if it had been analysed; unanalysed code reports nothing.
+    assert.deepEqual(result.findings, []);
+    // With the budget for it, the same helper is analysed and its finding reported.
+    const alone = analyze(file, text.replace(/export function spin[\s\S]*?\n(export function block)/, '$1'), diskHost);
+    assert.deepEqual(alone.findings.map((f) => f.rule), ['residual-shape-mismatch']);
+  });
+});

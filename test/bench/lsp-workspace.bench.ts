@@ -219,7 +219,7 @@ async function main(): Promise<void> {
   await workspaceFanOut();
 }
 
-main().catch((err) => {
+if (process.argv[1]?.endsWith("lsp-workspace.bench.ts")) main().catch((err) => {
   console.error(err);
   process.exit(1);
 });

@@ -126,6 +126,39 @@ describe('Skipcheck in a real VS Code (code-server + Chromium)', function () {
     await screenshot(page, '3b-helper-finding-after-close');
   });
 
+  it('silences the helper\'s finding with "Disable … for this line" from the light-bulb menu, as ESLint users do', async function () {
+    assert.ok(session, 'needs the editor session');
+    const helperFile = join(session.workspace, 'shared-blocks.ts');
+    const before = readFileSync(helperFile, 'utf8');
+    const line = before.split('\n').findIndex((l) => l.includes('tf.layers.add')) + 1;
+    const addCol = before.split('\n')[line - 1].indexOf('tf.layers.add') + 1;
+    const helperRow = rowFor('residual-shape-mismatch', line, addCol);
+    await showProblems(page);
+    const rowsBefore = await problemRows(page);
+    assert.ok(rowsBefore.some(helperRow), 'the previous step left the helper\'s finding');
+    // The row links its rule code to the rule's section of docs/rules.md (codeDescription).
+    const docsLink = page.locator('.markers-panel a[href*="rules.md"]', { hasText: 'residual-shape-mismatch' });
+    assert.ok(await docsLink.count() > 0, 'the Problems row links residual-shape-mismatch to docs/rules.md');
+    await page.keyboard.press('Control+P');
+    await page.locator('.quick-input-widget input').fill(helperFile);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'shared-blocks.ts' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator('.tab.active', { hasText: 'shared-blocks.ts' }).waitFor();
+    await goToPosition(page, line, addCol);
+    await applyCodeAction(page, 'Disable residual-shape-mismatch for this line');
+    await showProblems(page);
+    const left = rowsBefore.filter(isSkipcheckRow).length - 1;
+    const moved = rowFor('residual-shape-mismatch', line + 1, addCol);
+    await waitForProblems(page, 'the helper\'s finding gone', (r) => r.filter(isSkipcheckRow).length === left && !r.some(helperRow) && !r.some(moved), 15_000);
+    await screenshot(page, '3c-disabled-for-this-line');
+    await page.keyboard.press('Control+S');
+    const lines = before.split('\n');
+    lines.splice(line - 1, 0, '  // skipcheck-disable-next-line residual-shape-mismatch');
+    await pollUntil(page, () => readFileSync(helperFile, 'utf8') === lines.join('\n'), 10_000);
+    assert.equal(readFileSync(helperFile, 'utf8'), lines.join('\n'), 'the comment above the add, indented like it');
+    await page.keyboard.press('Control+W');
+  });
+
   it('runs "Skipcheck: Train on GPU" from the command palette and the training panel follows the run', async function () {
     // The unfixed fixture cannot be built (its add throws), so the run needs the fix from the previous step.
     assert.ok(fixed, 'needs the fixed fixture from the previous step');

@@ -2,7 +2,7 @@
 // and fix verification. The only module that sees every stage.
 import type * as ts from 'typescript';
 import { tsApi } from './syntax/tsApi';
-import type { AnalysisHost, AnalysisResult, AnalyzeOptions, EntryInfo, Finding } from './types';
+import type { AnalysisHost, AnalysisResult, AnalyzeOptions, EntryInfo, Finding, SiteInfo } from './types';
 import { BudgetExceeded, Interpreter, UserThrow } from './interp/interpreter';
 import { ModelRecord } from './graph/graph';
 import { Fn } from './interp/values';
@@ -15,6 +15,7 @@ import { verifyFixes, verifyStep as verifyStepWith } from './fixes/verify';
 import { unsuppressed } from './suppress';
 import { runSymbolicPhase, symbolTable } from './report/contracts';
 import { symbolsOf } from './symbolic/expr';
+import { FunctionCache } from './functionCache';
 
 // The largest realistic builders (an unrolled ResNet-152, ResNet-50 from loops) take under 6k steps; a
 // runaway loop stops after about 0.1-0.3 s.
@@ -38,6 +39,7 @@ export function analyze(file: string, text: string, host?: AnalysisHost, options
   const it = new Interpreter(overlay, options.maxSteps ?? DEFAULT_MAX_STEPS);
   try {
     const mod = it.loadModule(file, text);
+    const cache = options.cache ? new FunctionCache(it, mod, options.cache, options.maxSteps ?? DEFAULT_MAX_STEPS, SYMBOLIC_PATH_BUDGET) : undefined;
     const cutModels: ModelRecord[] = [];
     let layersBefore = it.graph.layers.length;
     if (guard(it, 'top level', () => it.runModule(mod)) === BUDGET) {
@@ -48,6 +50,10 @@ export function analyze(file: string, text: string, host?: AnalysisHost, options
       const v = mod.exports.get(name);
       if (!(v instanceof Fn) || requiredParams(v.node) > 0) continue;
       concrete.add(v.node);
+      if (it.budgetSpent()) {
+        it.notes.push(`${name}: not analysed: the step budget of the file was spent by earlier code`);
+        continue;
+      }
       it.currentEntry = name;
       const before = it.graph.models.length;
       layersBefore = it.graph.layers.length;
@@ -62,12 +68,18 @@ export function analyze(file: string, text: string, host?: AnalysisHost, options
         if (returned.name.startsWith('model@')) returned.name = name;
       }
     }
-    const symbolic = runSymbolicPhase(it, mod, concrete, (what, f) => guard(it, what, f, SYMBOLIC_PATH_BUDGET));
+    cache?.afterConcrete({ layers: 0, apps: 0, throws: 0, models: 0, tensorVars: 0 });
+    const symbolic = runSymbolicPhase(it, mod, concrete, (what, f) => guard(it, what, f, SYMBOLIC_PATH_BUDGET), cache?.hooks);
+    // Reused results that the runs of this analysis contradict: start over without them.
+    if (cache && !cache.consistent()) return analyze(file, text, host, { ...options, cache: cache.reset() });
     const shown = it.graph.models.filter((m) => !it.symbolic.models.has(m));
     result.models = [...shown.map(modelInfo), ...cutModels.map((m) => ({ ...modelInfo(m), partial: 'step budget exceeded' }))];
-    result.sites = collectSites(it.graph, it.tensorVars, it.symbolic.apps);
+    const sites = collectSites(it.graph, it.tensorVars, it.symbolic.apps);
+    result.sites = (cache ? cache.sites(sites) : sites).sort(siteOrder);
+    const findings = attachFixes(runRules(it.graph, it.symbolic.apps));
+    cache?.store(sites, findings, symbolic.contractOf);
     // Disable comments apply here, in the core, so every host honours them alike.
-    result.findings = unsuppressed(attachFixes(runRules(it.graph, it.symbolic.apps)), (f) => overlay.readFile(f));
+    result.findings = unsuppressed(cache ? cache.findings(findings) : findings, (f) => overlay.readFile(f));
     if (symbolic.contracts.length) result.contracts = symbolic.contracts;
     if (symbolic.functionNotes.length) result.functionNotes = symbolic.functionNotes;
     const symbols = symbolTable(symbolicTexts(result), (s) => symbolic.contracts.find((c) => c.requires.some((r) => r.text.includes(s)))?.function ?? '');
@@ -78,6 +90,7 @@ export function analyze(file: string, text: string, host?: AnalysisHost, options
     if (e instanceof RangeError && it.modules.size === 0) result.notes.push('the file is too deeply nested to parse; nothing was analysed');
     // Otherwise a defect of the analyzer itself: keep whatever was computed and say what happened.
     else result.notes.push(`internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    if (options.cache) options.cache.state = undefined;
   }
   result.notes.push(...new Set(it.notes));
   return result;
@@ -113,6 +126,13 @@ function guard(it: Interpreter, what: string, f: () => void, budget = 1): string
     it.notes.push(`${what}: ${reason}`);
   }
   return reason;
+}
+
+/** Sites by place (then kind): one order whether they were computed now or reused (functionCache.ts). */
+function siteOrder(a: SiteInfo, b: SiteInfo): number {
+  return (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.range.start.line - b.range.start.line ||
+    a.range.start.character - b.range.start.character || a.range.end.line - b.range.end.line ||
+    a.range.end.character - b.range.end.character || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0);
 }
 
 /** Texts that may mention symbols: symbolic shapes and contract conditions. */

@@ -182,6 +182,17 @@ export interface AnalysisHost {
   readFile(path: string): string | undefined;
 }
 
+/**
+ * What one analysis of a file keeps for the next analysis of the same file (functions whose code did not
+ * change are not run again). Created empty by a host that re-analyses a file as it changes, one per file;
+ * its contents belong to the core.
+ */
+export interface AnalysisCache {
+  state?: unknown;
+  /** How many functions the last analysis took from the cache instead of running them (tests, benchmarks). */
+  reused?: number;
+}
+
 export interface AnalyzeOptions {
   /** Interpreter step budget per entry point; bounds runaway loops and recursion. */
   maxSteps?: number;
@@ -190,4 +201,6 @@ export interface AnalyzeOptions {
    * publish diagnostics sooner and checks fixes when code actions are asked for (ensureFixesVerified).
    */
   verify?: boolean;
+  /** Results to reuse from the last analysis of this file, and where to keep this one's (see AnalysisCache). */
+  cache?: AnalysisCache;
 }

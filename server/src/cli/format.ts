@@ -37,9 +37,11 @@ export function formatJson(reports: FileReport[]): string {
   return JSON.stringify({
     files: reports.map((r) => ({
       path: rel(r.path),
-      findings: r.findings.map(({ rule, severity, message, range, fixes }) => ({
+      findings: r.findings.map(({ rule, severity, message, range, fixes, related }) => ({
         rule, severity, message, range,
         fixes: fixes.map(({ title, edits }) => ({ title, edits })),
+        // Where else the finding comes from: the block's start, the call whose arguments break it.
+        ...(related?.length ? { related: related.map((x) => ({ path: rel(x.file), range: x.range, message: x.message })) } : {}),
       })),
       models: r.models.map(({ name, range, layers, partial }) => ({
         name, range, ...(partial ? { partial } : {}),
@@ -76,6 +78,16 @@ export function formatSarif(reports: FileReport[]): string {
         },
       },
     }],
+    ...(f.related?.length ? {
+      relatedLocations: f.related.map((x, id) => ({
+        id,
+        message: { text: x.message },
+        physicalLocation: {
+          artifactLocation: { uri: sarifUri(x.file) },
+          region: { startLine: x.range.start.line + 1, startColumn: x.range.start.character + 1, endLine: x.range.end.line + 1, endColumn: x.range.end.character + 1 },
+        },
+      })),
+    } : {}),
   })));
   // Notes are about the run, not the code: SARIF's place for them is the invocation's notifications.
   const notifications = reports.flatMap((r) => r.notes.map((n) => ({

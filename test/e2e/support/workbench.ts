@@ -46,6 +46,8 @@ export async function openFile(page: Page, fileName: string): Promise<void> {
 }
 
 export async function showProblems(page: Page): Promise<void> {
+  // The shortcut toggles: pressed while the panel has the focus it would hide it.
+  if (await page.locator('.markers-panel').isVisible()) return;
   await page.keyboard.press('Control+Shift+M');
   await page.locator('.markers-panel').waitFor({ state: 'visible' });
 }

@@ -35,10 +35,11 @@ export function projectionFixes(sites: MergeSite[], ok: boolean[]): Fix[] | { re
   const scNode = arg.elements[first.shortcut];
   const brNode = arg.elements[first.branch];
   if (!scNode || !brNode || tsApi.isSpreadElement(scNode)) return { reason: 'the shortcut operand is not a plain expression' };
-  if (sites.some((s) => s.shortcut !== first.shortcut || s.branch !== first.branch)) return { reason: 'calls disagree on which operand is the shortcut' };
-
   // A function analysed without a caller has symbolic sizes: only the fixes written with its own names apply.
   const symbolic = sites.some((s, i) => !ok[i] && [s.operands[s.shortcut], s.operands[s.branch]].some((o) => o.tensor.shape?.some((d) => typeof d === 'string')));
+  if (sites.some((s) => s.shortcut !== first.shortcut || s.branch !== first.branch)) {
+    return { reason: symbolic ? 'the paths through this code disagree on which operand is the shortcut' : 'calls disagree on which operand is the shortcut' };
+  }
   const needs: Need[] = [];
   for (let i = 0; i < sites.length && !symbolic; i++) {
     if (ok[i]) continue;
@@ -60,7 +61,10 @@ export function projectionFixes(sites: MergeSite[], ok: boolean[]): Fix[] | { re
   };
   const candidates = [guardExtension(ctx), namedProjection(ctx), symbolic ? undefined : ctx.uniform ? literalProjection(ctx, needs[0]) : shapeProjection(ctx)]
     .filter((f): f is Fix => f !== undefined);
-  if (candidates.length === 0) return { reason: 'the calls of this code need different projections, and the operands are not plain variables to compare at run time' };
+  if (candidates.length === 0) {
+    return { reason: symbolic ? 'no projection written with the function\'s own parameters (a width and a stride) matches the branch for every value of them'
+      : 'the calls of this code need different projections, and the operands are not plain variables to compare at run time' };
+  }
   return candidates;
 }
 

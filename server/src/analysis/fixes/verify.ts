@@ -16,6 +16,11 @@ export function markAlternatives(fixes: Fix[]): void {
   for (const f of fixes) alternatives.set(f, fixes);
 }
 
+/** The fixes `fix` is an alternative to (itself included), for copying a finding with its fixes. */
+export function alternativesOf(fix: Fix): readonly Fix[] | undefined {
+  return alternatives.get(fix);
+}
+
 /** Verdicts already reached, per fix object (a result's fixes are checked at most once). */
 const verdicts = new WeakMap<Fix, boolean>();
 /** Why a fix failed its check, said in the message when no fix of the finding passes. */
@@ -81,11 +86,14 @@ function whyFixFails(analyze: AnalyzeFn, fix: Fix, finding: Finding, before: Ana
   const edited = applyEdits(original, fix.edits);
   const overlay: AnalysisHost = { readFile: (p) => (p === fix.file ? edited : p === file ? text : host.readFile(p)) };
   const mainText = fix.file === file ? edited : text;
-  const after = analyze(file, mainText, overlay, { ...options, verify: false });
+  // Not through the caller's cache: that belongs to the text the user has, not to this edited copy.
+  const after = analyze(file, mainText, overlay, { ...options, verify: false, cache: undefined });
   if (after.models.length < before.models.length) return 'stops a model from being built';
-  const said = firstSentence(finding.message);
-  if (after.findings.some((f) => f.rule === finding.rule && firstSentence(f.message) === said)) return 'leaves the problem as it is';
   if (errors(after) > errors(before) - (finding.severity === 'error' ? 1 : 0)) {
+    // Identical findings (a block written out several times) each count: one fixed leaves the others.
+    const said = firstSentence(finding.message);
+    const alike = (r: AnalysisResult) => r.findings.filter((f) => f.rule === finding.rule && firstSentence(f.message) === said).length;
+    if (alike(after) >= alike(before)) return 'leaves the problem as it is';
     const added = after.findings.find((f) => f.severity === 'error' && ofRule(after, f.rule) > ofRule(before, f.rule) - (f.rule === finding.rule ? 1 : 0));
     return `leads to another error${added ? ` (${firstSentence(added.message)})` : ''}`;
   }

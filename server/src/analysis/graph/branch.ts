@@ -139,4 +139,8 @@ function pathBetween(fork: TensorNode, anc: Map<TensorNode, number>): Applicatio
 }
 
 export const dimsAt = (s: Shape | undefined, axes: number[]) => axes.map((a) => s?.[a]);
-export const sizeText = (dims: Dim[]) => dims.map((d) => (d === undefined || d === null ? '?' : String(d))).join('x');
+/** `32x32`; with a symbolic size `x.shape[1]×x.shape[2]`, since an `x` between names would read as one. */
+export const sizeText = (dims: Dim[]) => {
+  if (!dims.some((d) => typeof d === 'string')) return dims.map((d) => (d === undefined || d === null ? '?' : String(d))).join('x');
+  return dims.map((d) => (d === undefined || d === null ? '?' : /.[+-]/.test(String(d)) ? `(${String(d)})` : String(d))).join('×');
+};

@@ -10,18 +10,20 @@ import { binaryOp, unaryOp } from './operators';
 import { MAX_STRING, builtinGlobals, primitiveMember } from './builtins';
 import { TfApi } from './tfjs';
 import { SymbolicSession } from './symbolicSession';
+import { widenLoop } from './symbolicLoops';
 import { SymCond } from '../symbolic/cond';
 import { SymNum } from '../symbolic/value';
 import { isSymbolicObject, symbolicMember } from './symbolicParams';
+import { StacklessError } from '../syntax/stackless';
 import type { Machine } from './machine';
 import { effects } from './havoc';
 import { UNKNOWN_KEYS, forgetArray, forgetObject, forgetReachable, isAccessor, isForgotten, isFrozen, known, markAccessor } from './forget';
 import { boundNames, containsReturn, escapingJumps, isSloppyScript, hasExport, isDefault, isParameterPropertyModifier, isStatic, isVarList, labelsOf, propText, skipOuter, varNames } from '../syntax/ast';
 
 /** The user's program threw: ends the current entry point, like it would end the real run. */
-export class UserThrow extends Error { constructor() { super('user code threw'); } }
+export class UserThrow extends StacklessError { constructor() { super('user code threw'); } }
 /** The step budget ran out (a huge loop, deep recursion): ends the current entry point. */
-export class BudgetExceeded extends Error { constructor() { super('step budget exceeded'); } }
+export class BudgetExceeded extends StacklessError { constructor() { super('step budget exceeded'); } }
 
 type Completion =
   | undefined
@@ -34,8 +36,13 @@ type Completion =
 const MAX_CALL_DEPTH = 60;
 /** The largest array index JS has (2^32 - 2); larger numeric keys are plain properties. */
 const MAX_ARRAY_INDEX = 4294967294;
-/** How many entry points' worth of steps one analysis may spend in total. */
-const WHOLE_FILE_BUDGETS = 4;
+/**
+ * How many entry points' worth of steps one analysis may spend in total: room for one runaway entry point
+ * and everything else. The largest realistic file seen (a 1000-line library of helpers, each analysed
+ * symbolically on every path) takes about 80k steps in all; each further budget a hostile file could burn
+ * was a few hundred more milliseconds.
+ */
+const WHOLE_FILE_BUDGETS = 2;
 
 /**
  * Runs the user's model-building code symbolically: every value the program could compute without I/O is
@@ -62,6 +69,8 @@ export class Interpreter implements Machine {
   private unseenCalls = 0;
   /** Symbolic runs: the current path's decisions and facts, and what each application needed. */
   readonly symbolic = new SymbolicSession();
+  /** When set, every user function and class entered is added (what a run's results depend on). */
+  touched: Set<ts.Node> | undefined;
 
   constructor(private readonly host: AnalysisHost, private readonly maxSteps: number) {
     this.globals = new Scope(undefined);
@@ -122,6 +131,15 @@ export class Interpreter implements Machine {
     if (this.catching > 0) throw new UserThrow();
   }
 
+  /** Steps spent so far by the whole analysis, and the most it may spend. */
+  get stepsUsed(): number { return this.steps; }
+  get stepCap(): number { return this.maxSteps * WHOLE_FILE_BUDGETS; }
+
+  /** The whole analysis has spent its steps: nothing further can run (symbolic/phase stops there). */
+  budgetSpent(): boolean {
+    return this.steps >= this.maxSteps * WHOLE_FILE_BUDGETS;
+  }
+
   private tick(): void {
     if (++this.steps > this.stepLimit) throw new BudgetExceeded();
   }
@@ -180,6 +198,7 @@ export class Interpreter implements Machine {
     for (const st of statements) {
       if (!tsApi.isFunctionDeclaration(st) || !st.body) continue;
       const fn = new Fn(st, scope, mod, undefined);
+      if (scope !== mod.scope) this.noteClosure(fn);
       if (st.name) scope.declare(st.name.text, fn);
       // `export default function () {}` has no name to declare but is still the module's default export.
       if (hasExport(st) && (st.name || isDefault(st))) this.exportBinding(mod, isDefault(st) ? 'default' : st.name!.text, fn);
@@ -422,7 +441,9 @@ export class Interpreter implements Machine {
     }
     for (;;) {
       if (node.condition) {
-        const t = this.truth(this.evalExpr(node.condition, scope, mod));
+        const cv = this.evalExpr(node.condition, scope, mod);
+        if (this.widens(cv)) return this.widen(node, scope, mod, cv);
+        const t = this.truth(cv);
         if (t === UNKNOWN) return this.skipUncertain([node], scope, mod);
         if (!t) return undefined;
       }
@@ -463,7 +484,9 @@ export class Interpreter implements Machine {
     let first = tsApi.isDoStatement(node);
     for (;;) {
       if (!first) {
-        const t = this.truth(this.evalExpr(node.expression, scope, mod));
+        const cv = this.evalExpr(node.expression, scope, mod);
+        if (this.widens(cv)) return this.widen(node, scope, mod, cv);
+        const t = this.truth(cv);
         if (t === UNKNOWN) return this.skipUncertain([node], scope, mod);
         if (!t) return undefined;
       }
@@ -472,6 +495,23 @@ export class Interpreter implements Machine {
       if (step === 'exit') return undefined;
       if (step !== 'next') return step;
     }
+  }
+
+  /** A loop test on symbols that the path cannot decide: widened (symbolicLoops.ts), never forked per iteration. */
+  private widens(v: Value): v is SymCond {
+    return v instanceof SymCond && this.symbolic.root !== undefined && this.symbolic.known(v) === undefined;
+  }
+
+  private widen(node: ts.ForStatement | ts.WhileStatement | ts.DoStatement, scope: Scope, mod: ModuleRecord, cond: SymCond): Completion {
+    const stable = widenLoop({
+      session: this.symbolic, loop: node, scope, cond,
+      isGlobal: (name) => scope.lookup(name) === this.globals.lookup(name),
+      runBody: () => {
+        const c = this.execStmt(node.statement, new Scope(scope), mod);
+        return !c || (c.kind === 'continue' && !c.label);
+      },
+    });
+    return stable ? undefined : this.skipUncertain([node], scope, mod);
   }
 
   private execSwitch(node: ts.SwitchStatement, outer: Scope, mod: ModuleRecord): Completion {
@@ -788,6 +828,7 @@ export class Interpreter implements Machine {
   }
 
   private initInstance(cls: ClassValue, inst: Obj, args: Value[], node: ts.Node): void {
+    this.touched?.add(cls.node);
     const ctor = cls.node.members.find((m): m is ts.ConstructorDeclaration => tsApi.isConstructorDeclaration(m) && !!m.body);
     const initFields = () => {
       const s = new Scope(cls.scope, inst);
@@ -853,6 +894,7 @@ export class Interpreter implements Machine {
 
   private callFn(fn: Fn, args: Value[], thisValue: Value, node: ts.Node): Value {
     const body = fn.node.body;
+    this.symbolic.called.add(fn.node);
     // A generator's body runs lazily, as it is iterated: not followed.
     if (!body || fn.node.asteriskToken) { this.unseenCall(args, thisValue); return UNKNOWN; }
     if (this.stack.length >= MAX_CALL_DEPTH) {
@@ -861,6 +903,7 @@ export class Interpreter implements Machine {
       this.forgetFnEffects(fn);
       return UNKNOWN;
     }
+    this.touched?.add(fn.node);
     const isArrow = tsApi.isArrowFunction(fn.node);
     const scope = new Scope(fn.scope, isArrow ? undefined : thisValue ?? UNKNOWN);
     if (fn.homeClass && fn.homeClass.superClass instanceof ClassValue) {
@@ -886,6 +929,12 @@ export class Interpreter implements Machine {
       }
       throw e;
     }
+  }
+
+  /** A function created inside a running function: analysed on its own if nothing calls it (symbolicEntries.ts). */
+  private noteClosure(fn: Fn): void {
+    const inner = this.stack.length > 1 ? this.stack[this.stack.length - 1].callee : undefined;
+    this.symbolic.noteClosure(fn, inner ?? this.symbolic.root ?? this.stack[0]?.callee ?? this.currentEntry);
   }
 
   /** Forgets the variables a function could assign in the scopes it closes over. */
@@ -995,9 +1044,12 @@ export class Interpreter implements Machine {
           const s = new Scope(scope);
           const fn = new Fn(f, s, mod, undefined);
           s.declare(f.name.text, fn);
+          this.noteClosure(fn);
           return fn;
         }
-        return new Fn(f, scope, mod, tsApi.isArrowFunction(f) ? scope.findThis() : undefined);
+        const fn = new Fn(f, scope, mod, tsApi.isArrowFunction(f) ? scope.findThis() : undefined);
+        this.noteClosure(fn);
+        return fn;
       }
       case tsApi.SyntaxKind.ClassExpression: return this.makeClass(node as ts.ClassExpression, scope, mod);
       case tsApi.SyntaxKind.ConditionalExpression: {

@@ -24,6 +24,13 @@ export function binaryOp(op: ts.SyntaxKind, l: Value, r: Value): Value {
   const K = tsApi.SyntaxKind;
   if (isSymbolic(l) || isSymbolic(r)) {
     if (l === UNKNOWN || r === UNKNOWN) return UNKNOWN;
+    const cond = l instanceof SymCond ? l : r instanceof SymCond ? r : undefined;
+    const other = cond === l ? r : l;
+    // A condition is a boolean: `downsample === true` is the condition itself, `=== false` its negation.
+    if (cond && typeof other === 'boolean') {
+      if (op === K.EqualsEqualsEqualsToken || op === K.EqualsEqualsToken) return other ? cond : not(cond);
+      if (op === K.ExclamationEqualsEqualsToken || op === K.ExclamationEqualsToken) return other ? not(cond) : cond;
+    }
     const v = symbolicBinary(op, l, r, currentFacts());
     return v === undefined ? UNKNOWN : (v as Value);
   }

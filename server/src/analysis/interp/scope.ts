@@ -33,6 +33,11 @@ export class Scope {
 
   get(name: string): Value | undefined { return this.lookup(name)?.value; }
 
+  /** This scope's own bindings, in declaration order. */
+  *own(): IterableIterator<[string, Value]> {
+    for (const [name, b] of this.vars) yield [name, b.value];
+  }
+
   /** Assigns to the nearest binding; an undeclared name is ignored (sloppy-mode globals don't matter here). */
   set(name: string, value: Value): void {
     const b = this.lookup(name);

@@ -66,6 +66,35 @@ export function symbolicEntries(_it: Interpreter, mod: ModuleRecord, skip: Reado
   return out;
 }
 
+/** Nested functions analysed per file at most (each is one more symbolic entry). */
+const MAX_NESTED = 64;
+
+/**
+ * Functions created inside other functions of this module that nothing called (a helper declared in a
+ * builder and not used yet, an arrow bound to a local): entries of their own, run in the closure the
+ * enclosing function's run left (its symbols, its values), under what that run's path had assumed.
+ */
+export function nestedEntries(it: Interpreter, mod: ModuleRecord, done: Set<ts.Node>): SymbolicEntry[] {
+  const out: SymbolicEntry[] = [];
+  for (const [node, { fn, outer, assumptions }] of it.symbolic.closures) {
+    if (out.length >= MAX_NESTED) break;
+    if (done.has(node) || it.symbolic.called.has(node) || fn.mod !== mod || !fn.node.body || fn.node.asteriskToken) continue;
+    done.add(node);
+    const own = fn.node.name && tsApi.isIdentifier(fn.node.name) ? fn.node.name.text
+      : tsApi.isVariableDeclaration(fn.node.parent) && tsApi.isIdentifier(fn.node.parent.name) ? fn.node.parent.name.text : undefined;
+    if (own === undefined) continue; // a callback handed to code the analyzer cannot see: not a helper
+    out.push({
+      name: `${outer}.${own}`,
+      node: fn.node,
+      run: (i) => {
+        for (const a of assumptions) i.symbolic.assume(a);
+        return i.call(fn, symbolicArgs(i, fn.node), undefined, fn.node as unknown as ts.CallExpression);
+      },
+    });
+  }
+  return out;
+}
+
 /**
  * Runs an entry once per path (depth-first over branch decisions). `each` wraps one run (budget, errors).
  * Returns how many paths were left unexplored.

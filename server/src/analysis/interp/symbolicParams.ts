@@ -8,11 +8,12 @@ import { Native, Obj, UNKNOWN, type Value } from './values';
 import type { Machine } from './machine';
 import { SymNum } from '../symbolic/value';
 import { symbol } from '../symbolic/expr';
+import { flag } from '../symbolic/cond';
 import { LazyShape, makeLazy } from './lazyShapes';
 import type { ModuleRecord } from './modules';
 import { resolveTypeName } from './typeAliases';
 
-export type ParamKind = 'tensor' | 'number' | 'array' | 'object' | 'unknown';
+export type ParamKind = 'tensor' | 'number' | 'array' | 'object' | 'flag' | 'unknown';
 
 /** An array parameter of unknown length whose entries are symbols (`inputShape[0]`). */
 export class SymArray extends Native {
@@ -36,12 +37,14 @@ const symbolicObjects = new WeakMap<Obj, string>();
 const TENSOR_NAME = /^(x|y|z|h|t|inp|input|inputs|tensor|features?|prev|previous|shortcut|residual|skip|identity|out|output|net|block|[a-z]\w*(Input|Tensor|In|Out|Features))$/;
 const NUMBER_NAME = /^(filters|units|channels|width|height|depth|size|dim|dims|stride|strides|kernel|kernelSize|poolSize|growth|growthRate|expansion|ratio|reduction|groups|blocks|numBlocks|n|k|m|c|[a-z]\w*(Filters|Units|Channels|Width|Stride|Strides|Size|Dim|Depth|Count|Blocks|Rate))$/;
 const ARRAY_NAME = /^([a-z]\w*Shape|shape)$/;
+const FLAG_NAME = /^(downsample|downSample|project|preact|preActivation|(use|is|has|with|should|apply)[A-Z]\w*)$/;
 
 /** What a name alone suggests (used for untyped JS parameters and for fields of option objects). */
 function kindFromName(name: string): ParamKind {
   if (ARRAY_NAME.test(name)) return 'array';
   if (TENSOR_NAME.test(name)) return 'tensor';
   if (NUMBER_NAME.test(name)) return 'number';
+  if (FLAG_NAME.test(name)) return 'flag';
   return 'unknown';
 }
 
@@ -50,6 +53,7 @@ function kindFromType(t: ts.TypeNode, modules: ReadonlyMap<string, ModuleRecord>
   const text = t.getText();
   if (/^(tf\.)?(SymbolicTensor|Tensor(\d*D)?)(\s*\|\s*(tf\.)?(SymbolicTensor|Tensor(\d*D)?))*$/.test(text)) return 'tensor';
   if (t.kind === tsApi.SyntaxKind.NumberKeyword) return 'number';
+  if (t.kind === tsApi.SyntaxKind.BooleanKeyword) return 'flag';
   if (tsApi.isArrayTypeNode(t) && t.elementType.kind === tsApi.SyntaxKind.NumberKeyword) return 'array';
   if (tsApi.isTupleTypeNode(t) || tsApi.isArrayTypeNode(t)) return 'unknown';
   if (tsApi.isTypeLiteralNode(t)) return 'object';
@@ -67,6 +71,7 @@ function kindFromType(t: ts.TypeNode, modules: ReadonlyMap<string, ModuleRecord>
 
 function kindFromDefault(e: ts.Expression): ParamKind {
   if (tsApi.isNumericLiteral(e)) return 'number';
+  if (e.kind === tsApi.SyntaxKind.TrueKeyword || e.kind === tsApi.SyntaxKind.FalseKeyword) return 'flag';
   if (tsApi.isObjectLiteralExpression(e)) return 'object';
   if (tsApi.isArrayLiteralExpression(e) && e.elements.every(tsApi.isNumericLiteral)) return 'array';
   return 'unknown';
@@ -91,6 +96,8 @@ export function symbolicValue(it: Machine, kind: ParamKind, origin: string): Val
     case 'array': return new SymArray(origin);
     case 'tensor': return lazyTensor(it, origin);
     case 'object': return symbolicObject(origin);
+    // A boolean parameter: each branch on it is followed both ways (symbolic/cond.ts).
+    case 'flag': return flag(symbol(origin));
     default: return UNKNOWN;
   }
 }

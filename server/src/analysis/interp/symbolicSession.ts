@@ -2,9 +2,11 @@
 // which function, which branch directions were taken, what the path assumes about the symbols, and what
 // each layer application on the path needed. The driver (symbolic/entries.ts) replays the function once per
 // path, with the decisions of the previous run up to a point and the other direction there.
+import type * as ts from 'typescript';
 import type { Application, ModelRecord } from '../graph/graph';
+import type { Fn } from './values';
 import type { Dim } from '../types';
-import { type Cond, type SymCond, evalCond, not as notCond } from '../symbolic/cond';
+import { type Cond, type SymCond, evalCond, namesOf, not as notCond } from '../symbolic/cond';
 import type { Facts, SymDim } from '../symbolic/expr';
 import { setCurrentFacts } from '../symbolic/context';
 
@@ -23,9 +25,10 @@ export interface PathFacts extends Facts {
   lower: Map<string, number>;
   subst: Map<string, SymDim>;
   ne: [SymDim, SymDim][];
+  flags: Map<string, boolean>;
 }
 
-export const emptyFacts = (): PathFacts => ({ lower: new Map(), subst: new Map(), ne: [] });
+export const emptyFacts = (): PathFacts => ({ lower: new Map(), subst: new Map(), ne: [], flags: new Map() });
 
 export class SymbolicSession {
   /** Set while a function runs symbolically. */
@@ -39,6 +42,24 @@ export class SymbolicSession {
   maxDecisions = 8;
   readonly apps = new Map<Application, AppInfo>();
   readonly models = new Set<ModelRecord>();
+  /**
+   * Symbols standing for "any later iteration" of a loop widened to its stable state (symbolicLoops.ts).
+   * Nothing forks on them and no contract may name them: they are not the function's parameters.
+   */
+  readonly generic = new Set<string>();
+  /**
+   * Functions created inside other functions (a nested `function`, an arrow bound to a local), the first
+   * closure of each, with the function that created it and what its path assumed then; and the function
+   * nodes something called. The nested ones nothing called are analysed on their own (symbolicEntries.ts).
+   */
+  readonly closures = new Map<ts.Node, { fn: Fn; outer: string; assumptions: Cond[] }>();
+  readonly called = new Set<ts.Node>();
+
+  /** A function value created by running code (not a top-level declaration). */
+  noteClosure(fn: Fn, outer: string | undefined): void {
+    if (outer === undefined || this.closures.has(fn.node)) return;
+    this.closures.set(fn.node, { fn, outer, assumptions: [...this.assumptions] });
+  }
 
   startPath(root: string, prefix: boolean[]): void {
     this.root = root;
@@ -63,15 +84,38 @@ export class SymbolicSession {
     const known = evalCond(c.cond, this.facts);
     if (known !== undefined) return known;
     if (this.root === undefined || this.pos >= this.maxDecisions) return undefined;
+    if (this.generic.size && namesOf(c.cond).some((n) => this.generic.has(n))) return undefined;
     if (this.pos >= this.decisions.length) this.decisions.push(true);
     const dir = this.decisions[this.pos++];
     this.assume(dir ? c.cond : notCond(c).cond);
     return dir;
   }
 
+  /** The truth of a condition by what the path knows, without forking. */
+  known(c: SymCond): boolean | undefined {
+    return evalCond(c.cond, this.facts);
+  }
+
   assume(c: Cond): void {
     this.assumptions.push(c);
     assumeInto(this.facts, c);
+  }
+
+  /** What the path knows now, to go back to after a stretch of code assumed more (a widened loop iteration). */
+  mark(): { facts: PathFacts; assumptions: number } {
+    return { facts: snapshot(this.facts), assumptions: this.assumptions.length };
+  }
+
+  restore(m: { facts: PathFacts; assumptions: number }): void {
+    this.assumptions.length = m.assumptions;
+    // In place: the layer catalogue reads these very maps (symbolic/context.ts).
+    for (const k of ['lower', 'subst', 'flags'] as const) {
+      const to = this.facts[k] as Map<string, unknown>;
+      to.clear();
+      for (const [n, v] of m.facts[k] as Map<string, unknown>) to.set(n, v);
+    }
+    this.facts.ne.length = 0;
+    this.facts.ne.push(...m.facts.ne);
   }
 
   recordApp(app: Application, conditions: [Dim, Dim][]): void {
@@ -81,7 +125,7 @@ export class SymbolicSession {
 }
 
 function snapshot(f: PathFacts): PathFacts {
-  return { lower: new Map(f.lower), subst: new Map(f.subst), ne: [...f.ne] };
+  return { lower: new Map(f.lower), subst: new Map(f.subst), ne: [...f.ne], flags: new Map(f.flags) };
 }
 
 const isVar = (d: SymDim): d is string => typeof d === 'string' && /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*|\[\d+\])*$/.test(d);
@@ -90,6 +134,15 @@ const isVar = (d: SymDim): d is string => typeof d === 'string' && /^[A-Za-z_$][
 function assumeInto(f: PathFacts, c: Cond): void {
   if (c.kind === 'and') { for (const x of c.cs) assumeInto(f, x); return; }
   if (c.kind === 'not' && c.c.kind === 'or') { for (const x of c.c.cs) assumeInto(f, { kind: 'not', c: x }); return; }
+  if (c.kind === 'flag') { f.flags.set(c.name, true); return; }
+  // Lower bounds only (a size has no upper bound to keep): `k <= v`, and `!(v <= k)` which is `v >= k+1`.
+  if (c.kind === 'le') { if (typeof c.a === 'number' && isVar(c.b)) f.lower.set(c.b, Math.max(c.a, f.lower.get(c.b) ?? 1)); return; }
+  if (c.kind === 'not' && c.c.kind === 'le') {
+    const { a, b } = c.c;
+    if (isVar(a) && typeof b === 'number') f.lower.set(a, Math.max(b + 1, f.lower.get(a) ?? 1));
+    return;
+  }
+  if (c.kind === 'not' && c.c.kind === 'flag') { f.flags.set(c.c.name, false); return; }
   if (c.kind === 'eq') {
     if (isVar(c.a) && !f.subst.has(c.a)) f.subst.set(c.a, c.b);
     else if (isVar(c.b) && !f.subst.has(c.b)) f.subst.set(c.b, c.a);

@@ -1,6 +1,7 @@
 // Reading layer configs the way tfjs-layers 4.22 reads its constructor args, with one addition: any value
 // may be UNKNOWN (the analyzer could not evaluate it). Readers return `undefined` for unknown parts so that
 // only the dims depending on them become unknown.
+import { StacklessError } from '../syntax/stackless';
 
 /** A config value the analyzer could not evaluate. */
 export const UNKNOWN: unique symbol = Symbol('unknown');
@@ -17,7 +18,7 @@ export type ConfigValue =
 export type LayerConfig = { [k: string]: ConfigValue };
 
 /** What tfjs would throw while constructing or building the layer. Caught at the spec boundary. */
-export class LayerError extends Error {}
+export class LayerError extends StacklessError {}
 
 export function fail(message: string): never {
   throw new LayerError(message);

@@ -8,8 +8,8 @@ import type { Application } from '../graph/graph';
 import { mergeCheck } from '../layers';
 import { rangeOf } from '../syntax/text';
 import type { ContractCondition, ContractInfo, FunctionNote, Shape, SymbolInfo } from '../types';
-import { MAX_PATHS, runPaths, symbolicEntries, type SymbolicEntry } from '../interp/symbolicEntries';
-import { condText, type Cond } from '../symbolic/cond';
+import { MAX_PATHS, nestedEntries, runPaths, symbolicEntries, type SymbolicEntry } from '../interp/symbolicEntries';
+import { condText, negate, type Cond } from '../symbolic/cond';
 import { withFacts } from '../symbolic/context';
 import { symbolsOf } from '../symbolic/expr';
 
@@ -18,6 +18,17 @@ export interface SymbolicOutcome {
   functionNotes: FunctionNote[];
   /** Entry name per function node, for contracts and notes. */
   entries: SymbolicEntry[];
+  contractOf: ReadonlyMap<SymbolicEntry, ContractInfo>;
+}
+
+/** What an earlier analysis found for one entry, given back instead of running it again. */
+export interface ReusedEntry { notes: string[]; functionNotes: FunctionNote[]; contract?: ContractInfo }
+
+/** Lets a cache of earlier results (functionCache.ts) skip entries and watch the ones that run. */
+export interface SymbolicHooks {
+  reuse(e: SymbolicEntry): ReusedEntry | undefined;
+  before(e: SymbolicEntry): void;
+  after(e: SymbolicEntry, functionNotes: FunctionNote[]): void;
 }
 
 /**
@@ -25,17 +36,54 @@ export interface SymbolicOutcome {
  * note; it returns that note's reason, if any.
  */
 export function runSymbolicPhase(it: Interpreter, mod: ModuleRecord, concrete: ReadonlySet<ts.Node>,
-  guard: (what: string, f: () => void) => string | undefined): SymbolicOutcome {
+  guard: (what: string, f: () => void) => string | undefined, hooks?: SymbolicHooks): SymbolicOutcome {
   const entries = symbolicEntries(it, mod, concrete);
   const functionNotes: FunctionNote[] = [];
-  for (const e of entries) {
-    const reasons = new Set<string>();
-    const left = runPaths(it, e, (run) => { const r = guard(e.name, run); if (r) reasons.add(r); });
-    if (left > 0) reasons.add(`only ${MAX_PATHS} of its paths were followed`);
-    for (const reason of reasons) functionNotes.push({ function: e.name, file: mod.file, range: nameRange(e.node), reason });
+  const skipped: string[] = [];
+  const reused = new Map<SymbolicEntry, ReusedEntry>();
+  const done = new Set<ts.Node>([...concrete, ...entries.map((e) => e.node)]);
+  // Nested functions nothing called show up while their enclosing functions run: a few rounds catch nesting.
+  for (let i = 0, round = 0; round < 4; round++) {
+    for (; i < entries.length; i++) {
+      const e = entries[i];
+      const earlier = hooks?.reuse(e);
+      if (earlier) {
+        reused.set(e, earlier);
+        it.notes.push(...earlier.notes);
+        functionNotes.push(...earlier.functionNotes);
+        continue;
+      }
+      // Once the file's steps are spent each run would stop at its first step: say so once per function
+      // instead of paying a run (and a note) per path.
+      if (it.budgetSpent()) {
+        skipped.push(e.name);
+        functionNotes.push({ function: e.name, file: mod.file, range: nameRange(e.node), reason: NOT_RUN });
+        continue;
+      }
+      hooks?.before(e);
+      const reasons = new Set<string>();
+      const left = runPaths(it, e, (run) => { const r = guard(e.name, run); if (r) reasons.add(r); });
+      if (left > 0) reasons.add(`only ${MAX_PATHS} of its paths were followed`);
+      const own = [...reasons].map((reason) => ({ function: e.name, file: mod.file, range: nameRange(e.node), reason }));
+      functionNotes.push(...own);
+      hooks?.after(e, own);
+    }
+    const nested = nestedEntries(it, mod, done);
+    if (nested.length === 0) break;
+    entries.push(...nested);
   }
-  return { contracts: contractsOf(it, entries, mod), functionNotes, entries };
+  if (skipped.length) it.notes.push(`${skipped.length} function${skipped.length > 1 ? 's' : ''} not analysed (${SPENT}): ${skipped.join(', ')}`);
+  const fresh = contractsOf(it, entries, mod);
+  const byEntry = new Map<SymbolicEntry, ContractInfo>();
+  for (const e of entries) {
+    const c = reused.has(e) ? reused.get(e)!.contract : fresh.get(e);
+    if (c) byEntry.set(e, c);
+  }
+  return { contracts: [...byEntry.values()], functionNotes, entries, contractOf: byEntry };
 }
+
+const SPENT = 'the step budget of the file was spent by earlier code';
+const NOT_RUN = `not analysed: ${SPENT}`;
 
 function nameRange(node: ts.FunctionLikeDeclaration) {
   const sf = node.getSourceFile();
@@ -56,13 +104,14 @@ function equalityText(a: unknown, b: unknown): string {
   return `${String(a)} == ${String(b)}`;
 }
 
+const conj = (cs: Cond[]): Cond => (cs.length === 1 ? cs[0] : { kind: 'and', cs });
 const joinWhen = (cs: Cond[]): string | undefined => (cs.length ? cs.map(condText).join(' && ') : undefined);
 
 /**
  * Per function: the undecided equalities its merges need, and — for a merge that fails for every value on
  * a path that assumed something — the negation of that path's assumptions.
  */
-function contractsOf(it: Interpreter, entries: SymbolicEntry[], mod: ModuleRecord): ContractInfo[] {
+function contractsOf(it: Interpreter, entries: SymbolicEntry[], mod: ModuleRecord): Map<SymbolicEntry, ContractInfo> {
   const byRoot = new Map<string, ContractCondition[]>();
   const seen = new Set<string>();
   for (const [app, info] of it.symbolic.apps) {
@@ -77,12 +126,12 @@ function contractsOf(it: Interpreter, entries: SymbolicEntry[], mod: ModuleRecor
       byRoot.set(info.root, list);
     };
     for (const [a, b] of info.conditions) add(equalityText(a, b), when);
-    if (info.assumptions.length > 0 && app.error && provenOnPath(app, info.facts)) add(`!(${when})`, undefined);
+    if (info.assumptions.length > 0 && app.error && provenOnPath(app, info.facts)) add(condText(negate(conj(info.assumptions))), undefined);
   }
-  const out: ContractInfo[] = [];
+  const out = new Map<SymbolicEntry, ContractInfo>();
   for (const e of entries) {
     const requires = byRoot.get(e.name);
-    if (requires?.length) out.push({ function: e.name, file: mod.file, range: nameRange(e.node), requires });
+    if (requires?.length) out.set(e, { function: e.name, file: mod.file, range: nameRange(e.node), requires });
   }
   return out;
 }

@@ -7,13 +7,14 @@ import { rangeOf } from '../syntax/text';
 import type { Shape, SiteInfo } from '../types';
 import { jsonShape, symbolicJsonShape } from './models';
 
-const key = (r: SourceRef) => `${r.file}#${r.node.pos}:${r.node.end}`;
 const shapeKey = (s: Shape | null) => JSON.stringify(s);
 
 /** Per-location facts (hover, inlay hints): one site per source location, shapes deduplicated across calls. */
 export function collectSites(graph: Graph, tensorVars: { at: SourceRef; name: string; tensor: TensorNode; symbolic?: boolean }[],
   symbolicApps: ReadonlyMap<Application, unknown> = new Map()): SiteInfo[] {
-  const sites = new Map<string, SiteInfo>();
+  // Per file, by span and kind; a hostile loop reaches one site thousands of times, so the key is short.
+  const sites = new Map<string, Map<string, SiteInfo>>();
+  const ordered: SiteInfo[] = [];
   // Keys of the shapes already in a site's lists: symbolic runs repeat the same shape at a site once per
   // path and per call, and comparing each new one against the whole list was quadratic.
   const symbolicSeen = new Map<SiteInfo, Set<string>>();
@@ -24,11 +25,14 @@ export function collectSites(graph: Graph, tensorVars: { at: SourceRef; name: st
     return set;
   };
   const site = (at: SourceRef, kind: SiteInfo['kind'], className?: string): SiteInfo => {
-    const k = key(at) + kind;
-    let s = sites.get(k);
+    let inFile = sites.get(at.file);
+    if (!inFile) sites.set(at.file, inFile = new Map<string, SiteInfo>());
+    const k = `${at.node.pos}:${at.node.end}${kind}`;
+    let s = inFile.get(k);
     if (!s) {
       s = { kind, file: at.file, range: rangeOf(at.sf, at.node), shapes: [], paramCounts: [], ...(className ? { className } : {}) };
-      sites.set(k, s);
+      inFile.set(k, s);
+      ordered.push(s);
     }
     return s;
   };
@@ -87,7 +91,7 @@ export function collectSites(graph: Graph, tensorVars: { at: SourceRef; name: st
     if (v.symbolic) addSymbolic(s, v.tensor.shape);
     else addShape(s, v.tensor.shape, null);
   }
-  return [...sites.values()];
+  return ordered;
 }
 
 function isApplyCall(n: ts.Node): boolean {

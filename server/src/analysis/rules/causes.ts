@@ -3,6 +3,8 @@ import type { Application } from '../graph/graph';
 import { windowInfo } from '../layers';
 import type * as ts from 'typescript';
 import { lineRef } from '../syntax/text';
+import type { Dim } from '../types';
+import { provablyPositive, sub } from '../symbolic/expr';
 import { type Layout, dimsAt, sizeText } from '../graph/branch';
 
 /** Whether a layer in a branch shrinks the spatial size through 'valid' padding of a window wider than 1. */
@@ -13,7 +15,14 @@ export function validShrink(a: Application, layout: Layout): boolean {
   if (!wide) return false;
   const inDims = dimsAt(a.inputs[0]?.shape, layout.spatial);
   const outDims = dimsAt(a.outputs[0]?.shape, layout.spatial);
-  return inDims.some((d, i) => typeof d === 'number' && typeof outDims[i] === 'number' && outDims[i] < d);
+  return inDims.some((d, i) => shrinks(d, outDims[i]));
+}
+
+/** out < in for every admissible value (`x.shape[1]-2` < `x.shape[1]`). */
+function shrinks(d: Dim, out: Dim): boolean {
+  if (typeof d === 'number' && typeof out === 'number') return out < d;
+  if ((typeof d !== 'number' && typeof d !== 'string') || (typeof out !== 'number' && typeof out !== 'string')) return false;
+  return provablyPositive(sub(d, out));
 }
 
 /**
@@ -45,9 +54,10 @@ export function describeChange(a: Application, layout: Layout, spatialOnly = fal
   }
   const cin = inShape[layout.channel];
   const cout = outShape[layout.channel];
-  if (!spatialOnly && inShape.length === outShape.length && cin !== cout && typeof cout === 'number') {
+  const sized = (d: Dim): d is number | string => typeof d === 'number' || typeof d === 'string';
+  if (!spatialOnly && inShape.length === outShape.length && cin !== cout && sized(cout)) {
     const what = layout.spatial.length === 0 ? 'units' : 'channels';
-    parts.push(`${name} at ${at} outputs ${cout} ${what}${typeof cin === 'number' ? ` (from ${cin})` : ''}`);
+    parts.push(`${name} at ${at} outputs ${cout} ${what}${sized(cin) ? ` (from ${cin})` : ''}`);
   }
   return parts.length ? parts.join('; ') : undefined;
 }

@@ -5,12 +5,16 @@ import type { Application } from '../graph/graph';
 import { mergeCheck } from '../layers';
 import { clashMinSize } from '../layers/merge';
 import type { Shape } from '../types';
-import type { FixRequest, RuleFinding } from './finding';
+import type { RuleFinding } from './finding';
 import { residualRules } from './residual';
 import { analyzeMerge } from '../graph/branch';
 import { symbolsOf } from '../symbolic/expr';
 import { withFacts } from '../symbolic/context';
 import type { AppInfo } from '../interp/symbolicSession';
+import type { CallFrame } from '../graph/graph';
+import type { RelatedInfo } from '../types';
+import { tsApi } from '../syntax/tsApi';
+import { lineOf, rangeOf } from '../syntax/text';
 
 export function symbolicFindings(apps: Application[], info: ReadonlyMap<Application, AppInfo>, concrete: RuleFinding[]): RuleFinding[] {
   // A mismatch on a path that assumed something is a contract of the function (symbolic/phase.ts).
@@ -19,16 +23,51 @@ export function symbolicFindings(apps: Application[], info: ReadonlyMap<Applicat
   const out: RuleFinding[] = [];
   for (const f of residualRules(unconditional)) {
     if (taken.has(`${f.rule}|${f.file}|${f.range.start.line}:${f.range.start.character}`)) continue;
+    if (f.rule !== 'residual-shape-mismatch') { out.push({ ...f, symbolic: true }); continue; }
+    const bad = failing(f, unconditional);
+    const calls = bad.flatMap(callsOf);
+    const related = [...(f.related ?? []).filter((r) => !r.message.startsWith('the call of ')), ...relatedCalls(calls)];
     // The fixes stage writes projections on symbolic code with the function's own names (fixes/projection.ts).
-    const fix: FixRequest | undefined = f.fix;
-    out.push({ ...f, fix, message: f.rule === 'residual-shape-mismatch' ? phrase(f, apps) : f.message, symbolic: true });
+    out.push({ ...f, message: phrase(f, bad[0], calls), related: related.length ? related : undefined, symbolic: true });
   }
   return out;
 }
 
+/** The applications at the finding's merge whose operands fail for every value. */
+function failing(f: RuleFinding, apps: Application[]): Application[] {
+  return apps.filter((a) => a.at.file === f.file && sameStart(a, f) && a.inputs.every((t) => t.shape) &&
+    !withFacts({}, () => mergeCheck(a.layer.className, a.layer.config, a.inputs.map<Shape>((t) => t.shape!))).ok);
+}
+
+/**
+ * The calls (outermost first) through which the analysed function reached the merge: the merge sits in a
+ * helper, and what makes it fail are the arguments given at those calls.
+ */
+function callsOf(app: Application): CallFrame[] {
+  // The analysed function itself is entered at its declaration, not at a call.
+  return app.stack.filter((fr) => tsApi.isCallExpression(fr.at.node) || tsApi.isNewExpression(fr.at.node));
+}
+
+function relatedCalls(calls: CallFrame[]): RelatedInfo[] {
+  const seen = new Set<string>();
+  const out: RelatedInfo[] = [];
+  for (const c of calls) {
+    const range = rangeOf(c.at.sf, c.at.node);
+    const key = `${c.at.file}|${range.start.line}:${range.start.character}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ file: c.at.file, range, message: `the call of ${c.callee} whose arguments make the shapes differ (\`${callText(c)}\`)` });
+  }
+  return out;
+}
+
+const callText = (c: CallFrame): string => {
+  const t = c.at.node.getText(c.at.sf).replace(/\s+/g, ' ');
+  return t.length > 60 ? `${t.slice(0, 57)}...` : t;
+};
+
 /** "For every value of x.shape[1], x.shape[2] (sizes ≥ 2), add gets …: axis 1 ⌈x.shape[1]/2⌉ ≠ x.shape[1] …". */
-function phrase(f: RuleFinding, apps: Application[]): string {
-  const app = apps.find((a) => a.at.file === f.file && sameStart(a, f) && a.inputs.every((t) => t.shape));
+function phrase(f: RuleFinding, app: Application | undefined, calls: CallFrame[]): string {
   if (!app) return f.message;
   const shapes = app.inputs.map<Shape>((t) => t.shape!);
   const check = withFacts({}, () => mergeCheck(app.layer.className, app.layer.config, shapes));
@@ -43,10 +82,11 @@ function phrase(f: RuleFinding, apps: Application[]): string {
   const every = syms.length ? `for every value of ${syms.join(', ')}${sizes}` : 'for every value of the parameters';
   const show = (s: Shape) => `[${s.map((d) => (d === undefined ? '?' : String(d))).join(',')}]`;
   let tail = f.message.includes(' (branch vs shortcut).') ? f.message.slice(f.message.indexOf(' (branch vs shortcut).') + ' (branch vs shortcut).'.length) : '';
-  tail = tail.replace(/ No projection fix: .*$/, '');
-  return `${app.layer.factory} cannot combine its operands ${every}: the branch gives ${show(br)} and the shortcut ${show(sc)} (${diffs.join(', ')}).${tail}`;
+  tail = tail.replace(/ No projection fix: .*$/, '').replace(/ This happens in .*$/, '');
+  const first = calls[0];
+  const via = first ? ` This happens at the call of ${first.callee} at line ${lineOf(first.at.sf, first.at.node)} (\`${callText(first)}\`).` : '';
+  return `${app.layer.factory} cannot combine its operands ${every}: the branch gives ${show(br)} and the shortcut ${show(sc)} (${diffs.join(', ')}).${tail}${via}`;
 }
-
 function sameStart(a: Application, f: RuleFinding): boolean {
   const p = a.at.sf.getLineAndCharacterOfPosition(a.at.node.getStart(a.at.sf));
   return p.line === f.range.start.line && p.character === f.range.start.character;

@@ -1,10 +1,14 @@
 // Conditions on symbols: what a branch on symbolic values tests (`strides !== 1 || x.shape[3] !== filters`),
 // what a path assumes, and what a function's contract requires. Plain data, rendered the way the source
-// reads (`strides == 1`, `x.shape[3] == filters`).
-import { decideEqual, substitute, type Facts, type SymDim } from './expr';
+// reads (`strides == 1`, `x.shape[3] == filters`). A boolean parameter (`downsample: boolean`) is a condition
+// of its own, a flag, read `downsample == true` / `downsample == false`.
+import { add, constantOf, decideEqual, provablyNonPositive, provablyPositive, sub, substitute, symbolsOf, type Facts, type SymDim } from './expr';
 
 export type Cond =
   | { kind: 'eq'; a: SymDim; b: SymDim }
+  | { kind: 'flag'; name: string }
+  /** a ≤ b: a loop's `i < blocks`, `depth >= 50`. */
+  | { kind: 'le'; a: SymDim; b: SymDim }
   | { kind: 'not'; c: Cond }
   | { kind: 'and' | 'or'; cs: Cond[] };
 
@@ -15,15 +19,47 @@ export class SymCond {
 
 export const atom = (a: SymDim, b: SymDim): SymCond => new SymCond({ kind: 'eq', a, b });
 export const not = (c: SymCond): SymCond => new SymCond(c.cond.kind === 'not' ? c.cond.c : { kind: 'not', c: c.cond });
+/** a ≤ b, kept as `k ≤ P` with the constants on the left (`blocks >= 2`, not `blocks-1 >= 1`). */
+export function le(a: SymDim, b: SymDim): SymCond {
+  const d = sub(b, a);
+  const c = constantOf(d);
+  return new SymCond({ kind: 'le', a: -c, b: sub(d, c) });
+}
+export const flag = (name: string): SymCond => new SymCond({ kind: 'flag', name });
 export const both = (x: Cond, y: Cond): Cond => ({ kind: 'and', cs: [x, y] });
 export const either = (x: Cond, y: Cond): Cond => ({ kind: 'or', cs: [x, y] });
 
 export function condText(c: Cond): string {
   switch (c.kind) {
     case 'eq': return `${c.a} == ${c.b}`;
-    case 'not': return c.c.kind === 'eq' ? `${c.c.a} != ${c.c.b}` : `!(${condText(c.c)})`;
+    case 'flag': return `${c.name} == true`;
+    // Written with the symbol first, as a bound reads: `blocks >= 2` rather than `2 <= blocks`.
+    case 'le': return typeof c.a === 'number' ? `${c.b} >= ${c.a}` : `${c.a} <= ${c.b}`;
+    case 'not':
+      if (c.c.kind === 'le') return typeof c.c.a === 'number' ? `${c.c.b} < ${c.c.a}` : `${c.c.a} > ${c.c.b}`;
+      return c.c.kind === 'eq' ? `${c.c.a} != ${c.c.b}` : c.c.kind === 'flag' ? `${c.c.name} == false` : `!(${condText(c.c)})`;
     case 'and': return c.cs.map((x) => (x.kind === 'or' ? `(${condText(x)})` : condText(x))).join(' && ');
     case 'or': return c.cs.map((x) => (x.kind === 'and' ? `(${condText(x)})` : condText(x))).join(' || ');
+  }
+}
+
+/** The negation pushed inward (De Morgan), so that it reads as the source would write it. */
+export function negate(c: Cond): Cond {
+  switch (c.kind) {
+    case 'not': return c.c;
+    case 'and': return { kind: 'or', cs: c.cs.map(negate) };
+    case 'or': return { kind: 'and', cs: c.cs.map(negate) };
+    default: return { kind: 'not', c };
+  }
+}
+
+/** Every symbol and flag a condition mentions. */
+export function namesOf(c: Cond): string[] {
+  switch (c.kind) {
+    case 'flag': return [c.name];
+    case 'not': return namesOf(c.c);
+    case 'and': case 'or': return c.cs.flatMap(namesOf);
+    default: return [...symbolsOf(c.a), ...symbolsOf(c.b)];
   }
 }
 
@@ -36,6 +72,17 @@ export function evalCond(c: Cond, facts: Facts, values: ReadonlyMap<string, SymD
       if (a === undefined || b === undefined) return undefined;
       const v = decideEqual(a, b, facts);
       return v === 'unknown' ? undefined : v === 'equal';
+    }
+    case 'flag': return facts.flags?.get(c.name);
+    case 'le': {
+      const a = substitute(c.a, values);
+      const b = substitute(c.b, values);
+      if (a === undefined || b === undefined) return undefined;
+      // a ≤ b ⟺ b - a + 1 ≥ 1.
+      const d = add(sub(b, a), 1);
+      if (provablyPositive(d, facts)) return true;
+      if (provablyNonPositive(d, facts)) return false;
+      return undefined;
     }
     case 'not': { const v = evalCond(c.c, facts, values); return v === undefined ? undefined : !v; }
     case 'and': {

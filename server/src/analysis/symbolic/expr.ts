@@ -332,6 +332,11 @@ export function substitute(d: SymDim, values: ReadonlyMap<string, SymDim>): SymD
   return r && toDim(r);
 }
 
+/** The constant term of a dim (`H-2` → -2). */
+export function constantOf(d: SymDim): number {
+  return typeof d === 'number' ? d : toPoly(d).c;
+}
+
 /** Every symbol name a dim mentions. */
 export function symbolsOf(d: SymDim): string[] {
   if (typeof d === 'number') return [];
@@ -357,6 +362,8 @@ export interface Facts {
   subst?: ReadonlyMap<string, SymDim>;
   /** Pairs a path condition says differ. */
   ne?: readonly (readonly [SymDim, SymDim])[];
+  /** Boolean parameters a path condition fixes (`downsample` true on the path that took its ternary's true side). */
+  flags?: ReadonlyMap<string, boolean>;
 }
 
 /** A dim with the path's equalities applied (a few rounds, for chains like a = b, b = 1). */

@@ -5,7 +5,7 @@ import type * as ts from 'typescript';
 import { tsApi } from '../syntax/tsApi';
 import { decideEqual, divide, add, sub, mul, provablyNonPositive, provablyPositive, type Facts, type SymDim } from './expr';
 import { SymNum, dimOf, numValue } from './value';
-import { SymCond, atom, not } from './cond';
+import { SymCond, atom, le, not } from './cond';
 
 const K = tsApi.SyntaxKind;
 
@@ -51,14 +51,17 @@ function compare(kind: 'eq' | 'ne', a: SymDim, b: SymDim, facts: Facts): boolean
   return kind === 'eq' ? c : not(c);
 }
 
-/** a < b + slack (slack 1 makes it a ≤ b): decided from the sign of b - a when the algebra knows it. */
-function order(a: SymDim, b: SymDim, slack: number, facts: Facts): boolean | undefined {
+/**
+ * a < b + slack (slack 1 makes it a ≤ b): decided from the sign of b - a when the algebra knows it, else a
+ * condition (`blocks >= 2`) that a branch forks on and a loop widens on.
+ */
+function order(a: SymDim, b: SymDim, slack: number, facts: Facts): boolean | SymCond {
   const d = sub(add(b, slack), a);
   if (typeof d === 'number') return d > 0;
   // b - a + slack ≥ 1 for every value → true; ≤ 0 for every value → false.
   if (provablyPositive(d, facts)) return true;
   if (provablyNonPositive(d, facts)) return false;
-  return undefined;
+  return le(a, add(b, slack - 1));
 }
 
 export { SymNum };
