@@ -93,6 +93,23 @@ describe('skipcheck CLI', function () {
       RULE_IDS.map((id) => [id, RULES[id].severity === 'error' ? 'error' : RULES[id].severity === 'warning' ? 'warning' : 'note']));
   });
 
+  it('json and sarif carry related locations: the call of a helper whose arguments break it (test/symbolic/fixtures/flow.ts)', () => {
+    const file = 'test/symbolic/fixtures/flow.ts';
+    const lines = fs.readFileSync(path.join(ROOT, file), 'utf8').split('\n');
+    const callLine = lines.findIndex((l) => l.includes('return plain(y, filters, 2);'));
+    const json = JSON.parse(skipcheck(['--format', 'json', file]).out);
+    const f = json.files[0].findings.find((x: { related?: { range: { start: { line: number } } }[] }) => x.related?.some((r) => r.range.start.line === callLine));
+    assert.ok(f, JSON.stringify(json.files[0].findings.map((x: { message: string }) => x.message)));
+    const related = f.related.find((r: { range: { start: { line: number } } }) => r.range.start.line === callLine);
+    assert.equal(related.path, file);
+    assert.match(related.message, /the call of plain/);
+    const sarif = JSON.parse(skipcheck(['--format', 'sarif', file]).out);
+    const result = sarif.runs[0].results.find((x: { relatedLocations?: { physicalLocation: { region: { startLine: number } } }[] }) =>
+      x.relatedLocations?.some((r) => r.physicalLocation.region.startLine === callLine + 1));
+    assert.ok(result, JSON.stringify(sarif.runs[0].results.map((x: { message: { text: string } }) => x.message.text)));
+    assert.equal(result.relatedLocations[0].physicalLocation.artifactLocation.uri, file);
+  });
+
   it('--fix rewrites the file in place: no findings left, and tfjs builds every model', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'skipcheck-fix-'));
     try {

@@ -26,6 +26,28 @@ export function stem(inputShape: number[], width: number): tf.LayersModel {
 }
 `;
 
+/** A helper broken by its only call, and a builder nothing calls whose loop count is fixed. */
+const flowSource = `import * as tf from '@tensorflow/tfjs';
+
+function plain(x: tf.SymbolicTensor, filters: number, strides = 1): tf.SymbolicTensor {
+  const y = tf.layers.conv2d({ filters, kernelSize: 3, strides, padding: 'same' }).apply(x) as tf.SymbolicTensor;
+  return tf.layers.add().apply([y, x]) as tf.SymbolicTensor;
+}
+
+export function callsPlain(x: tf.SymbolicTensor, filters: number): tf.SymbolicTensor {
+  return plain(x, filters, 2);
+}
+
+export function buildNet(inputShape: number[], numClasses: number): tf.LayersModel {
+  const input = tf.input({ shape: inputShape });
+  let x = tf.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same' }).apply(input) as tf.SymbolicTensor;
+  for (let i = 0; i < 2; i++) x = plain(x, 8);
+  const pooled = tf.layers.globalAveragePooling2d({}).apply(x) as tf.SymbolicTensor;
+  const out = tf.layers.dense({ units: numClasses }).apply(pooled) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: out });
+}
+`;
+
 /** Evaluates a shown dim (`⌈H/2⌉`, `2·width`) with the symbols' values, so it can be compared with tfjs. */
 function evaluate(dim: string, values: Record<string, number>): number {
   let js = dim.replace(/·/g, '*').replace(/⌈/g, 'Math.ceil((').replace(/⌉/g, '))').replace(/⌊/g, 'Math.floor((').replace(/⌋/g, '))');
@@ -110,5 +132,39 @@ describe('symbolic shapes and contracts in the editor (real analyzer over stdio)
     assert.equal(wide?.label, '[null,⌈H/2⌉,⌈W/2⌉,2·width]');
     const tip = wide?.tooltip;
     assert.match(typeof tip === 'string' ? tip : tip?.value ?? '', /H = `inputShape\[0\]`/);
+  });
+
+  it("a call that breaks a helper: the diagnostic at the helper's merge carries the call as related information; an uncalled builder's hover is its model summary", async () => {
+    const flowFile = path.join(dir, 'flow.ts');
+    writeFileSync(flowFile, flowSource);
+    const flow = createModuleScope(tf).load(flowFile).exports as Record<string, (...a: unknown[]) => unknown>;
+    const flowLines = flowSource.split('\n');
+    const lineOf = (needle: string) => flowLines.findIndex((l) => l.includes(needle));
+    await lsp.open(fileUri(flowFile), flowSource);
+    const published = await lsp.diagnosticsFor(fileUri(flowFile), 1);
+    const d = published.diagnostics.find((x) => x.code === 'residual-shape-mismatch');
+    assert.ok(d, JSON.stringify(published.diagnostics));
+    assert.equal(d.range.start.line, lineOf('add().apply'));
+    const call = d.relatedInformation?.find((r) => r.location.range.start.line === lineOf('plain(x, filters, 2)'));
+    assert.ok(call, JSON.stringify(d.relatedInformation));
+    assert.equal(call.location.uri, fileUri(flowFile));
+    assert.match(call.message, /the call of plain/);
+    // tfjs: that call fails for every input and width.
+    for (const [h, c, f] of [[8, 8, 8], [9, 16, 8], [16, 4, 16]]) {
+      assert.throws(() => flow.callsPlain(tf.input({ shape: [h, h, c] }), f), Error, `callsPlain([${h}, ${h}, ${c}], ${f})`);
+    }
+
+    const at = { line: lineOf('export function buildNet'), character: flowLines[lineOf('export function buildNet')].indexOf('buildNet') + 2 };
+    const h = await lsp.request<Hover | null>('textDocument/hover', { textDocument: { uri: fileUri(flowFile) }, position: at });
+    const value = (h?.contents as MarkupContent | undefined)?.value ?? '';
+    const head = /\*\*Model `buildNet`\*\* \(functional\) · (\d+) layers/.exec(value);
+    assert.ok(head, value);
+    const out = /→ outputs `\[([^\]]*)\]`/.exec(value);
+    assert.ok(out, value);
+    for (const [hw, c, classes] of [[8, 3, 10], [15, 1, 4]]) {
+      const model = flow.buildNet([hw, hw, c], classes) as tf.LayersModel;
+      assert.equal(Number(head[1]), model.layers.length, `layers of buildNet([${hw}, ${hw}, ${c}], ${classes})`);
+      assert.deepEqual(out[1].split(',').map((dim) => (dim === 'null' ? null : evaluate(dim, { numClasses: classes }))), model.outputs[0].shape);
+    }
   });
 });

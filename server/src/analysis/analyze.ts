@@ -7,13 +7,13 @@ import { BudgetExceeded, Interpreter, UserThrow } from './interp/interpreter';
 import { ModelRecord } from './graph/graph';
 import { Fn } from './interp/values';
 import { rangeOf } from './syntax/text';
-import { modelInfo } from './report/models';
+import { modelInfo, symbolicModelInfo } from './report/models';
 import { collectSites } from './report/sites';
 import { runRules } from './rules';
 import { attachFixes } from './fixes/attach';
 import { verifyFixes, verifyStep as verifyStepWith } from './fixes/verify';
 import { unsuppressed } from './suppress';
-import { runSymbolicPhase, symbolTable } from './report/contracts';
+import { nameRange, runSymbolicPhase, symbolTable } from './report/contracts';
 import { symbolsOf } from './symbolic/expr';
 import { FunctionCache } from './functionCache';
 
@@ -73,11 +73,19 @@ export function analyze(file: string, text: string, host?: AnalysisHost, options
     // Reused results that the runs of this analysis contradict: start over without them.
     if (cache && !cache.consistent()) return analyze(file, text, host, { ...options, cache: cache.reset() });
     const shown = it.graph.models.filter((m) => !it.symbolic.models.has(m));
-    result.models = [...shown.map(modelInfo), ...cutModels.map((m) => ({ ...modelInfo(m), partial: 'step budget exceeded' }))];
+    result.models = [...shown.map((m) => modelInfo(m)), ...cutModels.map((m) => ({ ...modelInfo(m), partial: 'step budget exceeded' }))];
+    const symbolicModels = [...it.symbolic.models].map((m) => {
+      const builder = symbolic.entries.find((e) => e.name === it.symbolic.modelRoots.get(m));
+      return symbolicModelInfo(m, builder && builder.node.getSourceFile().fileName === file ? nameRange(builder.node) : undefined, it.symbolic.loopModels.has(m));
+    });
+    // In source order, so that models given back by the cache land where a fresh analysis puts them.
+    const allSymbolicModels = (cache ? cache.symbolicModels(symbolicModels) : symbolicModels)
+      .sort((a, b) => a.file.localeCompare(b.file) || a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+    if (allSymbolicModels.length) result.symbolicModels = allSymbolicModels;
     const sites = collectSites(it.graph, it.tensorVars, it.symbolic.apps);
     result.sites = (cache ? cache.sites(sites) : sites).sort(siteOrder);
     const findings = attachFixes(runRules(it.graph, it.symbolic.apps));
-    cache?.store(sites, findings, symbolic.contractOf);
+    cache?.store(sites, findings, symbolic.contractOf, symbolicModels);
     // Disable comments apply here, in the core, so every host honours them alike.
     result.findings = unsuppressed(cache ? cache.findings(findings) : findings, (f) => overlay.readFile(f));
     if (symbolic.contracts.length) result.contracts = symbolic.contracts;

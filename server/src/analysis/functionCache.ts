@@ -28,7 +28,7 @@ import type { ReusedEntry, SymbolicHooks } from './report/contracts';
 import { ClassValue, Fn, Obj, type Value } from './interp/values';
 import { LayerInstance, ModelRecord, TensorNode, type SourceRef } from './graph/graph';
 import type { Scope } from './interp/scope';
-import type { AnalysisCache, ContractInfo, Finding, SiteInfo } from './types';
+import type { AnalysisCache, ContractInfo, Finding, ModelInfo, SiteInfo } from './types';
 import { alternativesOf, markAlternatives } from './fixes/verify';
 
 interface EntryRecord extends ReusedEntry { steps: number }
@@ -40,6 +40,8 @@ interface Component {
   sites: SiteInfo[];
   /** As attachFixes made them (before disable comments), with which fixes are alternatives. */
   findings: { finding: Finding; alternatives: number[][] }[];
+  /** Models its builders made with symbolic sizes (hovers). */
+  models: ModelInfo[];
 }
 
 interface CacheState {
@@ -148,6 +150,11 @@ export class FunctionCache {
     return [...fresh, ...[...this.reused].flatMap((c) => c.sites)];
   }
 
+  /** The fresh symbolic models plus those of reused components. */
+  symbolicModels(fresh: ModelInfo[]): ModelInfo[] {
+    return [...fresh, ...[...this.reused].flatMap((c) => c.models ?? [])];
+  }
+
   /** The fresh findings plus copies of those of reused components, in runRules' order. */
   findings(fresh: Finding[]): Finding[] {
     const copies = [...this.reused].flatMap((c) => c.findings.map(copyFinding));
@@ -159,7 +166,7 @@ export class FunctionCache {
    * Keeps what this analysis found, per component, for the next one. `sites` and `findings` are the fresh
    * ones (not those given back from the cache); contracts per entry.
    */
-  store(sites: SiteInfo[], findings: Finding[], contractOf: ReadonlyMap<SymbolicEntry, ContractInfo>): void {
+  store(sites: SiteInfo[], findings: Finding[], contractOf: ReadonlyMap<SymbolicEntry, ContractInfo>, symbolicModels: ModelInfo[] = []): void {
     this.it.touched = undefined;
     this.cache.reused = 0;
     if (this.spoiled || !this.withinBudget()) { this.cache.state = undefined; return; }
@@ -188,7 +195,7 @@ export class FunctionCache {
       const stmts = new Set(members.flatMap((e) => [...this.fresh.get(e)!.stmts]));
       if ([...stmts].some((k) => this.concreteStmts.has(k) || closures.has(k))) continue;
       const ordered = this.entries.filter((e) => members.includes(e));
-      const c: Component = { stmts, entries: ordered.map((e) => this.entryKey(e)), sites: [], findings: [] };
+      const c: Component = { stmts, entries: ordered.map((e) => this.entryKey(e)), sites: [], findings: [], models: [] };
       for (const e of ordered) {
         const key = this.entryKey(e);
         state.componentOf.set(key, c);
@@ -198,6 +205,7 @@ export class FunctionCache {
     }
     const locate = this.locator();
     for (const s of sites) owner.get(locate(s.file, s.range.start))?.sites.push(s);
+    for (const m of symbolicModels) owner.get(locate(m.file, m.range.start))?.models.push(m);
     for (const f of findings) owner.get(locate(f.file, f.range.start))?.findings.push({ finding: copyFinding({ finding: f, alternatives: [] }), alternatives: alternativeIndexes(f) });
     this.cache.state = state;
     this.cache.reused = [...this.reused].reduce((n, c) => n + c.entries.length, 0);

@@ -79,6 +79,10 @@ export interface ModelInfo {
    * layers built up to the cut, without inputs/outputs. Not a model tfjs would build as such.
    */
   partial?: string;
+  /** For a model of `symbolicModels`: the name of the function that builds it. */
+  builderRange?: Range;
+  /** What the summary should say about how the layers are listed (symbolic models). */
+  note?: string;
 }
 
 /**
@@ -106,6 +110,8 @@ export interface SiteInfo {
   symbolicShapes?: Shape[];
   /** For merge layers in symbolic runs: each operand's symbolic shape, per path. */
   symbolicOperandShapes?: Shape[][];
+  /** A merge whose symbolic shape holds when its function's contract does (the operands agree then). */
+  symbolicUnderContract?: true;
 }
 
 /**
@@ -172,6 +178,11 @@ export interface AnalysisResult {
   contracts?: ContractInfo[];
   /** Symbols appearing in symbolicShapes and contracts. */
   symbols?: SymbolInfo[];
+  /**
+   * Models built by functions analysed without a caller (a builder nothing calls), with symbolic sizes as
+   * text: for hovers only; `models` keeps the models built with concrete sizes.
+   */
+  symbolicModels?: ModelInfo[];
   /** Functions not (fully) analysed, with the reason, for "not analysed: …" displays. */
   functionNotes?: FunctionNote[];
 }

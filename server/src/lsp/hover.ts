@@ -12,7 +12,7 @@ import { aliasesFor, legend } from './symbolicText';
  * A site with the shapes of its function analysed without a caller (parameters as symbols). Spelled out here
  * so the editor side compiles before and after the core's SiteInfo carries these fields.
  */
-export type SymbolicSite = SiteInfo & { symbolicShapes?: Shape[]; symbolicOperandShapes?: Shape[][] };
+export type SymbolicSite = SiteInfo & { symbolicShapes?: Shape[]; symbolicOperandShapes?: Shape[][]; symbolicUnderContract?: true };
 
 export function siteAt(sites: SiteInfo[], pos: Position): SiteInfo | undefined {
   let best: SiteInfo | undefined;
@@ -33,9 +33,12 @@ export function hoverText(site: SymbolicSite): string {
   const symbolic = site.symbolicShapes ?? [];
   const symbolicOperands = site.symbolicOperandShapes ?? [];
   const aliases = aliasesFor([...symbolic, ...symbolicOperands.flat()]);
-  const asWritten = symbolic.length ? `\`${formatShapes(symbolic, aliases)}\`` : undefined;
+  const contract = site.symbolicUnderContract ? ' when the function\'s contract holds' : '';
+  const asWritten = symbolic.length ? `\`${formatShapes(symbolic, aliases)}\`${contract}` : undefined;
   // With no caller giving sizes, the shape as written is the shape; with callers, it follows their shapes.
-  const shapes = site.shapes.length ? `\`${formatShapes(site.shapes)}\`` : asWritten ?? 'shape unknown';
+  // A merge whose operands never combine (as written) has no shape: its operands show why.
+  const none = symbolicOperands.length ? 'no shape: its operands cannot combine' : 'shape unknown';
+  const shapes = site.shapes.length ? `\`${formatShapes(site.shapes)}\`` : asWritten ?? none;
   const parts = [`${name} → ${shapes}`];
   const params = site.kind === 'tensor' ? undefined : formatParams(site.paramCounts);
   if (params) parts.push(params);
@@ -55,6 +58,8 @@ export function hoverText(site: SymbolicSite): string {
 export interface HoverView {
   sites: SiteInfo[];
   models: ModelInfo[];
+  /** Models of builders analysed without a caller (symbolic sizes): shown where no concrete model is. */
+  symbolicModels?: ModelInfo[];
   entries: EntryInfo[];
   contracts: ContractView[];
 }
@@ -64,7 +69,9 @@ export function hover(view: HoverView, pos: Position): Hover | null {
   const candidates: { range: Range; text: () => string }[] = [];
   const site = siteAt(view.sites, pos);
   if (site) candidates.push({ range: site.range, text: () => hoverText(site) });
-  const models = view.models.filter((m) => rangeContains(m.range, pos));
+  const concrete = view.models.filter((m) => rangeContains(m.range, pos));
+  const symbolic = (view.symbolicModels ?? []).filter((m) => rangeContains(m.range, pos));
+  const models = concrete.length ? concrete : symbolic;
   if (models.length) {
     const narrowest = models.reduce((a, b) => (isNarrower(b.range, a.range) ? b : a));
     const here = models.filter((m) => JSON.stringify(m.range) === JSON.stringify(narrowest.range));
@@ -73,6 +80,12 @@ export function hover(view: HoverView, pos: Position): Hover | null {
   for (const contract of view.contracts) {
     if (contract.requires.length && rangeContains(contract.range, pos)) candidates.push({ range: contract.range, text: () => contractText(contract) });
   }
+  const builders = new Map<string, ModelInfo[]>();
+  for (const m of view.symbolicModels ?? []) {
+    if (m.builderRange && rangeContains(m.builderRange, pos)) builders.set(rangeKey(m.builderRange), [...(builders.get(rangeKey(m.builderRange)) ?? []), m]);
+  }
+  const concreteBuilt = view.entries.some((e) => rangeContains(e.range, pos) && view.models.some((m) => m.entry === e.name && m.file === e.file));
+  for (const built of concreteBuilt ? [] : builders.values()) candidates.push({ range: built[0].builderRange!, text: () => modelSummaries(built) });
   for (const entry of view.entries) {
     const built = view.models.filter((m) => m.entry === entry.name && m.file === entry.file);
     if (built.length && rangeContains(entry.range, pos)) candidates.push({ range: entry.range, text: () => modelSummaries(built) });

@@ -23,7 +23,8 @@ function outputOf(shape: Shape | Shape[] | null, aliases: Map<string, string>): 
 export function modelSummary(model: ModelInfo): string {
   const params = model.paramCount === null ? 'params unknown' : `${count(model.paramCount)} params`;
   const cut = model.partial ? ` · partial: ${model.partial}, the layers built up to there` : '';
-  const lines = [`**Model \`${model.name}\`** (${model.kind}) · ${model.layers.length} layers · ${params}${cut}`];
+  const note = model.note ? ` · ${model.note}` : '';
+  const lines = [`**Model \`${model.name}\`** (${model.kind}) · ${model.layers.length} layers · ${params}${cut}${note}`];
   // A builder analysed without a caller has symbolic sizes: named as in hovers, and explained once.
   const aliases = aliasesFor([...model.inputShapes, ...model.outputShapes, ...model.layers.flatMap((l) => outputs(l.outputShape))]);
   const shapes = (list: Shape[]) => list.map((s) => `\`${formatShape(s, aliases)}\``).join(', ') || '?';

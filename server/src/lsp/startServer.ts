@@ -171,7 +171,10 @@ export function startServer(connection: Connection, options: ServerOptions): voi
 
   connection.onHover((params) => {
     const file = freshen(params.textDocument.uri);
-    return hover({ sites: store.sitesFor(file), models: store.modelsFor(file), entries: store.entriesFor(params.textDocument.uri), contracts: store.contractsFor(file) }, params.position);
+    return hover({
+      sites: store.sitesFor(file), models: store.modelsFor(file), symbolicModels: store.symbolicModelsFor(file),
+      entries: store.entriesFor(params.textDocument.uri), contracts: store.contractsFor(file),
+    }, params.position);
   });
 
   /**

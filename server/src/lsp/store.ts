@@ -159,6 +159,21 @@ export class AnalysisStore {
     return out;
   }
 
+  /** Models built in `file` by functions analysed without a caller (symbolic sizes), for hovers. */
+  symbolicModelsFor(file: string): ModelInfo[] {
+    const seen = new Set<string>();
+    const out: ModelInfo[] = [];
+    for (const { snapshot } of this.currentFor(file)) {
+      for (const m of snapshot.result.symbolicModels ?? []) {
+        const key = JSON.stringify(m);
+        if (m.file !== file || seen.has(key)) continue;
+        seen.add(key);
+        out.push(m);
+      }
+    }
+    return out;
+  }
+
   /** Models built by this file's entries (wherever their tf.model call is), for the ablation lens. */
   entryModelsFor(uri: string): ModelInfo[] {
     const s = this.snapshots.get(uri);

@@ -78,6 +78,7 @@ export function widenLoop(r: WidenRequest): boolean {
   for (const [name, v] of before) if (!sameState(v, scope.get(name))) return false;
   // A model the loop adds layers to has a symbolic number of them.
   for (const m of models) m.incomplete = true;
+  session.widened = true;
   return true;
 }
 

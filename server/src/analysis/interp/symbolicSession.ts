@@ -42,6 +42,12 @@ export class SymbolicSession {
   maxDecisions = 8;
   readonly apps = new Map<Application, AppInfo>();
   readonly models = new Set<ModelRecord>();
+  /** The function analysed without a caller that built each of `models`. */
+  readonly modelRoots = new Map<ModelRecord, string>();
+  /** Models built after a widened loop: their layer list has one iteration of it. */
+  readonly loopModels = new Set<ModelRecord>();
+  /** The current path went through a loop widened to its stable state (its layers are there once). */
+  widened = false;
   /**
    * Symbols standing for "any later iteration" of a loop widened to its stable state (symbolicLoops.ts).
    * Nothing forks on them and no contract may name them: they are not the function's parameters.
@@ -63,6 +69,7 @@ export class SymbolicSession {
 
   startPath(root: string, prefix: boolean[]): void {
     this.root = root;
+    this.widened = false;
     this.facts = emptyFacts();
     setCurrentFacts(this.facts);
     this.assumptions = [];
@@ -99,6 +106,14 @@ export class SymbolicSession {
   assume(c: Cond): void {
     this.assumptions.push(c);
     assumeInto(this.facts, c);
+  }
+
+  /** A model built by a symbolic run: shown apart from the models built with concrete sizes. */
+  noteModel(m: ModelRecord): void {
+    if (this.root === undefined) return;
+    this.models.add(m);
+    this.modelRoots.set(m, this.root);
+    if (this.widened) this.loopModels.add(m);
   }
 
   /** What the path knows now, to go back to after a stretch of code assumed more (a widened loop iteration). */

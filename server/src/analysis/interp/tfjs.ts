@@ -252,7 +252,7 @@ export class TfApi {
     m.incomplete = !inputs || !outputs;
     if (outputs) m.layers = layersBetween(inputs ?? [], outputs, m);
     this.it.graph.models.push(m);
-    if (this.it.symbolic.root !== undefined) this.it.symbolic.models.add(m);
+    this.it.symbolic.noteModel(m);
     return m;
   }
 
@@ -267,7 +267,7 @@ export class TfApi {
     const m = new ModelRecord(this.it.graph.id(), 'sequential', this.modelName(cfgValue === undefined ? undefined : this.it.getMember(cfgValue, 'name'), node),
       this.ref(node), [], [], this.it.currentEntry);
     this.it.graph.models.push(m);
-    if (this.it.symbolic.root !== undefined) this.it.symbolic.models.add(m);
+    this.it.symbolic.noteModel(m);
     const layers = cfgValue === undefined ? undefined : this.it.getMember(cfgValue, 'layers');
     if (Array.isArray(layers)) for (const l of layers) this.add(m, l, node);
     else if (layers !== undefined) m.incomplete = true;

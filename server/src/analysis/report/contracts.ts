@@ -85,7 +85,7 @@ export function runSymbolicPhase(it: Interpreter, mod: ModuleRecord, concrete: R
 const SPENT = 'the step budget of the file was spent by earlier code';
 const NOT_RUN = `not analysed: ${SPENT}`;
 
-function nameRange(node: ts.FunctionLikeDeclaration) {
+export function nameRange(node: ts.FunctionLikeDeclaration) {
   const sf = node.getSourceFile();
   const target = node.name ?? (tsApi.isVariableDeclaration(node.parent) ? node.parent.name : undefined) ??
     (tsApi.isConstructorDeclaration(node) ? node.getFirstToken(sf) : undefined) ?? node;

@@ -6,6 +6,7 @@ import { skipOuter } from '../syntax/ast';
 import { rangeOf } from '../syntax/text';
 import type { Shape, SiteInfo } from '../types';
 import { jsonShape, symbolicJsonShape } from './models';
+import { analyzeMerge } from '../graph/branch';
 
 const shapeKey = (s: Shape | null) => JSON.stringify(s);
 
@@ -65,7 +66,7 @@ export function collectSites(graph: Graph, tensorVars: { at: SourceRef; name: st
     const ls = site(layer.created, 'layer', layer.className);
     for (const app of layer.apps) {
       if (!app.outputs[0] || app.outputs[0].recovered) continue;
-      if (symbolicApps.has(app)) addSymbolic(ls, app.outputs[0].shape);
+      if (symbolicApps.has(app)) { const o = symbolicOutput(app); if (addSymbolic(ls, o.shape) && o.underContract) ls.symbolicUnderContract = true; }
       else addShape(ls, app.outputs[0].shape, layer.paramCount);
     }
   }
@@ -74,10 +75,21 @@ export function collectSites(graph: Graph, tensorVars: { at: SourceRef; name: st
     const s = site(app.at, 'apply', app.layer.className);
     const stored = storedName(app.at.node);
     if (stored) s.storedIn = stored;
-    if (app.outputs[0]?.recovered) continue;
+    const operands = () => (s.symbolicOperandShapes ??= []).push(app.inputs.map((t) => symbolicJsonShape(t.shape) ?? []));
+    if (app.outputs[0]?.recovered) {
+      // A merge that fails for every value in a function analysed without a caller: its operands say why.
+      if (symbolicApps.has(app) && app.error && app.inputs.length > 1 && !app.inputs.some((t) => t.recovered || !t.shape)) {
+        const k = JSON.stringify(app.inputs.map((t) => symbolicJsonShape(t.shape)));
+        const seen = seenIn(symbolicSeen, s);
+        if (!seen.has(k)) { seen.add(k); operands(); }
+      }
+      continue;
+    }
     if (symbolicApps.has(app)) {
-      if (addSymbolic(s, app.outputs[0]?.shape) && app.inputs.length > 1) {
-        (s.symbolicOperandShapes ??= []).push(app.inputs.map((t) => symbolicJsonShape(t.shape) ?? []));
+      const o = symbolicOutput(app);
+      if (addSymbolic(s, o.shape)) {
+        if (o.underContract) s.symbolicUnderContract = true;
+        if (app.inputs.length > 1) operands();
       }
     } else if (addShape(s, app.outputs[0]?.shape, app.layer.paramCount)) {
       if (app.inputs.length > 1) (s.operandShapes ??= []).push(app.inputs.map((t) => jsonShape(t.shape) ?? []));
@@ -88,10 +100,33 @@ export function collectSites(graph: Graph, tensorVars: { at: SourceRef; name: st
     const s = site(v.at, 'tensor');
     s.storedIn = v.name;
     if (v.tensor.recovered) continue;
-    if (v.symbolic) addSymbolic(s, v.tensor.shape);
+    if (v.symbolic) {
+      const o = v.tensor.producer && v.tensor.producer.outputs.length === 1 ? symbolicOutput(v.tensor.producer) : { shape: v.tensor.shape, underContract: false };
+      if (addSymbolic(s, o.shape) && o.underContract) s.symbolicUnderContract = true;
+    }
     else addShape(s, v.tensor.shape, null);
   }
   return ordered;
+}
+
+/**
+ * The output of a symbolic application as hovers show it. A merge whose operands are equal only under the
+ * function's contract (`⌈H/strides⌉` vs `H`) has no decided size on those axes; when the contract holds the
+ * operands agree, so the shortcut's size is the one shown, marked as such.
+ */
+function symbolicOutput(app: Application): { shape: Shape | undefined; underContract: boolean } {
+  const out = app.outputs[0]?.shape;
+  if (!out || app.layer.spec?.kind !== 'merge' || app.layer.className === 'Concatenate' || app.inputs.length < 2) return { shape: out, underContract: false };
+  const shapes = app.inputs.map((t) => t.shape);
+  if (shapes.some((sh) => !sh || sh.length !== out.length)) return { shape: out, underContract: false };
+  const shortcut = shapes[analyzeMerge(app).shortcut]!;
+  let underContract = false;
+  const shape = out.map((d, i) => {
+    if (d !== undefined || i === 0 || shapes.some((sh) => sh![i] === undefined)) return d;
+    underContract = true;
+    return shortcut[i];
+  });
+  return { shape, underContract };
 }
 
 function isApplyCall(n: ts.Node): boolean {
