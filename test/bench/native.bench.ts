@@ -1,6 +1,7 @@
 // Training speed of the ResNet models on native TensorFlow (tfjs-node set up by `skipcheck setup-native`)
 // against pure-JS tfjs and against Keras on the same TensorFlow, same model, batch size and threads.
 //   node --import tsx test/bench/native.bench.ts [--threads 2] [--models resnet20,mnist] [--python <exe>] [--rounds 3] [--no-js]
+//     [--keras graph,xla,eager]
 // Keras runs with --python, $SKIPCHECK_KERAS_PYTHON, or a venv this script makes in ~/.cache/skipcheck-native/venv
 // with the tensorflow-cpu wheel of the version tfjs-node was built against (from PyPI, once).
 import * as fs from 'node:fs';
@@ -73,6 +74,8 @@ async function main(): Promise<void> {
   console.log(`tfjs-node: ${runtime.reason}; threads ${threads}; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 
   const rounds = Number(option('--rounds') ?? 3);
+  // --keras graph keeps a run under a few minutes: Keras's default mode is the comparison that matters.
+  const kerasModes = (option('--keras') ?? Object.keys(KERAS_MODES).join(',')).split(',').filter((m): m is KerasMode => m in KERAS_MODES);
   const rows: Row[] = [];
   const add = (row: Row) => {
     rows.push(row);
@@ -93,7 +96,7 @@ async function main(): Promise<void> {
       native('tfjs-node (TF $TF), graph step + fused kernels', {}),
       native('tfjs-node, eager, fused kernels', { graph: false }),
       native('tfjs-node, eager, tfjs ops only', { graph: false, fused: false }),
-      ...(Object.keys(KERAS_MODES) as KerasMode[]).map((mode) => () => keras(python, c, mode, env)),
+      ...kerasModes.map((mode) => () => keras(python, c, mode, env)),
     ];
     const samples: Row[][] = runs.map(() => []);
     for (let round = 0; round < rounds; round++) {
