@@ -22,6 +22,7 @@ const IMAGES = [[8, 8, 16], [9, 9, 16], [16, 16, 32], [7, 5, 8]];
 const CASES: Record<string, Case> = {
   flagBlock: { expect: 'clean', params: { filters: [8, 16, 32], downsample: [true, false] }, call: (h, x, v) => h.flagBlock(x, v.filters, v.downsample) },
   flagNoProjection: { expect: 'contract', params: { downsample: [true, false] }, call: (h, x, v) => h.flagNoProjection(x, v.downsample) },
+  flagBothBad: { expect: 'finding', params: { downsample: [true, false] }, call: (h, x, v) => h.flagBothBad(x, v.downsample) },
   stage: { expect: 'clean', params: { filters: [8, 16], blocks: [1, 2, 3], strides: [1, 2] }, call: (h, x, v) => h.stage(x, v.filters, v.blocks, v.strides) },
   plainStage: { expect: 'contract', params: { filters: [8, 16, 32], blocks: [1, 3] }, call: (h, x, v) => h.plainStage(x, v.filters, v.blocks) },
   afterLoop: { expect: 'finding', params: { filters: [8, 16], blocks: [1, 2, 3] }, call: (h, x, v) => h.afterLoop(x, v.filters, v.blocks) },

@@ -19,6 +19,8 @@ export interface SymbolicEntry {
   name: string;
   node: ts.FunctionLikeDeclaration;
   run(it: Interpreter): Value;
+  /** Runs under assumptions made outside the function (a closure made on one path of its enclosing function). */
+  conditional?: boolean;
 }
 
 /** Functions of the module worth a symbolic run: those with a body, not already run as concrete entries. */
@@ -86,6 +88,7 @@ export function nestedEntries(it: Interpreter, mod: ModuleRecord, done: Set<ts.N
     out.push({
       name: `${outer}.${own}`,
       node: fn.node,
+      conditional: assumptions.length > 0,
       run: (i) => {
         for (const a of assumptions) i.symbolic.assume(a);
         return i.call(fn, symbolicArgs(i, fn.node), undefined, fn.node as unknown as ts.CallExpression);
@@ -102,6 +105,7 @@ export function nestedEntries(it: Interpreter, mod: ModuleRecord, done: Set<ts.N
 export function runPaths(it: Interpreter, entry: SymbolicEntry, each: (run: () => void) => void): number {
   const pending: boolean[][] = [[]];
   let done = 0;
+  it.symbolic.startRoot();
   while (pending.length > 0 && done < MAX_PATHS) {
     const prefix = pending.pop()!;
     it.symbolic.startPath(entry.name, prefix);

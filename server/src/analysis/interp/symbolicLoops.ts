@@ -67,7 +67,8 @@ export function widenLoop(r: WidenRequest): boolean {
       session.facts.lower.set(g, Math.max(k, session.facts.lower.get(g) ?? 1));
       scope.set(name, new SymNum(g));
     }
-    ok = r.runBody();
+    session.genericDepth++;
+    try { ok = r.runBody(); } finally { session.genericDepth--; }
     // Branches on the parameters decided inside the iteration stay decided after it (never on the counter).
     decided = session.assumptions.slice(mark.assumptions + 1);
   } finally {

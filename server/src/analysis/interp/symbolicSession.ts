@@ -8,7 +8,9 @@ import type { Fn } from './values';
 import type { Dim } from '../types';
 import { type Cond, type SymCond, evalCond, namesOf, not as notCond } from '../symbolic/cond';
 import type { Facts, SymDim } from '../symbolic/expr';
-import { setCurrentFacts } from '../symbolic/context';
+import { setCurrentFacts, withFacts } from '../symbolic/context';
+import { mergeCheck } from '../layers';
+import type { Shape } from '../types';
 
 export interface AppInfo {
   /** The function analysed symbolically when the application happened. */
@@ -18,7 +20,18 @@ export interface AppInfo {
   facts: Facts;
   /** Dims the merge needs equal and that the algebra could not decide on this path. */
   conditions: [Dim, Dim][];
+  /** The runs of this function (one per path) and which one this was. */
+  run: RootRun;
+  path: number;
+  /** Made in a loop iteration widened for "any later iteration" (it runs only if the loop goes on). */
+  generic: boolean;
 }
+
+/**
+ * The paths of one function analysed without a caller. `complete` when every path was followed to its end
+ * with nothing assumed from outside it: a merge that fails on every one of them fails for every value.
+ */
+export interface RootRun { paths: number; complete: boolean }
 
 /** Mutable facts of the current path. */
 export interface PathFacts extends Facts {
@@ -67,8 +80,20 @@ export class SymbolicSession {
     this.closures.set(fn.node, { fn, outer, assumptions: [...this.assumptions] });
   }
 
+  /** The runs of the function being analysed (set by startRoot). */
+  run: RootRun = { paths: 0, complete: false };
+  /** Inside a loop iteration widened for "any later iteration". */
+  genericDepth = 0;
+
+  /** Before the first path of a function. */
+  startRoot(): RootRun {
+    this.run = { paths: 0, complete: false };
+    return this.run;
+  }
+
   startPath(root: string, prefix: boolean[]): void {
     this.root = root;
+    this.run.paths++;
     this.widened = false;
     this.facts = emptyFacts();
     setCurrentFacts(this.facts);
@@ -135,7 +160,8 @@ export class SymbolicSession {
 
   recordApp(app: Application, conditions: [Dim, Dim][]): void {
     if (this.root === undefined) return;
-    this.apps.set(app, { root: this.root, assumptions: [...this.assumptions], facts: snapshot(this.facts), conditions });
+    this.apps.set(app, { root: this.root, assumptions: [...this.assumptions], facts: snapshot(this.facts), conditions,
+      run: this.run, path: this.run.paths - 1, generic: this.genericDepth > 0 });
   }
 }
 
@@ -171,3 +197,28 @@ function assumeInto(f: PathFacts, c: Cond): void {
     f.ne.push([a, b]);
   }
 }
+
+/**
+ * Applications at a merge that fails on every path of the function analysed (each path with its own
+ * facts), when every path was followed to its end: `downsample ? a : b` where both a and b break it.
+ */
+export function failingOnEveryPath(apps: Application[], info: ReadonlyMap<Application, AppInfo>): Application[] {
+  const groups = new Map<string, { run: AppInfo['run']; paths: Set<number>; apps: Application[] }>();
+  const spoiled = new Set<string>();
+  for (const a of apps) {
+    const i = info.get(a);
+    if (!i || i.assumptions.length === 0 || !i.run.complete) continue;
+    const key = `${i.root}|${a.at.file}|${a.at.node.pos}`;
+    // Run only when a loop goes on: not every trip count reaches it.
+    if (i.generic) { spoiled.add(key); continue; }
+    const fails = a.inputs.every((t) => t.shape) &&
+      !withFacts(i.facts, () => mergeCheck(a.layer.className, a.layer.config, a.inputs.map<Shape>((t) => t.shape!))).ok;
+    if (!fails) { spoiled.add(key); continue; }
+    const g = groups.get(key) ?? { run: i.run, paths: new Set<number>(), apps: [] };
+    g.paths.add(i.path);
+    g.apps.push(a);
+    groups.set(key, g);
+  }
+  return [...groups].filter(([k, g]) => !spoiled.has(k) && g.paths.size === g.run.paths).flatMap(([, g]) => g.apps);
+}
+

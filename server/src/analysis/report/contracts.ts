@@ -11,6 +11,7 @@ import type { ContractCondition, ContractInfo, FunctionNote, Shape, SymbolInfo }
 import { MAX_PATHS, nestedEntries, runPaths, symbolicEntries, type SymbolicEntry } from '../interp/symbolicEntries';
 import { condText, negate, type Cond } from '../symbolic/cond';
 import { withFacts } from '../symbolic/context';
+import { failingOnEveryPath } from '../interp/symbolicSession';
 import { symbolsOf } from '../symbolic/expr';
 
 export interface SymbolicOutcome {
@@ -64,6 +65,7 @@ export function runSymbolicPhase(it: Interpreter, mod: ModuleRecord, concrete: R
       const reasons = new Set<string>();
       const left = runPaths(it, e, (run) => { const r = guard(e.name, run); if (r) reasons.add(r); });
       if (left > 0) reasons.add(`only ${MAX_PATHS} of its paths were followed`);
+      it.symbolic.run.complete = reasons.size === 0 && !e.conditional;
       const own = [...reasons].map((reason) => ({ function: e.name, file: mod.file, range: nameRange(e.node), reason }));
       functionNotes.push(...own);
       hooks?.after(e, own);
@@ -114,8 +116,10 @@ const joinWhen = (cs: Cond[]): string | undefined => (cs.length ? cs.map(condTex
 function contractsOf(it: Interpreter, entries: SymbolicEntry[], mod: ModuleRecord): Map<SymbolicEntry, ContractInfo> {
   const byRoot = new Map<string, ContractCondition[]>();
   const seen = new Set<string>();
+  // A merge that fails on every path is a finding (rules/symbolic.ts), not a condition on the arguments.
+  const everyPath = new Set(failingOnEveryPath([...it.symbolic.apps.keys()], it.symbolic.apps));
   for (const [app, info] of it.symbolic.apps) {
-    if (app.layer.spec?.kind !== 'merge') continue;
+    if (app.layer.spec?.kind !== 'merge' || everyPath.has(app)) continue;
     const when = joinWhen(info.assumptions);
     const add = (text: string, whenText: string | undefined) => {
       const key = `${info.root}|${text}|${whenText}|${app.at.node.pos}`;

@@ -10,15 +10,17 @@ import { residualRules } from './residual';
 import { analyzeMerge } from '../graph/branch';
 import { symbolsOf } from '../symbolic/expr';
 import { withFacts } from '../symbolic/context';
-import type { AppInfo } from '../interp/symbolicSession';
+import { failingOnEveryPath, type AppInfo } from '../interp/symbolicSession';
 import type { CallFrame } from '../graph/graph';
 import type { RelatedInfo } from '../types';
 import { tsApi } from '../syntax/tsApi';
+import { condText } from '../symbolic/cond';
 import { lineOf, rangeOf } from '../syntax/text';
 
 export function symbolicFindings(apps: Application[], info: ReadonlyMap<Application, AppInfo>, concrete: RuleFinding[]): RuleFinding[] {
-  // A mismatch on a path that assumed something is a contract of the function (symbolic/phase.ts).
-  const unconditional = apps.filter((a) => (info.get(a)?.assumptions.length ?? 0) === 0);
+  // A mismatch on a path that assumed something is a contract of the function (report/contracts.ts),
+  // unless the merge fails on every path of it: then it fails whatever the conditions say.
+  const unconditional = [...apps.filter((a) => (info.get(a)?.assumptions.length ?? 0) === 0), ...failingOnEveryPath(apps, info)];
   const taken = new Set(concrete.map((f) => `${f.rule}|${f.file}|${f.range.start.line}:${f.range.start.character}`));
   const out: RuleFinding[] = [];
   for (const f of residualRules(unconditional)) {
@@ -28,7 +30,9 @@ export function symbolicFindings(apps: Application[], info: ReadonlyMap<Applicat
     const calls = bad.flatMap(callsOf);
     const related = [...(f.related ?? []).filter((r) => !r.message.startsWith('the call of ')), ...relatedCalls(calls)];
     // The fixes stage writes projections on symbolic code with the function's own names (fixes/projection.ts).
-    out.push({ ...f, message: phrase(f, bad[0], calls), related: related.length ? related : undefined, symbolic: true });
+    const assumed = bad.map((a) => info.get(a)?.assumptions[0]).find((c) => c !== undefined);
+    const everyPath = assumed ? ` This happens on every path through the function, whether or not \`${condText(assumed)}\`.` : '';
+    out.push({ ...f, message: phrase(f, bad[0], calls) + everyPath, related: related.length ? related : undefined, symbolic: true });
   }
   return out;
 }
