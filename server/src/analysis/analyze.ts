@@ -145,10 +145,11 @@ function siteOrder(a: SiteInfo, b: SiteInfo): number {
 
 /** Texts that may mention symbols: symbolic shapes and contract conditions. */
 function symbolicTexts(r: AnalysisResult): string[] {
-  const out: string[] = [];
-  for (const s of r.sites) for (const shape of s.symbolicShapes ?? []) for (const d of shape) if (typeof d === 'string') out.push(d);
-  for (const c of r.contracts ?? []) for (const q of c.requires) out.push(...q.text.split(/ == |!\(|\)|&&|\|\||!=/).map((x) => x.trim()).filter(Boolean));
-  return out.filter((t) => { try { symbolsOf(t); return true; } catch { return false; } });
+  // A set: the same dims repeat at hundreds of sites, and each text is parsed (twice) below.
+  const out = new Set<string>();
+  for (const s of r.sites) for (const shape of s.symbolicShapes ?? []) for (const d of shape) if (typeof d === 'string') out.add(d);
+  for (const c of r.contracts ?? []) for (const q of c.requires) for (const x of q.text.split(/ == |!\(|\)|&&|\|\||!=/)) if (x.trim()) out.add(x.trim());
+  return [...out].filter((t) => { try { symbolsOf(t); return true; } catch { return false; } });
 }
 
 function requiredParams(fn: ts.FunctionLikeDeclaration): number {
