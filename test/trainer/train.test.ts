@@ -18,7 +18,9 @@ describe('trainer: training runs', function () {
   this.timeout(120_000);
   let backend: LoadedBackend;
   let tf: LoadedBackend['tf'];
-  before(async () => { backend = await loadBackend(); tf = backend.tf; });
+  // Pinned to pure-JS tfjs: the figures below (tensor counts, the t10k share) mean the same whether or not
+  // setup-native put a native runtime into this repository; which backend is chosen has its own test.
+  before(async () => { backend = await loadBackend(undefined, ['@tensorflow/tfjs']); tf = backend.tf; });
 
   async function run(cfg: Parameters<typeof runTraining>[0], cancel?: CancelToken, onMessage?: (m: TrainerMessage) => void) {
     const messages: TrainerMessage[] = [];
