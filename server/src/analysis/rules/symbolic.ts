@@ -34,6 +34,30 @@ export function symbolicFindings(apps: Application[], info: ReadonlyMap<Applicat
     const everyPath = assumed ? ` This happens on every path through the function, whether or not \`${condText(assumed)}\`.` : '';
     out.push({ ...f, message: phrase(f, bad[0], calls) + everyPath, related: related.length ? related : undefined, symbolic: true });
   }
+  out.push(...batchNormAxisFindings(unconditional));
+  return out;
+}
+
+/**
+ * A BatchNormalization whose axis does not exist on its input (or is None), in a function analysed without a
+ * caller, on a path that assumed nothing: tfjs's build refuses it for every value of the symbols. The rank
+ * is exact: a tensor parameter takes it from the layer that needs one, which would refuse any other.
+ */
+function batchNormAxisFindings(apps: Application[]): RuleFinding[] {
+  const out: RuleFinding[] = [];
+  const seen = new Set<string>();
+  for (const a of apps) {
+    if (a.layer.className !== 'BatchNormalization' || !a.error?.includes('should have a defined dimension')) continue;
+    if (a.inputs.some((t) => t.recovered || !t.shape) || typeof a.layer.config.axis !== 'number') continue;
+    const range = rangeOf(a.at.sf, a.at.node);
+    const key = `${a.at.file}|${range.start.line}:${range.start.character}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const calls = callsOf(a);
+    const first = calls[0];
+    const via = first ? ` This happens at the call of ${first.callee} at line ${lineOf(first.at.sf, first.at.node)} (\`${callText(first)}\`).` : '';
+    out.push({ rule: 'tfjs-would-throw', message: `tfjs would throw here: ${a.error}${via}`, file: a.at.file, range, related: calls.length ? relatedCalls(calls) : undefined, symbolic: true });
+  }
   return out;
 }
 
