@@ -28,6 +28,7 @@ const CASES: Record<string, Case> = {
   afterLoop: { expect: 'finding', params: { filters: [8, 16], blocks: [1, 2, 3] }, call: (h, x, v) => h.afterLoop(x, v.filters, v.blocks) },
   stridedStage: { expect: 'contract', params: { filters: [8, 16], blocks: [1, 2, 3] }, call: (h, x, v) => h.stridedStage(x, v.filters, v.blocks) },
   callsPlain: { expect: 'finding', params: { filters: [8, 16, 32] }, call: (h, x, v) => h.callsPlain(x, v.filters) },
+  convBnAxis: { expect: 'contract', params: { filters: [8, 16], axis: [1, 2, 3, 4, 5] }, call: (h, x, v) => h.convBnAxis(x, v.filters, v.axis) },
   'widthHelpers.down': { expect: 'finding', params: { width: [8, 16, 32] }, call: (h, x, v) => nested(h, v).down(x) },
   'widthHelpers.keep': { expect: 'contract', params: { width: [8, 16, 32] }, call: (h, x, v) => nested(h, v).keep(x) },
 };
@@ -111,6 +112,7 @@ describe('symbolic analysis: flags, loops and calls vs tfjs', function () {
     const texts = (name: string) => result.contracts?.find((k) => k.function === name)?.requires.map((q) => q.text);
     assert.deepEqual(texts('flagNoProjection'), ['downsample == false']);
     assert.deepEqual(texts('stridedStage'), ['blocks < 2']);
+    assert.deepEqual(texts('convBnAxis'), ['axis <= 3']);
   });
 
   it('a call that breaks a helper: the finding at the helper\'s merge names the call (message and related information)', () => {

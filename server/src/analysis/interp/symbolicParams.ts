@@ -35,7 +35,7 @@ export class SymArray extends Native {
 const symbolicObjects = new WeakMap<Obj, string>();
 
 const TENSOR_NAME = /^(x|y|z|h|t|inp|input|inputs|tensor|features?|prev|previous|shortcut|residual|skip|identity|out|output|net|block|[a-z]\w*(Input|Tensor|In|Out|Features))$/;
-const NUMBER_NAME = /^(filters|units|channels|width|height|depth|size|dim|dims|stride|strides|kernel|kernelSize|poolSize|growth|growthRate|expansion|ratio|reduction|groups|blocks|numBlocks|n|k|m|c|[a-z]\w*(Filters|Units|Channels|Width|Stride|Strides|Size|Dim|Depth|Count|Blocks|Rate))$/;
+const NUMBER_NAME = /^(axis|channelAxis|bnAxis|filters|units|channels|width|height|depth|size|dim|dims|stride|strides|kernel|kernelSize|poolSize|growth|growthRate|expansion|ratio|reduction|groups|blocks|numBlocks|n|k|m|c|[a-z]\w*(Filters|Units|Channels|Width|Stride|Strides|Size|Dim|Depth|Count|Blocks|Rate))$/;
 const ARRAY_NAME = /^([a-z]\w*Shape|shape)$/;
 const FLAG_NAME = /^(downsample|downSample|project|preact|preActivation|(use|is|has|with|should|apply)[A-Z]\w*)$/;
 

@@ -9,7 +9,8 @@ import { mergeCheck } from '../layers';
 import { rangeOf } from '../syntax/text';
 import type { ContractCondition, ContractInfo, FunctionNote, Shape, SymbolInfo } from '../types';
 import { MAX_PATHS, nestedEntries, runPaths, symbolicEntries, type SymbolicEntry } from '../interp/symbolicEntries';
-import { condText, negate, type Cond } from '../symbolic/cond';
+import { condText, evalCond, le, negate, type Cond } from '../symbolic/cond';
+import { symField } from '../symbolic/config';
 import { withFacts } from '../symbolic/context';
 import { failingOnEveryPath } from '../interp/symbolicSession';
 import { symbolsOf } from '../symbolic/expr';
@@ -119,7 +120,7 @@ function contractsOf(it: Interpreter, entries: SymbolicEntry[], mod: ModuleRecor
   // A merge that fails on every path is a finding (rules/symbolic.ts), not a condition on the arguments.
   const everyPath = new Set(failingOnEveryPath([...it.symbolic.apps.keys()], it.symbolic.apps));
   for (const [app, info] of it.symbolic.apps) {
-    if (app.layer.spec?.kind !== 'merge' || everyPath.has(app)) continue;
+    if ((app.layer.spec?.kind !== 'merge' && app.layer.className !== 'BatchNormalization') || everyPath.has(app)) continue;
     const when = joinWhen(info.assumptions);
     const add = (text: string, whenText: string | undefined) => {
       const key = `${info.root}|${text}|${whenText}|${app.at.node.pos}`;
@@ -129,7 +130,20 @@ function contractsOf(it: Interpreter, entries: SymbolicEntry[], mod: ModuleRecor
       list.push({ text, ...(whenText ? { when: whenText } : {}), file: app.at.file, range: rangeOf(app.at.sf, app.at.node) });
       byRoot.set(info.root, list);
     };
-    for (const [a, b] of info.conditions) add(equalityText(a, b), when);
+    if (app.layer.className === 'BatchNormalization') {
+      // The normalised axis must exist: tfjs's build reads that axis's size for the weights.
+      const axis = symField(app.layer.config, 'axis');
+      const rank = app.inputs[0]?.shape?.length;
+      if (axis === undefined || !rank) continue;
+      const c = le(axis, rank - 1).cond;
+      if (evalCond(c, info.facts) === undefined && !symbolsOf(axis).some((n) => it.symbolic.generic.has(n))) add(condText(c), when);
+      continue;
+    }
+    // Conditions on a widened loop's counter are not the function's to meet: unknown, never a contract.
+    for (const [a, b] of info.conditions) {
+      if ([a, b].some((d) => typeof d === 'string' && symbolsOf(d).some((n) => it.symbolic.generic.has(n)))) continue;
+      add(equalityText(a, b), when);
+    }
     if (info.assumptions.length > 0 && app.error && provenOnPath(app, info.facts)) add(condText(negate(conj(info.assumptions))), undefined);
   }
   const out = new Map<SymbolicEntry, ContractInfo>();

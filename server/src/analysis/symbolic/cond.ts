@@ -34,13 +34,24 @@ export function condText(c: Cond): string {
     case 'eq': return `${c.a} == ${c.b}`;
     case 'flag': return `${c.name} == true`;
     // Written with the symbol first, as a bound reads: `blocks >= 2` rather than `2 <= blocks`.
-    case 'le': return typeof c.a === 'number' ? `${c.b} >= ${c.a}` : `${c.a} <= ${c.b}`;
+    case 'le': return leText(c.a, c.b, false);
     case 'not':
-      if (c.c.kind === 'le') return typeof c.c.a === 'number' ? `${c.c.b} < ${c.c.a}` : `${c.c.a} > ${c.c.b}`;
+      if (c.c.kind === 'le') return leText(c.c.a, c.c.b, true);
       return c.c.kind === 'eq' ? `${c.c.a} != ${c.c.b}` : c.c.kind === 'flag' ? `${c.c.name} == false` : `!(${condText(c.c)})`;
     case 'and': return c.cs.map((x) => (x.kind === 'or' ? `(${condText(x)})` : condText(x))).join(' && ');
     case 'or': return c.cs.map((x) => (x.kind === 'and' ? `(${condText(x)})` : condText(x))).join(' || ');
   }
+}
+
+/**
+ * `k <= P` (or its negation) as a bound on the symbols reads: `blocks >= 2`, `blocks < 2`, and with P
+ * negative (`-3 <= -axis`) turned round: `axis <= 3`.
+ */
+function leText(a: SymDim, b: SymDim, negated: boolean): string {
+  if (typeof a === 'number' && typeof b === 'string' && b.startsWith('-')) {
+    return `${sub(0, b)} ${negated ? '>' : '<='} ${-a}`;
+  }
+  return typeof a === 'number' ? `${b} ${negated ? '<' : '>='} ${a}` : `${a} ${negated ? '>' : '<='} ${b}`;
 }
 
 /** The negation pushed inward (De Morgan), so that it reads as the source would write it. */
