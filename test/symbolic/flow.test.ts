@@ -114,6 +114,8 @@ describe('symbolic analysis: flags, loops and calls vs tfjs', function () {
     assert.deepEqual(texts('flagNoProjection'), ['downsample == false']);
     assert.deepEqual(texts('stridedStage'), ['blocks < 2']);
     assert.deepEqual(texts('convBnAxis'), ['axis <= 3']);
+    const kind = (name: string) => result.symbols?.find((x) => x.name === name)?.kind;
+    assert.deepEqual([kind('downsample'), kind('blocks'), kind('axis')], ['flag', 'number', 'number']);
   });
 
   it('a call that breaks a helper: the finding at the helper\'s merge names the call (message and related information)', () => {

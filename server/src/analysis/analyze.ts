@@ -90,7 +90,9 @@ export function analyze(file: string, text: string, host?: AnalysisHost, options
     result.findings = unsuppressed(cache ? cache.findings(findings) : findings, (f) => overlay.readFile(f));
     if (symbolic.contracts.length) result.contracts = symbolic.contracts;
     if (symbolic.functionNotes.length) result.functionNotes = symbolic.functionNotes;
-    const symbols = symbolTable(symbolicTexts(result), (s) => symbolic.contracts.find((c) => c.requires.some((r) => r.text.includes(s)))?.function ?? '');
+    // Boolean parameters appear in conditions as `downsample == true|false`.
+    const flags = new Set(symbolic.contracts.flatMap((c) => c.requires.flatMap((r) => [...`${r.text} && ${r.when ?? ''}`.matchAll(/([\w$.[\]]+) == (?:true|false)\b/g)].map((m) => m[1]))));
+    const symbols = symbolTable(symbolicTexts(result), (s) => symbolic.contracts.find((c) => c.requires.some((r) => r.text.includes(s)))?.function ?? '', flags);
     if (symbols.length) result.symbols = symbols;
     if (options.verify !== false) verifyFixes(analyze, result, text, overlay, options);
   } catch (e) {
@@ -148,7 +150,10 @@ function symbolicTexts(r: AnalysisResult): string[] {
   // A set: the same dims repeat at hundreds of sites, and each text is parsed (twice) below.
   const out = new Set<string>();
   for (const s of r.sites) for (const shape of s.symbolicShapes ?? []) for (const d of shape) if (typeof d === 'string') out.add(d);
-  for (const c of r.contracts ?? []) for (const q of c.requires) for (const x of q.text.split(/ == |!\(|\)|&&|\|\||!=/)) if (x.trim()) out.add(x.trim());
+  // Conditions read `a == b`, `blocks < 2`, `axis <= 3`, `downsample == false`: the sides, not the booleans.
+  for (const c of r.contracts ?? []) {
+    for (const q of c.requires) for (const x of q.text.split(/ [=!<>]=? |!\(|\(|\)|&&|\|\|/)) if (x.trim() && !/^(true|false)$/.test(x.trim())) out.add(x.trim());
+  }
   return [...out].filter((t) => { try { symbolsOf(t); return true; } catch { return false; } });
 }
 

@@ -123,7 +123,7 @@ export interface SiteInfo {
 export interface SymbolInfo {
   name: string;
   /** What kind of parameter part it is. */
-  kind: 'number' | 'tensor-dim' | 'array-item' | 'field';
+  kind: 'number' | 'tensor-dim' | 'array-item' | 'field' | 'flag';
   /** The function it is a parameter (or `this` field) of. */
   function: string;
 }

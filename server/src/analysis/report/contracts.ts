@@ -163,12 +163,12 @@ function provenOnPath(app: Application, facts: import('../symbolic/expr').Facts)
 }
 
 /** Every symbol mentioned by contracts and symbolic shapes, with what kind of source it names. */
-export function symbolTable(names: Iterable<string>, fnOf: (name: string) => string): SymbolInfo[] {
+export function symbolTable(names: Iterable<string>, fnOf: (name: string) => string, flags: ReadonlySet<string> = new Set()): SymbolInfo[] {
   const out = new Map<string, SymbolInfo>();
   for (const n of names) {
     for (const s of symbolsOf(n)) {
       if (out.has(s)) continue;
-      const kind = /\.shape\[\d+\]$/.test(s) ? 'tensor-dim' : /\[\d+\]$/.test(s) ? 'array-item' : s.includes('.') ? 'field' : 'number';
+      const kind = flags.has(s) ? 'flag' : /\.shape\[\d+\]$/.test(s) ? 'tensor-dim' : /\[\d+\]$/.test(s) ? 'array-item' : s.includes('.') ? 'field' : 'number';
       out.set(s, { name: s, kind, function: fnOf(s) });
     }
   }
