@@ -110,6 +110,45 @@ describe('skipcheck CLI', function () {
     assert.equal(result.relatedLocations[0].physicalLocation.artifactLocation.uri, file);
   });
 
+  it('json and --verbose carry the contracts of functions analysed without a caller, once per helper file', () => {
+    // block() is fine only when its branch keeps x's channels and size: a contract, checked against tfjs for
+    // several argument sets in test/symbolic/groundTruth.test.ts; here, what the CLI makes of it.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'skipcheck-contracts-'));
+    fs.writeFileSync(path.join(dir, 'blocks.ts'), [
+      "import * as tf from '@tensorflow/tfjs';",
+      'export function block(x: tf.SymbolicTensor, filters: number, strides = 1): tf.SymbolicTensor {',
+      "  const y = tf.layers.conv2d({ filters, kernelSize: 3, strides, padding: 'same' }).apply(x) as tf.SymbolicTensor;",
+      '  return tf.layers.add().apply([y, x]) as tf.SymbolicTensor;',
+      '}',
+      '',
+    ].join('\n'));
+    fs.writeFileSync(path.join(dir, 'model.ts'), [
+      "import * as tf from '@tensorflow/tfjs';",
+      "import { block } from './blocks';",
+      'export function net(): tf.LayersModel {',
+      '  const input = tf.input({ shape: [8, 8, 4] });',
+      '  return tf.model({ inputs: input, outputs: block(input, 4) });',
+      '}',
+      '',
+    ].join('\n'));
+    try {
+      const json = JSON.parse(skipcheck(['--format', 'json', 'model.ts', 'blocks.ts'], dir).out);
+      const byPath = Object.fromEntries(json.files.map((f: { path: string; contracts: unknown[] }) => [f.path, f.contracts]));
+      assert.deepEqual(byPath['model.ts'], []);
+      assert.equal(byPath['blocks.ts'].length, 1, JSON.stringify(byPath));
+      const c = byPath['blocks.ts'][0] as { function: string; range: { start: { line: number } }; requires: { text: string; path: string; range: { start: { line: number } } }[] };
+      assert.equal(c.function, 'block');
+      assert.equal(c.range.start.line, 1);
+      assert.deepEqual(c.requires.map((q) => q.text).sort(), ['filters == x.shape[3]', 'strides == 1']);
+      assert.ok(c.requires.every((q) => q.path === 'blocks.ts' && q.range.start.line === 3), 'each condition points at the add');
+      const human = skipcheck(['--verbose', 'blocks.ts'], dir).out;
+      assert.match(human, /^blocks\.ts:2:17: contract: block requires (strides == 1; filters == x\.shape\[3\]|filters == x\.shape\[3\]; strides == 1)$/m);
+      assert.doesNotMatch(skipcheck(['blocks.ts'], dir).out, /contract/, 'contracts are shown with --verbose only');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('--fix rewrites the file in place: no findings left, and tfjs builds every model', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'skipcheck-fix-'));
     try {

@@ -133,7 +133,7 @@ describe('skipcheck CLI notes, --strict and terminal safety', function () {
   it('a note with a location (file, line) is printed at it', () => {
     const file = path.join(process.cwd(), 'model.ts');
     const report: FileReport = {
-      path: file, findings: [], models: [],
+      path: file, findings: [], models: [], contracts: [],
       notes: [toCliNote({ file: path.join(process.cwd(), 'helper.ts'), line: 11, message: 'could not follow makeBlock(): too many paths' }, file)],
     };
     assert.match(formatHuman([report], { verbose: true }), /^helper\.ts:12: note: could not follow makeBlock\(\): too many paths$/m);

@@ -1,10 +1,11 @@
 // `skipcheck <files>`: analyses files from disk into one report per file.
 import * as fs from 'node:fs';
-import { analyze, type AnalysisResult, type Finding, type ModelInfo } from '../analysis';
+import { analyze, type AnalysisResult, type ContractInfo, type Finding, type ModelInfo } from '../analysis';
 import { diskHost } from './files';
 import { toCliNote, type CliNote } from './notes';
 
-export interface FileReport { path: string; findings: Finding[]; models: ModelInfo[]; notes: CliNote[] }
+/** `contracts`: what functions analysed without a caller require of their arguments (checked at every call). */
+export interface FileReport { path: string; findings: Finding[]; models: ModelInfo[]; notes: CliNote[]; contracts: ContractInfo[] }
 
 /**
  * Analyses each file; a finding inside an imported helper is reported once, under the helper's file,
@@ -14,9 +15,10 @@ export function checkFiles(files: string[]): FileReport[] {
   const reports = new Map<string, FileReport>();
   const seen = new Set<string>();
   const seenNotes = new Set<string>();
+  const seenContracts = new Set<string>();
   const report = (p: string) => {
     let r = reports.get(p);
-    if (!r) { r = { path: p, findings: [], models: [], notes: [] }; reports.set(p, r); }
+    if (!r) { r = { path: p, findings: [], models: [], notes: [], contracts: [] }; reports.set(p, r); }
     return r;
   };
   for (const file of files) report(file);
@@ -38,6 +40,13 @@ export function checkFiles(files: string[]): FileReport[] {
       if (seenNotes.has(key)) continue;
       seenNotes.add(key);
       report(note.file).notes.push(note);
+    }
+    // A helper file reached from several entry files has its contracts once, under its own path.
+    for (const c of result.contracts ?? []) {
+      const key = `${c.file}:${c.range.start.line}:${c.range.start.character}:${c.function}`;
+      if (seenContracts.has(key)) continue;
+      seenContracts.add(key);
+      report(c.file).contracts.push(c);
     }
     for (const f of result.findings) {
       const key = `${f.file}:${f.range.start.line}:${f.range.start.character}:${f.rule}`;

@@ -1,7 +1,7 @@
 // The three output formats of `skipcheck`: human lines, JSON, SARIF. Each says what the analysis could not
 // do (notes) as well as what it found, so "0 findings" is never mistaken for "clean" when it gave up.
 import * as path from 'node:path';
-import { RULES, RULE_IDS, type Finding } from '../analysis';
+import { RULES, RULE_IDS, type ContractInfo, type Finding } from '../analysis';
 import type { FileReport } from './check';
 import type { CliNote } from './notes';
 import { terminalSafe } from './terminal';
@@ -11,7 +11,12 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 const noteWhere = (n: CliNote) => `${rel(n.file)}${n.line !== undefined ? `:${n.line + 1}` : ''}`;
 
-/** `path:line:col severity rule message`, 1-based like compilers print; notes with `verbose`. */
+/** "block requires filters == x.shape[3]; strides == 1 (when project == false)". */
+function contractText(c: ContractInfo): string {
+  return `${c.function} requires ${c.requires.map((q) => `${q.text}${q.when ? ` (when ${q.when})` : ''}`).join('; ')}`;
+}
+
+/** `path:line:col severity rule message`, 1-based like compilers print; notes and contracts with `verbose`. */
 export function formatHuman(reports: FileReport[], options: { verbose?: boolean } = {}): string {
   const lines: string[] = [];
   for (const r of reports) {
@@ -21,6 +26,11 @@ export function formatHuman(reports: FileReport[], options: { verbose?: boolean 
   }
   const notes = reports.flatMap((r) => r.notes);
   if (options.verbose) for (const n of notes) lines.push(terminalSafe(`${noteWhere(n)}: note: ${n.message}`));
+  if (options.verbose) {
+    for (const r of reports) {
+      for (const c of r.contracts) lines.push(terminalSafe(`${rel(c.file)}:${c.range.start.line + 1}:${c.range.start.character + 1}: contract: ${contractText(c)}`));
+    }
+  }
   const n = reports.reduce((a, r) => a + r.findings.length, 0);
   const models = reports.reduce((a, r) => a + r.models.length, 0);
   const partial = reports.reduce((a, r) => a + r.models.filter((m) => m.partial).length, 0);
@@ -48,6 +58,11 @@ export function formatJson(reports: FileReport[]): string {
         layers: layers.map(({ className, outputShape, range: lr }) => ({ className, outputShape, range: lr })),
       })),
       notes: r.notes.map((n) => ({ message: n.message, ...(n.line !== undefined ? { line: n.line } : {}), incomplete: n.incomplete })),
+      // What each function analysed without a caller requires of its arguments; every call is checked against it.
+      contracts: r.contracts.map(({ function: fn, range, requires }) => ({
+        function: fn, range,
+        requires: requires.map((q) => ({ text: q.text, ...(q.when ? { when: q.when } : {}), path: rel(q.file), range: q.range })),
+      })),
     })),
   }, null, 2);
 }
