@@ -161,6 +161,18 @@ describe('training webview in Chromium', function () {
     assert.equal(await page.locator('.sc-stop').isVisible(), false, 'a finished run cannot be stopped');
   });
 
+  it('tells a GPU package that ran on the CPU from backends that were not used', async () => {
+    const page = await open();
+    // As the trainer reports tfjs-node-gpu loaded without a GPU (server/src/trainer/backend.ts).
+    const onCpu = run.map((m) => (m.type === 'start' ? {
+      ...m, backend: '@tensorflow/tfjs-node-gpu', attempts: [{ pkg: '@tensorflow/tfjs-node-gpu', ok: true },
+        { pkg: '@tensorflow/tfjs-node-gpu (GPU device)', ok: false, reason: 'TensorFlow found no GPU', advice: 'Install CUDA 12.5 and cuDNN 9.3' }],
+    } : m));
+    await post(page, onCpu);
+    const summary = (await page.textContent('.sc-header summary')) ?? '';
+    assert.equal(summary, 'GPU not used');
+  });
+
   it('says in the header how the steps run: one TensorFlow graph, or op by op and why', async () => {
     const page = await open();
     await post(page, run.slice(0, 5));

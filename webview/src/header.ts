@@ -113,8 +113,12 @@ export class Header {
     const failed = run.start?.attempts.filter((a) => !a.ok) ?? [];
     this.attempts.hidden = failed.length === 0;
     if (failed.length === 0) return;
+    // A GPU package that loaded on the CPU is not a backend left unused but a device: say which it is.
+    const packages = failed.filter((a) => !a.pkg.endsWith('(GPU device)')).length;
+    const summary = [packages ? `${packages} backend${packages > 1 ? 's' : ''} not used` : '', packages < failed.length ? 'GPU not used' : '']
+      .filter(Boolean).join(' · ');
     this.attempts.replaceChildren(
-      el('summary', '', `${failed.length} backend${failed.length > 1 ? 's' : ''} not used`),
+      el('summary', '', summary),
       ...failed.map((a) => el('p', '', [a.pkg, a.reason, a.advice].filter(Boolean).join(' — '))),
     );
   }
