@@ -203,7 +203,9 @@ describe('Skipcheck in a real VS Code (code-server + Chromium)', function () {
       await frame.locator(`${chart}:not(.sc-card-empty)`).waitFor({ timeout: 240_000 })
         .catch(async () => { throw new Error(`${chart} got no data: ${await panelText(frame)}`); });
     }
-    assert.match(await panelText(frame), /Quick run: 60 s budget/, 'the quick run says what it capped');
+    // Capped or not (a quiet machine fits the whole run in the budget), the quick run says which.
+    assert.match(await panelText(frame), /Quick run: 60 s budget at [\d.]+ samples\/s(, so each epoch trains on \d+ of 922|: all 922 samples of every epoch fit)/,
+      'the quick run says what it capped');
     await screenshot(page, '5-trained-epoch');
     console.log(`      training panel: ${(await panelText(frame)).slice(0, 400)}`);
   });

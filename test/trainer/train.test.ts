@@ -157,6 +157,17 @@ describe('trainer: training runs', function () {
     assert.ok(Date.now() - t0 < 20_000);
   });
 
+  it('a quick run that needs no cap says so', async () => {
+    const dir = tempDir();
+    const cfg = config(writeModel(dir, RESIDUAL_MODEL([8, 8, 1], 3)), dir, { epochs: 1, timeBudgetSeconds: 3600, dataset: { kind: 'synthetic', samples: 192 } });
+    const { outcome, messages } = await run(cfg);
+    assert.equal(outcome, 'completed');
+    const said = messages.filter((m) => m.type === 'warning' && /^Quick run: 3600 s budget/.test(m.message));
+    assert.equal(said.length, 1, JSON.stringify(messages.filter((m) => m.type === 'warning')));
+    assert.match((said[0] as { message: string }).message, /all 173 samples of every epoch fit, nothing capped\.$/);
+    assert.equal(ofType(messages, 'batch').at(-1)!.batches, Math.ceil(173 / 32));
+  });
+
   it('stops within a second of a cancel and still saves the model', async () => {
     const dir = tempDir();
     const cfg = config(writeModel(dir, RESIDUAL_MODEL([16, 16, 1], 4)), dir, { epochs: 50, dataset: { kind: 'synthetic', samples: 2000 } });
