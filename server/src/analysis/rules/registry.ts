@@ -43,7 +43,7 @@ export const RULES = {
   'tfjs-would-throw': {
     severity: 'error',
     breaksBuild: true,
-    summary: 'a call tfjs itself refuses while building the model (a factory tf.layers does not have, a missing required config, a layer given a tensor of the wrong rank, a merge with too few operands or ranks that cannot broadcast), with tfjs\'s message',
+    summary: 'a call tfjs itself refuses while building the model (a factory tf.layers does not have, a missing required config, a layer given a tensor of the wrong rank, a merge with too few operands or ranks that cannot broadcast, a Reshape of the wrong size, which tfjs throws at predict when the batch size is None), with tfjs\'s message',
   },
 } as const satisfies Record<string, RuleMeta>;
 

@@ -34,6 +34,8 @@ function applyError(app: Application): string | undefined {
   const known = shapes as Shape[];
   const { spec } = app.layer;
   if (!spec || app.layer.model || app.layer.customShape) return undefined;
+  const broken = brokenSize(app, known);
+  if (broken) return broken;
   if (spec.rank && known.length === 1) {
     // The catalogue's first complaint must be the rank: a broken config would make tfjs say something else.
     if (!app.error?.startsWith('Input 0 is incompatible')) return undefined;
@@ -50,6 +52,20 @@ function applyError(app: Application): string | undefined {
     return `A \`Concatenate\` layer requires inputs with matching shapes except for the concat axis. Got input shapes: ${JSON.stringify(known)}`;
   }
   return undefined;
+}
+
+/**
+ * A Reshape whose element counts differ: with a None batch size tfjs builds it and throws once data flows
+ * (at predict or fit); without one it throws while building. Only with every input dim a number or None
+ * (never symbolic), so the failure is certain. (A window that does not fit gives tfjs a negative size too,
+ * but its pure-JS backend then runs and returns an empty tensor rather than throwing: not reported here.)
+ */
+function brokenSize(app: Application, known: Shape[]): string | undefined {
+  const error = app.error;
+  if (!error || known.length !== 1 || !known[0].every((d) => d === null || typeof d === 'number')) return undefined;
+  if (!/^Reshape cannot turn input .*: total size of new array must be unchanged\.$/.test(error)) return undefined;
+  const atRun = known[0].some((d) => d === null);
+  return atRun ? `${error} tfjs builds the model (its batch size is None) and throws at predict or fit.` : error;
 }
 
 /**
