@@ -13,9 +13,13 @@ export interface FileReport { path: string; findings: Finding[]; models: ModelIn
  */
 export function checkFiles(files: string[]): FileReport[] {
   const reports = new Map<string, FileReport>();
+  // Findings, notes and contracts of a helper reached from several entry files: each kept once.
   const seen = new Set<string>();
-  const seenNotes = new Set<string>();
-  const seenContracts = new Set<string>();
+  const firstTime = (key: string): boolean => {
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  };
   const report = (p: string) => {
     let r = reports.get(p);
     if (!r) { r = { path: p, findings: [], models: [], notes: [], contracts: [] }; reports.set(p, r); }
@@ -36,23 +40,14 @@ export function checkFiles(files: string[]): FileReport[] {
     const located = new Set((result.functionNotes ?? []).map((n) => `${n.function}: ${n.reason}`));
     for (const n of [...result.notes.filter((s) => !located.has(s)), ...(result.functionNotes ?? [])]) {
       const note = toCliNote(n, file);
-      const key = `${note.file}:${note.line ?? ''}:${note.message}`;
-      if (seenNotes.has(key)) continue;
-      seenNotes.add(key);
-      report(note.file).notes.push(note);
+      if (firstTime(`note:${note.file}:${note.line ?? ''}:${note.message}`)) report(note.file).notes.push(note);
     }
     // A helper file reached from several entry files has its contracts once, under its own path.
     for (const c of result.contracts ?? []) {
-      const key = `${c.file}:${c.range.start.line}:${c.range.start.character}:${c.function}`;
-      if (seenContracts.has(key)) continue;
-      seenContracts.add(key);
-      report(c.file).contracts.push(c);
+      if (firstTime(`contract:${c.file}:${c.range.start.line}:${c.range.start.character}:${c.function}`)) report(c.file).contracts.push(c);
     }
     for (const f of result.findings) {
-      const key = `${f.file}:${f.range.start.line}:${f.range.start.character}:${f.rule}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      report(f.file).findings.push(f);
+      if (firstTime(`finding:${f.file}:${f.range.start.line}:${f.range.start.character}:${f.rule}`)) report(f.file).findings.push(f);
     }
   }
   return [...reports.values()];

@@ -274,16 +274,16 @@ async function fitLoop(tf: Tf, model: tfType.LayersModel, runner: StepRunnerSlot
         await yieldToEvents();
         if (config.timeBudgetSeconds && epoch === 1 && b === 2 && perEpoch === p.train.length) {
           const cap = budgetCap(config, p, seen, (Date.now() - started) / 1000, (Date.now() - budgetStart) / 1000);
+          const said = `Quick run: ${config.timeBudgetSeconds} s budget at ${(seen / Math.max(1e-3, (Date.now() - started) / 1000)).toFixed(1)} samples/s`;
           if (cap < p.train.length) {
             perEpoch = cap;
             batches = Math.max(b + 1, Math.ceil(cap / config.batchSize));
             p = { ...p, validation: p.validation.slice(0, Math.max(config.batchSize, Math.ceil(cap * config.validationSplit))) };
-            emit({ type: 'warning', message: `Quick run: ${config.timeBudgetSeconds} s budget at ${(seen / Math.max(1e-3, (Date.now() - started) / 1000)).toFixed(1)} samples/s, ` +
+            emit({ type: 'warning', message: `${said}, ` +
               `so each epoch trains on ${batches * config.batchSize < p.train.length ? batches * config.batchSize : p.train.length} of ${p.train.length} samples and validates on ${p.validation.length}.` });
           } else {
             // Asked for a quick run: say that it needed no cap, rather than leave the user guessing.
-            emit({ type: 'warning', message: `Quick run: ${config.timeBudgetSeconds} s budget at ${(seen / Math.max(1e-3, (Date.now() - started) / 1000)).toFixed(1)} samples/s: ` +
-              `all ${p.train.length} samples of every epoch fit, nothing capped.` });
+            emit({ type: 'warning', message: `${said}: all ${p.train.length} samples of every epoch fit, nothing capped.` });
           }
         }
       }
