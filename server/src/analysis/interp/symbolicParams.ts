@@ -11,7 +11,7 @@ import { symbol } from '../symbolic/expr';
 import { flag } from '../symbolic/cond';
 import { LazyShape, makeLazy } from './lazyShapes';
 import type { ModuleRecord } from './modules';
-import { resolveTypeName } from './typeAliases';
+import { isTfjsTensorType, resolveTypeName } from './typeAliases';
 
 export type ParamKind = 'tensor' | 'number' | 'array' | 'object' | 'flag' | 'unknown';
 
@@ -51,7 +51,7 @@ function kindFromName(name: string): ParamKind {
 /** undefined: the type names something the analysis could not look at (fall back to the name). */
 function kindFromType(t: ts.TypeNode, modules: ReadonlyMap<string, ModuleRecord>, depth = 0): ParamKind | undefined {
   const text = t.getText();
-  if (/^(tf\.)?(SymbolicTensor|Tensor(\d*D)?)(\s*\|\s*(tf\.)?(SymbolicTensor|Tensor(\d*D)?))*$/.test(text)) return 'tensor';
+  if (isTfjsTensorType(text)) return 'tensor';
   if (t.kind === tsApi.SyntaxKind.NumberKeyword) return 'number';
   if (t.kind === tsApi.SyntaxKind.BooleanKeyword) return 'flag';
   if (tsApi.isArrayTypeNode(t) && t.elementType.kind === tsApi.SyntaxKind.NumberKeyword) return 'array';

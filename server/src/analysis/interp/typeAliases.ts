@@ -11,7 +11,10 @@ import { candidatePaths, isTfjsSpecifier, type ModuleRecord } from './modules';
  */
 export type TypeTarget = ts.TypeNode | 'tensor' | 'other' | undefined;
 
-const TFJS_TENSOR = /^(SymbolicTensor|Tensor(\d*D)?)$/;
+/** tfjs's tensor types as a parameter annotation spells them: `tf.SymbolicTensor`, `Tensor4D`, a union of them. */
+export function isTfjsTensorType(text: string): boolean {
+  return /^(tf\.)?(SymbolicTensor|Tensor(\d*D)?)(\s*\|\s*(tf\.)?(SymbolicTensor|Tensor(\d*D)?))*$/.test(text);
+}
 
 export function resolveTypeName(name: string, sf: ts.SourceFile, modules: ReadonlyMap<string, ModuleRecord>, depth = 0): TypeTarget {
   if (depth > 4) return undefined;
@@ -24,7 +27,7 @@ export function resolveTypeName(name: string, sf: ts.SourceFile, modules: Readon
     const spec = named.elements.find((e) => e.name.text === name);
     if (!spec) continue;
     const imported = (spec.propertyName ?? spec.name).text;
-    if (isTfjsSpecifier(st.moduleSpecifier.text)) return TFJS_TENSOR.test(imported) ? 'tensor' : 'other';
+    if (isTfjsSpecifier(st.moduleSpecifier.text)) return isTfjsTensorType(imported) ? 'tensor' : 'other';
     if (!st.moduleSpecifier.text.startsWith('.')) return 'other';
     const target = candidatePaths(sf.fileName, st.moduleSpecifier.text).map((p) => modules.get(p)).find(Boolean);
     return target ? resolveTypeName(imported, target.sf, modules, depth + 1) : undefined;
