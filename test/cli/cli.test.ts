@@ -175,6 +175,11 @@ describe('skipcheck CLI', function () {
       const r = skipcheck([dir]);
       assert.equal(r.code, 1, r.err);
       assert.match(r.out, /broken\.ts:42:\d+ error residual-shape-mismatch/);
+      // Not a silent "0 findings": the file's syntax error is a note at its line, and --strict counts it.
+      const verbose = skipcheck(['--verbose', 'half.ts'], dir);
+      assert.match(verbose.out, /^half\.ts:3: note: syntax error: .+; analysed as far as it parses$/m);
+      assert.equal(skipcheck(['--strict', 'half.ts'], dir).code, 2);
+      assert.doesNotMatch(skipcheck(['--verbose', 'broken.ts'], dir).out, /syntax error/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

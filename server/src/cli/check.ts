@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import { analyze, type AnalysisResult, type ContractInfo, type Finding, type ModelInfo } from '../analysis';
 import { diskHost } from './files';
 import { toCliNote, type CliNote } from './notes';
+import { syntaxNote } from './syntax';
 
 /** `contracts`: what functions analysed without a caller require of their arguments (checked at every call). */
 export interface FileReport { path: string; findings: Finding[]; models: ModelInfo[]; notes: CliNote[]; contracts: ContractInfo[] }
@@ -28,8 +29,10 @@ export function checkFiles(files: string[]): FileReport[] {
   for (const file of files) report(file);
   for (const file of files) {
     let result: AnalysisResult;
+    let text: string;
     try {
-      result = analyze(file, fs.readFileSync(file, 'utf8'), diskHost);
+      text = fs.readFileSync(file, 'utf8');
+      result = analyze(file, text, diskHost);
     } catch (e) {
       report(file).notes.push(toCliNote(`could not analyse: ${e instanceof Error ? e.message : String(e)}`, file));
       continue;
@@ -38,7 +41,8 @@ export function checkFiles(files: string[]): FileReport[] {
     r.models.push(...result.models);
     // A function the analyzer could not follow is also a plain note ("name: reason"): keep the located one.
     const located = new Set((result.functionNotes ?? []).map((n) => `${n.function}: ${n.reason}`));
-    for (const n of [...result.notes.filter((s) => !located.has(s)), ...(result.functionNotes ?? [])]) {
+    const syntax = result.usesTfjs ? syntaxNote(file, text) : undefined;
+    for (const n of [...(syntax ? [syntax] : []), ...result.notes.filter((s) => !located.has(s)), ...(result.functionNotes ?? [])]) {
       const note = toCliNote(n, file);
       if (firstTime(`note:${note.file}:${note.line ?? ''}:${note.message}`)) report(note.file).notes.push(note);
     }

@@ -16,7 +16,7 @@ export interface CliNote {
 
 // Phrases of the notes that mean "this file (or entry) was not fully analysed": a clean result from it
 // proves nothing. Other notes (an unknown import, a layer outside the catalogue) leave the rest sound.
-const INCOMPLETE = [/step budget exceeded/, /too deeply nested/, /^internal error/, /^could not analyse/, /could not be read/];
+const INCOMPLETE = [/step budget exceeded/, /too deeply nested/, /^internal error/, /^could not analyse/, /could not be read/, /^syntax error/];
 
 /** A note with a location: a message, or a function and the reason it was not followed (FunctionNote). */
 export interface LocatedNote {
